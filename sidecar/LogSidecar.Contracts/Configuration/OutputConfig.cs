@@ -1,0 +1,14 @@
+namespace LogSidecar.Contracts.Configuration;
+
+/// <summary>How records are written to stdout.</summary>
+public sealed record OutputConfig
+{
+    /// <summary>json (one JSON object per record) or raw (the line as read).</summary>
+    public string Format { get; init; } = OutputFormats.Json;
+
+    /// <summary>What to do with a record whose JSON line exceeds <see cref="MaxRecordBytes"/>: split or truncate.</summary>
+    public string Oversize { get; init; } = OversizePolicies.Split;
+
+    /// <summary>Longest line written to stdout; container runtimes split lines at 16 KiB.</summary>
+    public int MaxRecordBytes { get; init; } = 16 * 1024;
+}

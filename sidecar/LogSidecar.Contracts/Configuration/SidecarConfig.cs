@@ -1,0 +1,29 @@
+namespace LogSidecar.Contracts.Configuration;
+
+/// <summary>
+/// The whole sidecar configuration, as read from <c>--config</c>, from <c>LOGSIDECAR_CONFIG</c>
+/// (rendered by the injector) or built from command-line flags. Every default is documented in the README.
+/// </summary>
+public sealed record SidecarConfig
+{
+    /// <summary>The log streams to tail; at least one.</summary>
+    public List<StreamConfig> Streams { get; init; } = [];
+
+    /// <summary>Where checkpoints are kept. Default: <c>.logsidecar</c> under the first stream's base directory.</summary>
+    public string? CheckpointDir { get; init; }
+
+    /// <summary>How often acknowledged offsets are persisted.</summary>
+    public int CheckpointIntervalMs { get; init; } = 1000;
+
+    public TailingConfig Tailing { get; init; } = new();
+
+    public OutputConfig Output { get; init; } = new();
+
+    public MetricsConfig Metrics { get; init; } = new();
+
+    /// <summary>How long a graceful shutdown may take to drain every file before the process gives up.</summary>
+    public int ShutdownBudgetSeconds { get; init; } = 20;
+
+    /// <summary>Minimum level of the sidecar's own diagnostics on stderr: debug, info, warn, error.</summary>
+    public string LogLevel { get; init; } = "info";
+}

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LogSidecar.Contracts.Configuration;
+
+/// <summary>
+/// Source-generated JSON metadata (AOT-safe). Unknown fields are errors so that a typo in a knob
+/// is reported instead of silently ignored.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = false)]
+[JsonSerializable(typeof(SidecarConfig))]
+public sealed partial class SidecarConfigJsonContext : JsonSerializerContext;

@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace LogSidecar.Checkpoints;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(CheckpointFile))]
+internal sealed partial class CheckpointJsonContext : JsonSerializerContext;

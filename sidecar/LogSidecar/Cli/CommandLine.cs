@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace LogSidecar.Cli;
+
+/// <summary>The flags given on the command line; unset ones leave the configuration as it is.</summary>
+internal sealed record CommandLine
+{
+    public string? ConfigFile { get; init; }
+
+    public List<string> Paths { get; init; } = [];
+
+    public string? StreamName { get; init; }
+
+    public string? StartAt { get; init; }
+
+    public string? Output { get; init; }
+
+    public string? CheckpointDir { get; init; }
+
+    public int? MetricsPort { get; init; }
+
+    public string? LogLevel { get; init; }
+
+    public bool Once { get; init; }
+
+    public bool Help { get; init; }
+
+    public bool Version { get; init; }
+
+    /// <summary>Parses <paramref name="args"/>; every unknown flag or missing value is reported.</summary>
+    public static CommandLine Parse(IReadOnlyList<string> args, List<string> errors)
+    {
+        var result = new CommandLine();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var (name, inline) = arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=', StringComparison.Ordinal)
+                ? (arg[..arg.IndexOf('=', StringComparison.Ordinal)], arg[(arg.IndexOf('=', StringComparison.Ordinal) + 1)..])
+                : (arg, null);
+
+            string? Value()
+            {
+                if (inline is not null)
+                {
+                    return inline;
+                }
+
+                if (i + 1 < args.Count)
+                {
+                    return args[++i];
+                }
+
+                errors.Add($"{name} needs a value");
+                return null;
+            }
+
+            result = name switch
+            {
+                "--config" or "-c" => result with { ConfigFile = Value() },
+                "--path" or "-p" => Value() is { } path ? result with { Paths = [.. result.Paths, path] } : result,
+                "--stream" => result with { StreamName = Value() },
+                "--start-at" => result with { StartAt = Value() },
+                "--output" or "-o" => result with { Output = Value() },
+                "--checkpoint-dir" => result with { CheckpointDir = Value() },
+                "--metrics-port" => result with { MetricsPort = ParsePort(Value(), errors) },
+                "--log-level" => result with { LogLevel = Value() },
+                "--once" => result with { Once = true },
+                "--help" or "-h" => result with { Help = true },
+                "--version" => result with { Version = true },
+                _ => Unknown(result, arg, errors),
+            };
+        }
+
+        return result;
+    }
+
+    private static int? ParsePort(string? value, List<string> errors)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            return port;
+        }
+
+        errors.Add($"--metrics-port: '{value}' is not a number; give a port from 0 (off) to 65535");
+        return null;
+    }
+
+    private static CommandLine Unknown(CommandLine result, string arg, List<string> errors)
+    {
+        errors.Add($"unknown argument '{arg}'; see --help");
+        return result;
+    }
+}

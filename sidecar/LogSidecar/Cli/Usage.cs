@@ -1,0 +1,29 @@
+namespace LogSidecar.Cli;
+
+/// <summary>The text of <c>--help</c>.</summary>
+internal static class Usage
+{
+    public const string Text = """
+        logsidecar: tails log files and re-emits every line to stdout as JSON, losing nothing.
+
+        Usage:
+          logsidecar --path '/var/log/app/*.log' [options]
+          logsidecar --config /etc/logsidecar/config.json
+          LOGSIDECAR_CONFIG='{"streams":[...]}' logsidecar
+
+        Options:
+          -p, --path GLOB          file glob to tail (repeatable); replaces the configured streams
+              --stream NAME        stream name for --path files (default: app)
+              --start-at head|tail where to start in files present at the very first start (default: head)
+          -o, --output json|raw    one JSON object per line (default) or the line as read
+              --checkpoint-dir DIR where read positions are kept (default: .logsidecar under the first glob's directory)
+              --metrics-port PORT  port of /healthz, /readyz, /metrics on 127.0.0.1 (default 2020; 0 = off)
+              --log-level LEVEL    debug, info (default), warn or error; diagnostics go to stderr
+              --once               read every matching file to its end, then exit
+          -c, --config FILE        JSON configuration file (see README); flags override it
+              --version            print the version
+          -h, --help               this text
+
+        Exit codes: 0 done, 1 failure at run time, 2 invalid configuration.
+        """;
+}

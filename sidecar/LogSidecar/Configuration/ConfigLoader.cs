@@ -1,0 +1,94 @@
+using LogSidecar.Cli;
+using LogSidecar.Contracts.Configuration;
+
+namespace LogSidecar.Configuration;
+
+/// <summary>
+/// Builds the effective configuration: the file given with <c>--config</c>, else the
+/// <c>LOGSIDECAR_CONFIG</c> variable (set by the injector), else defaults; then the flags on top.
+/// Every problem is collected and reported at once.
+/// </summary>
+internal static class ConfigLoader
+{
+    public const string EnvironmentVariable = "LOGSIDECAR_CONFIG";
+    public const string DefaultStreamName = "app";
+    public const string CheckpointSubdirectory = ".logsidecar";
+
+    public static SidecarConfig? Load(CommandLine flags, Func<string, string?> environment, List<ConfigError> errors)
+    {
+        var config = LoadBase(flags, environment, errors);
+        if (config is null)
+        {
+            return null;
+        }
+
+        config = ApplyFlags(config, flags);
+        errors.AddRange(SidecarConfigValidator.Validate(config));
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        return config with { CheckpointDir = config.CheckpointDir ?? DefaultCheckpointDir(config) };
+    }
+
+    private static SidecarConfig? LoadBase(CommandLine flags, Func<string, string?> environment, List<ConfigError> errors)
+    {
+        if (flags.ConfigFile is { } file)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors.Add(new("--config", $"cannot read {file}: {e.Message}"));
+                return null;
+            }
+
+            return Parse(text, file, errors);
+        }
+
+        return environment(EnvironmentVariable) is { Length: > 0 } json
+            ? Parse(json, EnvironmentVariable, errors)
+            : new SidecarConfig();
+    }
+
+    private static SidecarConfig? Parse(string json, string source, List<ConfigError> errors)
+    {
+        var config = SidecarConfigReader.Parse(json, source, out var error);
+        if (error is not null)
+        {
+            errors.Add(error);
+        }
+
+        return config;
+    }
+
+    private static SidecarConfig ApplyFlags(SidecarConfig config, CommandLine flags)
+    {
+        if (flags.Paths.Count > 0)
+        {
+            var stream = new StreamConfig
+            {
+                Name = flags.StreamName ?? DefaultStreamName,
+                Paths = [.. flags.Paths.Select(Path.GetFullPath)],
+                StartAt = flags.StartAt ?? StartPositions.Head,
+            };
+            config = config with { Streams = [stream] };
+        }
+
+        return config with
+        {
+            CheckpointDir = flags.CheckpointDir is { } dir ? Path.GetFullPath(dir) : config.CheckpointDir,
+            Output = flags.Output is { } format ? config.Output with { Format = format } : config.Output,
+            Metrics = flags.MetricsPort is { } port ? config.Metrics with { Port = port } : config.Metrics,
+            LogLevel = flags.LogLevel ?? config.LogLevel,
+        };
+    }
+
+    /// <summary>Inside the shared volume, next to the logs: survives a sidecar restart, goes with the pod.</summary>
+    private static string DefaultCheckpointDir(SidecarConfig config) =>
+        Path.Combine(new Tailing.PathGlob(config.Streams[0].Paths[0]).BaseDirectory, CheckpointSubdirectory);
+}

@@ -1,0 +1,11 @@
+namespace LogSidecar.Diagnostics;
+
+/// <summary>Why bytes or records did not reach the output whole; each is counted separately.</summary>
+internal enum DropReason
+{
+    /// <summary>Bytes past the maximum line length.</summary>
+    LineTooLong,
+
+    /// <summary>Message bytes cut to fit the runtime's line limit (oversize policy truncate).</summary>
+    RecordTooLarge,
+}

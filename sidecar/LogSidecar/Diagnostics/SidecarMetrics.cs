@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using LogSidecar.Tailing;
+
+namespace LogSidecar.Diagnostics;
+
+/// <summary>
+/// The sidecar's counters, updated lock-free on the hot path and rendered in the Prometheus text
+/// format on demand.
+/// </summary>
+internal sealed class SidecarMetrics
+{
+    private readonly long[] _droppedBytes = new long[Enum.GetValues<DropReason>().Length];
+    private readonly ConcurrentDictionary<TrackedFile, byte> _files = new();
+    private long _recordsRead;
+    private long _bytesRead;
+    private long _recordsWritten;
+    private long _bytesWritten;
+    private long _linesTruncated;
+    private long _recordsSplit;
+    private long _rotations;
+    private long _truncations;
+    private long _invalidUtf8Bytes;
+    private long _fileErrors;
+
+    public long RecordsRead => Interlocked.Read(ref _recordsRead);
+
+    public long RecordsWritten => Interlocked.Read(ref _recordsWritten);
+
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    public void Read(int records, long bytes)
+    {
+        Interlocked.Add(ref _recordsRead, records);
+        Interlocked.Add(ref _bytesRead, bytes);
+    }
+
+    public void Written(int records, long bytes)
+    {
+        Interlocked.Add(ref _recordsWritten, records);
+        Interlocked.Add(ref _bytesWritten, bytes);
+    }
+
+    public void LineTruncated(long droppedBytes)
+    {
+        Interlocked.Increment(ref _linesTruncated);
+        Dropped(DropReason.LineTooLong, droppedBytes);
+    }
+
+    public void Dropped(DropReason reason, long bytes) => Interlocked.Add(ref _droppedBytes[(int)reason], bytes);
+
+    public void RecordSplit() => Interlocked.Increment(ref _recordsSplit);
+
+    public void Rotated() => Interlocked.Increment(ref _rotations);
+
+    public void Truncated() => Interlocked.Increment(ref _truncations);
+
+    public void InvalidUtf8(int bytes) => Interlocked.Add(ref _invalidUtf8Bytes, bytes);
+
+    public void FileError() => Interlocked.Increment(ref _fileErrors);
+
+    public void Track(TrackedFile file) => _files.TryAdd(file, 0);
+
+    public void Untrack(TrackedFile file) => _files.TryRemove(file, out _);
+
+    public string Render()
+    {
+        var text = new StringBuilder(2048);
+        Counter(text, "logsidecar_records_read_total", "Records framed from files.", RecordsRead);
+        Counter(text, "logsidecar_bytes_read_total", "Bytes read from files.", BytesRead);
+        Counter(text, "logsidecar_records_written_total", "Records accepted by the output.", RecordsWritten);
+        Counter(text, "logsidecar_bytes_written_total", "Bytes written by the output.", Interlocked.Read(ref _bytesWritten));
+        Counter(text, "logsidecar_lines_truncated_total", "Lines longer than tailing.maxLineBytes.", Interlocked.Read(ref _linesTruncated));
+        Counter(text, "logsidecar_records_split_total", "Records split to fit output.maxRecordBytes.", Interlocked.Read(ref _recordsSplit));
+        Counter(text, "logsidecar_rotations_total", "Files rotated away or deleted and drained.", Interlocked.Read(ref _rotations));
+        Counter(text, "logsidecar_truncations_total", "Files truncated or rewritten in place; reading restarted at 0.", Interlocked.Read(ref _truncations));
+        Counter(text, "logsidecar_invalid_utf8_bytes_total", "Bytes replaced with U+FFFD.", Interlocked.Read(ref _invalidUtf8Bytes));
+        Counter(text, "logsidecar_file_errors_total", "Files that could not be opened or read.", Interlocked.Read(ref _fileErrors));
+
+        text.Append("# HELP logsidecar_dropped_bytes_total Bytes that did not reach the output whole, by reason.\n");
+        text.Append("# TYPE logsidecar_dropped_bytes_total counter\n");
+        foreach (var reason in Enum.GetValues<DropReason>())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"logsidecar_dropped_bytes_total{{reason=\"{ReasonLabel(reason)}\"}} {Interlocked.Read(ref _droppedBytes[(int)reason])}\n");
+        }
+
+        text.Append("# HELP logsidecar_file_lag_bytes Bytes in the file not yet acknowledged by the output.\n");
+        text.Append("# TYPE logsidecar_file_lag_bytes gauge\n");
+        foreach (var file in _files.Keys)
+        {
+            var acknowledged = file.Acknowledged?.Offset ?? 0;
+            var lag = Math.Max(0, file.Size - acknowledged);
+            text.Append(CultureInfo.InvariantCulture, $"logsidecar_file_lag_bytes{{stream=\"{Escape(file.Stream)}\",file=\"{Escape(file.Path)}\"}} {lag}\n");
+        }
+
+        return text.ToString();
+    }
+
+    public static string ReasonLabel(DropReason reason) => reason switch
+    {
+        DropReason.LineTooLong => "line_too_long",
+        DropReason.RecordTooLarge => "record_too_large",
+        _ => "unknown",
+    };
+
+    private static void Counter(StringBuilder text, string name, string help, long value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
+
+    private static string Escape(string label) =>
+        label.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal);
+}

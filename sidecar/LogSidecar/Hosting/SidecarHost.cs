@@ -1,0 +1,158 @@
+using System.Net;
+using System.Threading.Channels;
+using LogSidecar.Checkpoints;
+using LogSidecar.Contracts.Configuration;
+using LogSidecar.Diagnostics;
+using LogSidecar.Output;
+using LogSidecar.Pipeline;
+using LogSidecar.Tailing;
+using Microsoft.Extensions.Logging;
+
+namespace LogSidecar.Hosting;
+
+/// <summary>
+/// Runs the pipeline (watcher and tailers -> bounded channel -> stdout -> acknowledgements ->
+/// checkpoints) and its orderly shutdown: stop discovery, read every file to its end, flush,
+/// persist, within the configured budget.
+/// </summary>
+internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, ILoggerFactory loggers, TimeProvider time)
+{
+    // Batches waiting for the output. With the per-file batch in hand this bounds memory at
+    // (capacity + open files) * read buffer, whatever the input rate.
+    private const int ChannelCapacity = 16;
+    private const int OutputBufferBytes = 1024 * 1024;
+
+    private readonly ILogger _log = loggers.CreateLogger<SidecarHost>();
+
+    public SidecarMetrics Metrics { get; } = new();
+
+    /// <summary>Runs until <paramref name="shutdown"/> fires (or, with <paramref name="once"/>, until every file is read). Returns the exit code.</summary>
+    public async Task<int> RunAsync(bool once, CancellationToken shutdown)
+    {
+        var store = new CheckpointStore(config.CheckpointDir!);
+        if (!store.TryPrepare(out var storeError))
+        {
+            Log.Fatal(_log, storeError!);
+            return 2;
+        }
+
+        var registry = new CheckpointRegistry(time);
+        var saved = LoadCheckpoints(store);
+        registry.Load(saved ?? []);
+
+        var channel = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(ChannelCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+
+        var streams = config.Streams.Select(s => new WatchedStream(s)).ToList();
+        var watcher = new FileWatcher(
+            streams, store.Directory, registry, firstStart: saved is null, TailingOptions.From(config.Tailing),
+            channel.Writer, Metrics, time, loggers);
+        var outputOptions = OutputOptions.From(config.Output);
+        IRecordFormatter formatter = outputOptions.Json
+            ? new JsonRecordFormatter(outputOptions, PodMetadata.FromEnvironment(), Metrics)
+            : new RawRecordFormatter(outputOptions, Metrics);
+        var output = new StdoutOutput(channel.Reader, formatter, new OutputBuffer(stdout, OutputBufferBytes), Metrics, time);
+        var checkpointer = new Checkpointer(registry, store, TimeSpan.FromMilliseconds(config.CheckpointIntervalMs), time, loggers.CreateLogger<Checkpointer>());
+
+        string? healthError = null;
+        using var health = config.Metrics.Port == 0 ? null : HealthServer.TryStart(
+            new IPEndPoint(IPAddress.Parse(config.Metrics.Address), config.Metrics.Port),
+            Metrics,
+            () => watcher.Started,
+            loggers.CreateLogger<HealthServer>(),
+            out healthError);
+        if (healthError is not null)
+        {
+            Log.Fatal(_log, healthError);
+            return 2;
+        }
+
+        // abort: the budget is spent, stop waiting. It starts counting when shutdown begins.
+        using var abort = new CancellationTokenSource();
+        using var stopBackground = new CancellationTokenSource();
+        using var budget = shutdown.Register(() => abort.CancelAfter(TimeSpan.FromSeconds(config.ShutdownBudgetSeconds)));
+
+        var outputTask = output.RunAsync(abort.Token);
+        var checkpointTask = checkpointer.RunAsync(stopBackground.Token);
+        var healthTask = health?.RunAsync(stopBackground.Token) ?? Task.CompletedTask;
+        Log.Started(_log, streams.Count, store.Directory);
+
+        var exitCode = 0;
+        try
+        {
+            var watcherTask = watcher.RunAsync(once, shutdown, abort.Token);
+            await Task.WhenAny(watcherTask, outputTask);
+            if (outputTask.IsFaulted)
+            {
+                // Writing to stdout failed: nothing more can be delivered, and nothing unwritten was acknowledged.
+                Log.OutputFailed(_log, outputTask.Exception!.GetBaseException().Message);
+                await abort.CancelAsync();
+                exitCode = 1;
+            }
+
+            await watcherTask;
+            channel.Writer.Complete();
+            await outputTask;
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            Log.BudgetExceeded(_log, config.ShutdownBudgetSeconds);
+            exitCode = 1;
+        }
+        catch (IOException e)
+        {
+            Log.OutputFailed(_log, e.Message);
+            exitCode = 1;
+        }
+        finally
+        {
+            await stopBackground.CancelAsync();
+            await checkpointTask;
+            await healthTask;
+            checkpointer.SaveIfChanged();
+        }
+
+        Log.Stopped(_log, Metrics.RecordsRead, Metrics.RecordsWritten);
+        return exitCode;
+    }
+
+    private IReadOnlyList<FileCheckpoint>? LoadCheckpoints(CheckpointStore store)
+    {
+        try
+        {
+            return store.Load();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            // Never crash and never skip data: set the damaged file aside and read files from their start.
+            var aside = Path.Combine(store.Directory, $"{CheckpointStore.FileName}.damaged-{time.GetUtcNow().ToUnixTimeSeconds()}");
+            File.Move(Path.Combine(store.Directory, CheckpointStore.FileName), aside, overwrite: true);
+            Log.CheckpointsDamaged(_log, aside, e.Message);
+            return [];
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Started: {Streams} stream(s), checkpoints in {Directory}")]
+        public static partial void Started(ILogger logger, int streams, string directory);
+
+        [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Stopped: {Read} record(s) read, {Written} written")]
+        public static partial void Stopped(ILogger logger, long read, long written);
+
+        [LoggerMessage(EventId = 52, Level = LogLevel.Error, Message = "Shutdown budget of {Seconds} s spent before every file was drained; unwritten records will be read again at the next start. Raise shutdownBudgetSeconds (and the pod's terminationGracePeriodSeconds) if this repeats")]
+        public static partial void BudgetExceeded(ILogger logger, int seconds);
+
+        [LoggerMessage(EventId = 53, Level = LogLevel.Error, Message = "Writing to stdout failed: {Reason}; stopping. Unwritten records were not acknowledged and will be read again at the next start")]
+        public static partial void OutputFailed(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 54, Level = LogLevel.Error, Message = "{Message}")]
+        public static partial void Fatal(ILogger logger, string message);
+
+        [LoggerMessage(EventId = 55, Level = LogLevel.Error, Message = "Checkpoint file was damaged and was moved to {Path} ({Reason}); files are read from their start, so some records may repeat")]
+        public static partial void CheckpointsDamaged(ILogger logger, string path, string reason);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Buffers;
+using LogSidecar.Tailing;
+
+namespace LogSidecar.Pipeline;
+
+/// <summary>
+/// A run of consecutive records from one file, sharing one pooled buffer. Batches, not single
+/// records, cross the channel: a channel operation per line would cost more than the line itself.
+/// The batch owns its arrays until <see cref="Release"/>.
+/// </summary>
+internal sealed class LineBatch
+{
+    private byte[] _buffer;
+    private LineRecord[] _records;
+
+    public LineBatch(TrackedFile file, int bufferSize, DateTimeOffset readTime)
+    {
+        File = file;
+        ReadTime = readTime;
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        _records = ArrayPool<LineRecord>.Shared.Rent(256);
+    }
+
+    public TrackedFile File { get; }
+
+    /// <summary>The file's identity when these bytes were read; the checkpoint pairs it with <see cref="EndOffset"/>.</summary>
+    public FileIdentity? Identity { get; set; }
+
+    public DateTimeOffset ReadTime { get; }
+
+    /// <summary>File offset just past the last byte this batch accounts for.</summary>
+    public long EndOffset { get; set; }
+
+    public int Count { get; private set; }
+
+    public byte[] Buffer => _buffer;
+
+    public ReadOnlySpan<LineRecord> Records => _records.AsSpan(0, Count);
+
+    public ReadOnlySpan<byte> Bytes(in LineRecord record) => _buffer.AsSpan(record.Start, record.Length);
+
+    public void Add(LineRecord record)
+    {
+        if (Count == _records.Length)
+        {
+            var larger = ArrayPool<LineRecord>.Shared.Rent(_records.Length * 2);
+            _records.AsSpan().CopyTo(larger);
+            ArrayPool<LineRecord>.Shared.Return(_records);
+            _records = larger;
+        }
+
+        _records[Count++] = record;
+    }
+
+    public void Release()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<LineRecord>.Shared.Return(_records);
+        _buffer = [];
+        _records = [];
+        Count = 0;
+    }
+}

@@ -1,0 +1,21 @@
+using LogSidecar.Contracts.Configuration;
+
+namespace LogSidecar.Tailing;
+
+/// <summary>Resolved reading settings (see <see cref="TailingConfig"/> for the documented defaults).</summary>
+internal sealed record TailingOptions(
+    int ReadBufferBytes,
+    int MaxLineBytes,
+    TimeSpan PollInterval,
+    TimeSpan PartialLineTimeout,
+    TimeSpan RotateWait,
+    int FingerprintBytes)
+{
+    public static TailingOptions From(TailingConfig config) => new(
+        config.ReadBufferBytes,
+        config.MaxLineBytes,
+        TimeSpan.FromMilliseconds(config.PollIntervalMs),
+        TimeSpan.FromMilliseconds(config.PartialLineTimeoutMs),
+        TimeSpan.FromMilliseconds(config.RotateWaitMs),
+        config.FingerprintBytes);
+}
