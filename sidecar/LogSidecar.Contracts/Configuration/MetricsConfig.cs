@@ -4,8 +4,8 @@ namespace LogSidecar.Contracts.Configuration;
 public sealed record MetricsConfig
 {
     /// <summary>TCP port; 0 turns the endpoint off.</summary>
-    public int Port { get; init; } = 2020;
+    public int Port { get; set; } = 2020;
 
     /// <summary>IP address to bind; loopback unless probes must reach it from outside the pod.</summary>
-    public string Address { get; init; } = "127.0.0.1";
+    public string Address { get; set; } = "127.0.0.1";
 }

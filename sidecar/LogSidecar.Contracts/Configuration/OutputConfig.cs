@@ -4,11 +4,11 @@ namespace LogSidecar.Contracts.Configuration;
 public sealed record OutputConfig
 {
     /// <summary>json (one JSON object per record) or raw (the line as read).</summary>
-    public string Format { get; init; } = OutputFormats.Json;
+    public string Format { get; set; } = OutputFormats.Json;
 
     /// <summary>What to do with a record whose JSON line exceeds <see cref="MaxRecordBytes"/>: split or truncate.</summary>
-    public string Oversize { get; init; } = OversizePolicies.Split;
+    public string Oversize { get; set; } = OversizePolicies.Split;
 
     /// <summary>Longest line written to stdout; container runtimes split lines at 16 KiB.</summary>
-    public int MaxRecordBytes { get; init; } = 16 * 1024;
+    public int MaxRecordBytes { get; set; } = 16 * 1024;
 }

@@ -7,23 +7,23 @@ namespace LogSidecar.Contracts.Configuration;
 public sealed record SidecarConfig
 {
     /// <summary>The log streams to tail; at least one.</summary>
-    public List<StreamConfig> Streams { get; init; } = [];
+    public List<StreamConfig> Streams { get; set; } = [];
 
     /// <summary>Where checkpoints are kept. Default: <c>.logsidecar</c> under the first stream's base directory.</summary>
-    public string? CheckpointDir { get; init; }
+    public string? CheckpointDir { get; set; }
 
     /// <summary>How often acknowledged offsets are persisted.</summary>
-    public int CheckpointIntervalMs { get; init; } = 1000;
+    public int CheckpointIntervalMs { get; set; } = 1000;
 
-    public TailingConfig Tailing { get; init; } = new();
+    public TailingConfig Tailing { get; set; } = new();
 
-    public OutputConfig Output { get; init; } = new();
+    public OutputConfig Output { get; set; } = new();
 
-    public MetricsConfig Metrics { get; init; } = new();
+    public MetricsConfig Metrics { get; set; } = new();
 
     /// <summary>How long a graceful shutdown may take to drain every file before the process gives up.</summary>
-    public int ShutdownBudgetSeconds { get; init; } = 20;
+    public int ShutdownBudgetSeconds { get; set; } = 20;
 
     /// <summary>Minimum level of the sidecar's own diagnostics on stderr: debug, info, warn, error.</summary>
-    public string LogLevel { get; init; } = "info";
+    public string LogLevel { get; set; } = "info";
 }

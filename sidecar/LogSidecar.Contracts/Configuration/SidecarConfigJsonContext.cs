@@ -5,7 +5,9 @@ namespace LogSidecar.Contracts.Configuration;
 
 /// <summary>
 /// Source-generated JSON metadata (AOT-safe). Unknown fields are errors so that a typo in a knob
-/// is reported instead of silently ignored.
+/// is reported instead of silently ignored. The models use settable properties, not init: the
+/// generator passes every init property to the object initializer, which would replace a default
+/// with null when the field is absent.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

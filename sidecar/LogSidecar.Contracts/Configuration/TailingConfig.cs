@@ -4,20 +4,20 @@ namespace LogSidecar.Contracts.Configuration;
 public sealed record TailingConfig
 {
     /// <summary>How often globs are re-evaluated and idle files are checked for growth.</summary>
-    public int PollIntervalMs { get; init; } = 250;
+    public int PollIntervalMs { get; set; } = 250;
 
     /// <summary>Lines longer than this are truncated to it and flagged; the rest of the file keeps flowing.</summary>
-    public int MaxLineBytes { get; init; } = 256 * 1024;
+    public int MaxLineBytes { get; set; } = 256 * 1024;
 
     /// <summary>Bytes read from a file at a time.</summary>
-    public int ReadBufferBytes { get; init; } = 256 * 1024;
+    public int ReadBufferBytes { get; set; } = 256 * 1024;
 
     /// <summary>An unterminated last line is emitted once the file has not grown for this long.</summary>
-    public int PartialLineTimeoutMs { get; init; } = 1000;
+    public int PartialLineTimeoutMs { get; set; } = 1000;
 
     /// <summary>A file that was rotated away or deleted is closed once read to its end and idle for this long.</summary>
-    public int RotateWaitMs { get; init; } = 5000;
+    public int RotateWaitMs { get; set; } = 5000;
 
     /// <summary>Bytes at the start of a file hashed into its identity, with device and inode.</summary>
-    public int FingerprintBytes { get; init; } = 1024;
+    public int FingerprintBytes { get; set; } = 1024;
 }

@@ -72,18 +72,19 @@ internal sealed partial class FileTailer : IDisposable
         while (true)
         {
             var draining = drain.IsCancellationRequested;
-            if (await ReadToEndAsync(abort))
-            {
-                lastGrowth = _time.GetTimestamp();
-            }
 
+            // Checked before reading: after truncate-and-rewrite, bytes at the old position belong to
+            // the new content and must not be emitted out of order.
             if (IsTruncated(out var size))
             {
                 // Bytes carried from before the truncation were real data: emit them first.
                 await FlushPartialAsync(abort);
                 RestartFromZero(size);
+            }
+
+            if (await ReadToEndAsync(abort))
+            {
                 lastGrowth = _time.GetTimestamp();
-                continue;
             }
 
             var idle = _time.GetElapsedTime(lastGrowth);

@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace LogSidecar.Tests;
+
+/// <summary>
+/// A real child process running one of the solution's programs with <c>dotnet exec</c>, its stdout
+/// collected line by line and its stderr kept for failure messages. Waiting is event driven:
+/// every new line wakes the waiters, and the timeout only bounds a failing test.
+/// </summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly StringBuilder _errors = new();
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    public string Errors
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _errors.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <paramref name="assembly"/> (a dll next to the tests) with <paramref name="args"/>.</summary>
+    public static ChildProcess Start(string assembly, IEnumerable<string> args, string? runAs = null, IDictionary<string, string>? environment = null)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, assembly);
+        var start = runAs is null ? new ProcessStartInfo("dotnet") : new ProcessStartInfo("setpriv");
+        if (runAs is not null)
+        {
+            foreach (var arg in new[] { $"--reuid={runAs}", $"--regid={runAs}", "--clear-groups", "dotnet" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.StandardOutputEncoding = Encoding.UTF8;
+        start.UseShellExecute = false;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var child = new ChildProcess(process);
+        process.OutputDataReceived += (_, e) => child.OnOutput(e.Data);
+        process.ErrorDataReceived += (_, e) => child.OnError(e.Data);
+        process.Exited += (_, _) => child.Signal();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds for the lines so far; fails with stderr if it never does.</summary>
+    public async Task WaitUntilAsync(Func<IReadOnlyList<string>, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? DefaultTimeout;
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+            {
+                if (condition(_lines))
+                {
+                    return;
+                }
+
+                changed = _changed.Task;
+            }
+
+            if (_process.HasExited)
+            {
+                // Exited: once its output is fully read, nothing more can change.
+                await _process.WaitForExitAsync();
+                if (condition(Lines))
+                {
+                    return;
+                }
+
+                Assert.Fail($"The process exited ({_process.ExitCode}) before {what}. {Lines.Count} stdout lines. stderr:\n{Tail(Errors)}");
+            }
+
+            var remaining = limit - deadline.Elapsed;
+            if (remaining <= TimeSpan.Zero)
+            {
+                Assert.Fail($"Timed out waiting for {what}. {Lines.Count} stdout lines. stderr:\n{Tail(Errors)}");
+            }
+
+            try
+            {
+                await changed.WaitAsync(remaining);
+            }
+            catch (TimeoutException)
+            {
+                // Checked at the top of the loop.
+            }
+        }
+    }
+
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>SIGTERM, then the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        Signals.Send(_process.Id, Signals.SigTerm);
+        return await WaitForExitAsync();
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no chance to flush or save anything.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static string Tail(string text) => text.Length > 4000 ? text[^4000..] : text;
+
+    private void OnOutput(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _lines.Add(line);
+        }
+
+        Signal();
+    }
+
+    private void OnError(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _errors.AppendLine(line);
+        }
+
+        Signal();
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource previous;
+        lock (_lock)
+        {
+            previous = _changed;
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        previous.TrySetResult();
+    }
+}
