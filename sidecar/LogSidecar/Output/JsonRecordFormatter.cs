@@ -15,24 +15,38 @@ namespace LogSidecar.Output;
 /// escaped so a record survives the container runtime as one line. A line longer than the limit is
 /// split into pieces carrying <c>split.id</c>, <c>split.index</c> and <c>split.count</c>, or truncated.
 /// </summary>
-internal sealed class JsonRecordFormatter(OutputOptions options, PodMetadata pod, SidecarMetrics metrics) : IRecordFormatter
+internal sealed class JsonRecordFormatter : IRecordFormatter
 {
     // Room for the time, the flags and a split object with ten-digit numbers and the longest id.
     private const int FixedOverhead = 256;
 
-    private readonly MessageText _text = new(metrics);
+    private readonly MessageText _text;
     private readonly ScratchBuffer _escaped = new(4096);
     private readonly ConditionalWeakTable<TrackedFile, byte[]> _suffixes = [];
     private readonly byte[] _time = new byte[32];
     private readonly List<int> _cuts = [];
+    private readonly ConditionalWeakTable<TrackedFile, byte[]>.CreateValueCallback _buildSuffix;
+    private TrackedFile? _suffixFile;
+    private byte[] _suffix = [];
     private DateTimeOffset _timeFor = DateTimeOffset.MinValue;
     private int _timeLength;
+
+    private readonly OutputOptions _options;
+    private readonly SidecarMetrics _metrics;
+
+    public JsonRecordFormatter(OutputOptions options, PodMetadata pod, SidecarMetrics metrics)
+    {
+        _options = options;
+        _metrics = metrics;
+        _text = new MessageText(metrics);
+        _buildSuffix = file => RecordSuffix.Build(file, pod);
+    }
 
     public int WorstCaseBytes(LineBatch batch, in LineRecord record)
     {
         var escaped = JsonEscaper.MaxOutputLength(record.Length);
         var perLine = FixedOverhead + Suffix(batch.File).Length;
-        var pieces = escaped / Math.Max(1, options.MaxRecordBytes - perLine) + 1;
+        var pieces = escaped / Math.Max(1, _options.MaxRecordBytes - perLine) + 1;
         return escaped + (pieces * perLine);
     }
 
@@ -46,18 +60,18 @@ internal sealed class JsonRecordFormatter(OutputOptions options, PodMetadata pod
         var flags = record.Flags;
 
         var overhead = Line.Overhead(time, suffix, flags, splitId: null);
-        if (escaped.Length + overhead <= options.MaxRecordBytes)
+        if (escaped.Length + overhead <= _options.MaxRecordBytes)
         {
             Line.Write(output, time, escaped, suffix, flags, split: default);
             return;
         }
 
-        if (!options.Split)
+        if (!_options.Split)
         {
             flags |= RecordFlags.Truncated;
-            var room = Math.Max(0, options.MaxRecordBytes - Line.Overhead(time, suffix, flags, splitId: null));
+            var room = Math.Max(0, _options.MaxRecordBytes - Line.Overhead(time, suffix, flags, splitId: null));
             var cut = JsonEscaper.SafeCut(escaped, room);
-            metrics.Dropped(DropReason.RecordTooLarge, escaped.Length - cut);
+            _metrics.Dropped(DropReason.RecordTooLarge, escaped.Length - cut);
             Line.Write(output, time, escaped[..cut], suffix, flags, split: default);
             return;
         }
@@ -67,9 +81,9 @@ internal sealed class JsonRecordFormatter(OutputOptions options, PodMetadata pod
 
     private void WriteSplit(LineBatch batch, in LineRecord record, OutputBuffer output, ReadOnlySpan<byte> escaped, ReadOnlySpan<byte> time, ReadOnlySpan<byte> suffix, RecordFlags flags)
     {
-        metrics.RecordSplit();
+        _metrics.RecordSplit();
         var id = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{batch.Identity?.Key}:{record.FileOffset:x}"));
-        var room = Math.Max(64, options.MaxRecordBytes - Line.Overhead(time, suffix, flags, id));
+        var room = Math.Max(64, _options.MaxRecordBytes - Line.Overhead(time, suffix, flags, id));
         _cuts.Clear();
         for (var start = 0; start < escaped.Length;)
         {
@@ -97,7 +111,17 @@ internal sealed class JsonRecordFormatter(OutputOptions options, PodMetadata pod
         return _time.AsSpan(0, _timeLength);
     }
 
-    private byte[] Suffix(TrackedFile file) => _suffixes.GetValue(file, f => RecordSuffix.Build(f, pod));
+    // Called twice per record: remember the last file, and never allocate a closure on this path.
+    private byte[] Suffix(TrackedFile file)
+    {
+        if (!ReferenceEquals(file, _suffixFile))
+        {
+            _suffix = _suffixes.GetValue(file, _buildSuffix);
+            _suffixFile = file;
+        }
+
+        return _suffix;
+    }
 
     /// <summary>Where a piece of a split record belongs.</summary>
     private readonly ref struct SplitInfo(ReadOnlySpan<byte> id, int index, int count)
