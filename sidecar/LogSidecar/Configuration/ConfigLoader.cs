@@ -22,6 +22,11 @@ internal static class ConfigLoader
             return null;
         }
 
+        if (flags.Paths.Count == 0 && (flags.StreamName is not null || flags.StartAt is not null))
+        {
+            errors.Add(new("arguments", "--stream and --start-at describe the --path stream; add --path GLOB or set them in the configuration file"));
+        }
+
         config = ApplyFlags(config, flags);
         errors.AddRange(SidecarConfigValidator.Validate(config));
         if (errors.Count > 0)

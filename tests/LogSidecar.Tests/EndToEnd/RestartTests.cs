@@ -82,4 +82,28 @@ public class RestartTests
         Assert.Equal(0, await again.Process.WaitForExitAsync());
         Assert.Empty(again.Process.Lines);
     }
+
+    [Fact]
+    public async Task StartAtTailSkipsWhatExistedAtTheVeryFirstStartOnly()
+    {
+        using var dir = new TempDirectory();
+        var log = dir.File("app.log");
+        await using var writer = LogWriterProcess.Start(log);
+        await writer.WriteAsync(100);
+
+        await using (var first = SidecarProcess.Start(["--path", log, "--start-at", "tail"]))
+        {
+            await first.Process.WaitForErrorOutputAsync("First scan found 1 file(s)");
+            await writer.WriteAsync(10);
+            await first.Process.WaitUntilAsync(lines => lines.Count == 10, "the 10 new lines");
+            Assert.Equal(Enumerable.Range(101, 10).Select(n => (long)n), SidecarProcess.Numbers(first.Process.Lines));
+            Assert.Equal(0, await first.Process.TerminateAsync());
+        }
+
+        // Later starts resume from the checkpoint: nothing written meanwhile is skipped.
+        await writer.WriteAsync(5);
+        await using var second = SidecarProcess.Start(["--path", log, "--start-at", "tail", "--once"]);
+        Assert.Equal(0, await second.Process.WaitForExitAsync());
+        Assert.Equal(Enumerable.Range(111, 5).Select(n => (long)n), SidecarProcess.Numbers(second.Process.Lines));
+    }
 }

@@ -91,7 +91,15 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds for the lines so far; fails with stderr if it never does.</summary>
-    public async Task WaitUntilAsync(Func<IReadOnlyList<string>, bool> condition, string what, TimeSpan? timeout = null)
+    public Task WaitUntilAsync(Func<IReadOnlyList<string>, bool> condition, string what, TimeSpan? timeout = null) =>
+        WaitCoreAsync(() => condition(_lines), what, timeout);
+
+    /// <summary>Waits until stderr contains <paramref name="text"/>.</summary>
+    public Task WaitForErrorOutputAsync(string text) =>
+        WaitCoreAsync(() => _errors.ToString().Contains(text, StringComparison.Ordinal), $"'{text}' on stderr", timeout: null);
+
+    // The condition runs under the lock, so it sees the collected output consistently.
+    private async Task WaitCoreAsync(Func<bool> condition, string what, TimeSpan? timeout)
     {
         var deadline = Stopwatch.StartNew();
         var limit = timeout ?? DefaultTimeout;
@@ -100,7 +108,7 @@ public sealed class ChildProcess : IAsyncDisposable
             Task changed;
             lock (_lock)
             {
-                if (condition(_lines))
+                if (condition())
                 {
                     return;
                 }
@@ -112,9 +120,12 @@ public sealed class ChildProcess : IAsyncDisposable
             {
                 // Exited: once its output is fully read, nothing more can change.
                 await _process.WaitForExitAsync();
-                if (condition(Lines))
+                lock (_lock)
                 {
-                    return;
+                    if (condition())
+                    {
+                        return;
+                    }
                 }
 
                 Assert.Fail($"The process exited ({_process.ExitCode}) before {what}. {Lines.Count} stdout lines. stderr:\n{Tail(Errors)}");
