@@ -91,6 +91,88 @@ public static partial class SidecarConfigValidator
             }
 
             OneOf(errors, $"{at}.startAt", stream.StartAt, StartPositions.All);
+            ValidateFormat(stream, at, errors);
+            if (stream.Multiline is { } multiline)
+            {
+                ValidateMultiline(multiline, $"{at}.multiline", errors);
+            }
+        }
+    }
+
+    private static void ValidateFormat(StreamConfig stream, string at, List<ConfigError> errors)
+    {
+        OneOf(errors, $"{at}.format", stream.Format, RecordFormats.All);
+        if (stream.Format == RecordFormats.Regex)
+        {
+            if (string.IsNullOrEmpty(stream.Regex))
+            {
+                errors.Add(new($"{at}.regex", "format regex needs a regex with named groups, for example ^(?<time>\\S+) (?<level>\\w+) (?<message>.*)$ (flag --regex)"));
+            }
+            else if (Compiles(stream.Regex, $"{at}.regex", errors) is { } regex && regex.GetGroupNames().All(name => int.TryParse(name, out _)))
+            {
+                errors.Add(new($"{at}.regex", "the regex has no named group; name the parts, for example (?<level>\\w+) and (?<message>.*)"));
+            }
+        }
+        else if (stream.Regex is not null)
+        {
+            errors.Add(new($"{at}.regex", $"a regex is only used with format regex, not {stream.Format}; remove it or set format to regex"));
+        }
+
+        foreach (var (field, keys) in new[] { ("timeKeys", stream.TimeKeys), ("levelKeys", stream.LevelKeys), ("messageKeys", stream.MessageKeys) })
+        {
+            if (keys.Exists(string.IsNullOrEmpty))
+            {
+                errors.Add(new($"{at}.{field}", "empty key; remove it"));
+            }
+        }
+
+        for (var i = 0; i < stream.TimeFormats.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(stream.TimeFormats[i]))
+            {
+                errors.Add(new($"{at}.timeFormats[{i}]", "empty time format; use rfc3339, epoch_s, epoch_ms, epoch_us, epoch_ns or a .NET custom format such as dd/MMM/yyyy:HH:mm:ss zzz"));
+            }
+        }
+    }
+
+    private static void ValidateMultiline(MultilineConfig multiline, string at, List<ConfigError> errors)
+    {
+        var rules = new[] { multiline.Preset, multiline.FirstLine, multiline.Continuation }.Count(rule => rule is not null);
+        if (rules != 1)
+        {
+            errors.Add(new(at, "set exactly one of preset (java, dotnet, python, go), firstLine or continuation"));
+        }
+
+        if (multiline.Preset is { } preset)
+        {
+            OneOf(errors, $"{at}.preset", preset, MultilinePresets.All);
+        }
+
+        if (multiline.FirstLine is { } firstLine)
+        {
+            Compiles(firstLine, $"{at}.firstLine", errors);
+        }
+
+        if (multiline.Continuation is { } continuation)
+        {
+            Compiles(continuation, $"{at}.continuation", errors);
+        }
+
+        Range(errors, $"{at}.timeoutMs", multiline.TimeoutMs, 0, 3_600_000);
+        Range(errors, $"{at}.maxLines", multiline.MaxLines, 2, 1_000_000);
+        Range(errors, $"{at}.maxBytes", multiline.MaxBytes, 1024, 16 * 1024 * 1024);
+    }
+
+    private static Regex? Compiles(string pattern, string field, List<ConfigError> errors)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException e)
+        {
+            errors.Add(new(field, $"not a valid .NET regex: {e.Message}"));
+            return null;
         }
     }
 

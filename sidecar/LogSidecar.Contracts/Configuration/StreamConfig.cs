@@ -14,4 +14,25 @@ public sealed record StreamConfig
 
     /// <summary>Where to start in files that exist at the very first start (no checkpoint yet): head or tail.</summary>
     public string StartAt { get; set; } = StartPositions.Head;
+
+    /// <summary>How each record is parsed: plain, json, logfmt, regex, klog or k8s-audit.</summary>
+    public string Format { get; set; } = RecordFormats.Plain;
+
+    /// <summary>For <c>format: regex</c>: a .NET regex whose named groups become fields (time, level, message are recognised).</summary>
+    public string? Regex { get; set; }
+
+    /// <summary>Timestamp layouts tried in order; empty means automatic (RFC 3339/ISO 8601, epoch, common layouts).</summary>
+    public List<string> TimeFormats { get; set; } = [];
+
+    /// <summary>Keys holding the record's time in json and logfmt records; empty means the built-in list.</summary>
+    public List<string> TimeKeys { get; set; } = [];
+
+    /// <summary>Keys holding the severity in json and logfmt records; empty means the built-in list.</summary>
+    public List<string> LevelKeys { get; set; } = [];
+
+    /// <summary>Keys holding the message in json and logfmt records; empty means the built-in list.</summary>
+    public List<string> MessageKeys { get; set; } = [];
+
+    /// <summary>Joining of physical lines into one record (stack traces); null means one line, one record.</summary>
+    public MultilineConfig? Multiline { get; set; }
 }

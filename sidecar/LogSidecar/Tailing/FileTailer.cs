@@ -25,7 +25,7 @@ internal sealed partial class FileTailer : IDisposable
     private readonly SidecarMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly LineFramer _framer;
+    private readonly RecordFramer _framer;
     private FileIdentity _identity;
     private long _readOffset;
 
@@ -37,6 +37,7 @@ internal sealed partial class FileTailer : IDisposable
         SafeFileHandle handle,
         FileIdentity identity,
         long startOffset,
+        RecordFramer framer,
         TailingOptions options,
         ChannelWriter<LineBatch> output,
         SidecarMetrics metrics,
@@ -52,7 +53,7 @@ internal sealed partial class FileTailer : IDisposable
         _metrics = metrics;
         _time = time;
         _log = log;
-        _framer = new LineFramer(options.MaxLineBytes, startOffset);
+        _framer = framer;
     }
 
     public TrackedFile File => _file;
@@ -78,7 +79,7 @@ internal sealed partial class FileTailer : IDisposable
             if (IsTruncated(out var size))
             {
                 // Bytes carried from before the truncation were real data: emit them first.
-                await FlushPartialAsync(abort);
+                await FlushPendingAsync(abort);
                 RestartFromZero(size);
             }
 
@@ -88,9 +89,10 @@ internal sealed partial class FileTailer : IDisposable
             }
 
             var idle = _time.GetElapsedTime(lastGrowth);
-            if (_framer.HasPartial && (draining || idle >= _options.PartialLineTimeout))
+            var pendingTimeout = _framer.HasOpenRecord ? _options.MultilineTimeout : _options.PartialLineTimeout;
+            if (_framer.HasPending && (draining || idle >= pendingTimeout))
             {
-                await FlushPartialAsync(abort);
+                await FlushPendingAsync(abort);
             }
 
             if (draining)
@@ -98,7 +100,7 @@ internal sealed partial class FileTailer : IDisposable
                 return;
             }
 
-            if ((_detached || IsDeleted()) && idle >= _options.RotateWait && !_framer.HasPartial)
+            if ((_detached || IsDeleted()) && idle >= _options.RotateWait && !_framer.HasPending)
             {
                 _metrics.Rotated();
                 Log.Drained(_log, _file.Path, _readOffset);
@@ -143,15 +145,15 @@ internal sealed partial class FileTailer : IDisposable
         }
     }
 
-    private async Task FlushPartialAsync(CancellationToken abort)
+    private async Task FlushPendingAsync(CancellationToken abort)
     {
-        if (!_framer.HasPartial)
+        if (!_framer.HasPending)
         {
             return;
         }
 
         var batch = new LineBatch(_file, _framer.CarryLength, _time.GetUtcNow());
-        _framer.FlushPartial(batch);
+        _framer.FlushPending(batch);
         _metrics.Read(batch.Count, 0);
         await PublishAsync(batch, abort);
     }

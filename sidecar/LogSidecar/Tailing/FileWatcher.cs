@@ -152,7 +152,8 @@ internal sealed partial class FileWatcher(
         var file = new TrackedFile(path, stream.Name) { Size = stat.Size };
 
         // The tailer owns the handle from here on and disposes it when it finishes.
-        var tailer = new FileTailer(file, handle, identity, offset, options, output, metrics, time, _tailerLog);
+        var tailer = new FileTailer(
+            file, handle, identity, offset, stream.CreateFramer(options.MaxLineBytes, offset), stream.Options(options), output, metrics, time, _tailerLog);
         lock (_lock)
         {
             _open[(stat.Device, stat.Inode)] = tailer;

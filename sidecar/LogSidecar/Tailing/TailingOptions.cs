@@ -11,6 +11,9 @@ internal sealed record TailingOptions(
     TimeSpan RotateWait,
     int FingerprintBytes)
 {
+    /// <summary>Idle time after which an open multiline record is emitted; set per stream.</summary>
+    public TimeSpan MultilineTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
     public static TailingOptions From(TailingConfig config) => new(
         config.ReadBufferBytes,
         config.MaxLineBytes,

@@ -1,4 +1,5 @@
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Multiline;
 
 namespace LogSidecar.Tailing;
 
@@ -7,10 +8,15 @@ internal sealed class WatchedStream
 {
     private readonly List<PathGlob> _excludePaths = [];
     private readonly List<string> _excludeNames = [];
+    private readonly Func<ILineJoinRule>? _rule;
+    private readonly MultilineConfig? _multiline;
 
     public WatchedStream(StreamConfig config)
     {
         Name = config.Name;
+        Config = config;
+        _multiline = config.Multiline;
+        _rule = LineJoinRules.Factory(config.Multiline);
         Globs = [.. config.Paths.Select(path => new PathGlob(path))];
         StartAtTail = config.StartAt == StartPositions.Tail;
         foreach (var exclude in config.Exclude)
@@ -28,9 +34,20 @@ internal sealed class WatchedStream
 
     public string Name { get; }
 
+    public StreamConfig Config { get; }
+
     public IReadOnlyList<PathGlob> Globs { get; }
 
     public bool StartAtTail { get; }
+
+    /// <summary>Reading settings for this stream's files: the global ones with its multiline timeout.</summary>
+    public TailingOptions Options(TailingOptions global) =>
+        _multiline is null ? global : global with { MultilineTimeout = TimeSpan.FromMilliseconds(_multiline.TimeoutMs) };
+
+    /// <summary>A framer for one file of this stream, with its own multiline rule state.</summary>
+    public RecordFramer CreateFramer(int maxLineBytes, long offset) => _multiline is null
+        ? new RecordFramer(maxLineBytes, offset)
+        : new RecordFramer(maxLineBytes, offset, _rule!(), _multiline.MaxLines, _multiline.MaxBytes);
 
     /// <summary>Excludes without a '/' match the file name, others the whole path.</summary>
     public bool IsExcluded(string path)

@@ -69,7 +69,7 @@ public class FileTailerTests
         var (length, hash) = Fingerprint.Read(handle, Options.FingerprintBytes);
         PosixStat.TryGet(handle, out var stat, out _);
         return new FileTailer(
-            new TrackedFile(path, "app"), handle, new FileIdentity(stat.Device, stat.Inode, length, hash), 0,
+            new TrackedFile(path, "app"), handle, new FileIdentity(stat.Device, stat.Inode, length, hash), 0, new RecordFramer(Options.MaxLineBytes, 0),
             Options, _channel.Writer, new SidecarMetrics(), _time, NullLogger.Instance);
     }
 

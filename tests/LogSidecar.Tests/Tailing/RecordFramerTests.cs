@@ -1,21 +1,19 @@
-using System.Text;
 using LogSidecar.Diagnostics;
 using LogSidecar.Pipeline;
 using LogSidecar.Tailing;
 
 namespace LogSidecar.Tests.Tailing;
 
-public class LineFramerTests
+public class RecordFramerTests
 {
     private readonly SidecarMetrics _metrics = new();
-    private readonly TrackedFile _file = new("/logs/a.log", "app");
 
     [Fact]
     public void LinesSplitAcrossReadsAreJoinedAndCarriageReturnsDropped()
     {
-        var framer = new LineFramer(1024, 0);
+        var framer = new RecordFramer(1024, 0);
 
-        var records = Feed(framer, "one\r\ntw", "o\nthr", "ee\n");
+        var records = FramingHarness.Feed(framer, _metrics, "one\r\ntw", "o\nthr", "ee\n");
 
         Assert.Equal(["one", "two", "three"], records.Select(r => r.Text));
         Assert.Equal([0L, 5, 9], records.Select(r => r.Offset));
@@ -24,10 +22,10 @@ public class LineFramerTests
     [Fact]
     public void OverLongLineIsTruncatedAndFlaggedAndTheNextLinesKeepFlowing()
     {
-        var framer = new LineFramer(8, 0);
+        var framer = new RecordFramer(8, 0);
         var longLine = new string('x', 30);
 
-        var records = Feed(framer, "short\n" + longLine[..10], longLine[10..20], longLine[20..] + "\nafter\n");
+        var records = FramingHarness.Feed(framer, _metrics, "short\n" + longLine[..10], longLine[10..20], longLine[20..] + "\nafter\n");
 
         Assert.Equal(["short", "xxxxxxxx", "after"], records.Select(r => r.Text));
         Assert.Equal(RecordFlags.Truncated, records[1].Flags);
@@ -39,9 +37,9 @@ public class LineFramerTests
     [Fact]
     public void OverLongLineWithinOneReadIsTruncated()
     {
-        var framer = new LineFramer(4, 0);
+        var framer = new RecordFramer(4, 0);
 
-        var records = Feed(framer, "abcdefgh\nij\n");
+        var records = FramingHarness.Feed(framer, _metrics, "abcdefgh\nij\n");
 
         Assert.Equal(["abcd", "ij"], records.Select(r => r.Text));
         Assert.Equal([RecordFlags.Truncated, RecordFlags.None], records.Select(r => r.Flags));
@@ -50,20 +48,20 @@ public class LineFramerTests
     [Fact]
     public void UnterminatedLineIsEmittedOnlyWhenFlushed()
     {
-        var framer = new LineFramer(1024, 100);
-        var records = Feed(framer, "done\npart");
+        var framer = new RecordFramer(1024, 100);
+        var records = FramingHarness.Feed(framer, _metrics, "done\npart");
         Assert.Equal(["done"], records.Select(r => r.Text));
-        Assert.True(framer.HasPartial);
+        Assert.True(framer.HasPending);
 
-        var batch = new LineBatch(_file, framer.CarryLength, DateTimeOffset.UnixEpoch);
-        framer.FlushPartial(batch);
+        var batch = new LineBatch(FramingHarness.File, framer.CarryLength, DateTimeOffset.UnixEpoch);
+        framer.FlushPending(batch);
 
-        var flushed = Assert.Single(Collect(batch));
+        var flushed = Assert.Single(FramingHarness.Collect(batch));
         Assert.Equal("part", flushed.Text);
         Assert.Equal(RecordFlags.Unterminated, flushed.Flags);
         Assert.Equal(105, flushed.Offset);
         Assert.Equal(109, batch.EndOffset);
-        Assert.False(framer.HasPartial);
+        Assert.False(framer.HasPending);
     }
 
     [Fact]
@@ -82,39 +80,11 @@ public class LineFramerTests
                 pos += size;
             }
 
-            var framer = new LineFramer(1024, 0);
-            var records = Feed(framer, [.. chunks]);
+            var framer = new RecordFramer(1024, 0);
+            var records = FramingHarness.Feed(framer, _metrics, [.. chunks]);
 
             Assert.Equal(lines, records.Select(r => r.Text));
-            Assert.False(framer.HasPartial);
+            Assert.False(framer.HasPending);
         }
-    }
-
-    private List<(string Text, long Offset, RecordFlags Flags)> Feed(LineFramer framer, params string[] chunks)
-    {
-        var records = new List<(string, long, RecordFlags)>();
-        foreach (var chunk in chunks)
-        {
-            var bytes = Encoding.UTF8.GetBytes(chunk);
-            var batch = new LineBatch(_file, framer.CarryLength + bytes.Length, DateTimeOffset.UnixEpoch);
-            var carried = framer.CopyCarryTo(batch.Buffer);
-            bytes.CopyTo(batch.Buffer, carried);
-            framer.Frame(batch, carried, bytes.Length, _metrics);
-            records.AddRange(Collect(batch));
-        }
-
-        return records;
-    }
-
-    private static List<(string Text, long Offset, RecordFlags Flags)> Collect(LineBatch batch)
-    {
-        var result = new List<(string, long, RecordFlags)>();
-        foreach (var record in batch.Records)
-        {
-            result.Add((Encoding.UTF8.GetString(batch.Bytes(record)), record.FileOffset, record.Flags));
-        }
-
-        batch.Release();
-        return result;
     }
 }

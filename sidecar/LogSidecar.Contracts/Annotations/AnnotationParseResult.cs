@@ -1,0 +1,27 @@
+namespace LogSidecar.Contracts.Annotations;
+
+/// <summary>
+/// The outcome of reading a pod's <c>logsidecar.io/</c> keys: the settings (null when denied),
+/// warnings for the admission response, and denials that say what to change.
+/// </summary>
+public sealed record AnnotationParseResult
+{
+    public InjectionSettings? Settings { get; init; }
+
+    /// <summary>Reasons the pod must be rejected; empty when it may be injected.</summary>
+    public IReadOnlyList<string> Denials { get; init; } = [];
+
+    /// <summary>Admission warnings: unknown keys, bad values replaced by defaults, values not yet applied.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Keys whose values were used.</summary>
+    public IReadOnlyList<string> Applied { get; init; } = [];
+
+    /// <summary>Keys that were ignored (unknown key, bad value, or superseded).</summary>
+    public IReadOnlyList<string> Ignored { get; init; } = [];
+
+    /// <summary>Keys that were valid but need sidecar features this version does not have yet.</summary>
+    public IReadOnlyList<string> NotYetApplied { get; init; } = [];
+
+    public bool IsDenied => Denials.Count > 0;
+}

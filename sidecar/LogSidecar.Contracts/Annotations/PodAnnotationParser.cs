@@ -1,0 +1,409 @@
+using System.Text.RegularExpressions;
+using LogSidecar.Contracts.Configuration;
+
+namespace LogSidecar.Contracts.Annotations;
+
+/// <summary>
+/// Turns a pod's <c>logsidecar.io/</c> annotations into <see cref="InjectionSettings"/> and the sidecar
+/// configuration, collecting every warning and denial at once. Bad values fall back to defaults with
+/// a warning; values that would make a broken pod are denied with a message saying what to change.
+/// </summary>
+public static partial class PodAnnotationParser
+{
+    /// <summary>Stream name used when the globs come from <c>logsidecar.io/paths</c> or the default.</summary>
+    public const string DefaultStreamName = "app";
+
+    /// <summary>Glob, relative to the mount path, tailed when no paths are given.</summary>
+    public const string DefaultGlob = "*.log";
+
+    public static AnnotationParseResult Parse(
+        IReadOnlyDictionary<string, string>? annotations,
+        IReadOnlyDictionary<string, string>? labels,
+        AnnotationDefaults defaults)
+    {
+        annotations ??= new Dictionary<string, string>();
+        var findings = new AnnotationFindings();
+        CheckUnknownKeys(annotations, labels, findings);
+
+        string? Get(string key) => annotations.TryGetValue(key, out var value) ? value.Trim() : null;
+
+        var mountPath = PathRules.Normalize(defaults.MountPath);
+        if (Get(AnnotationKeys.MountPath) is { } requestedMount)
+        {
+            if (PathRules.CheckMountPath(requestedMount) is { } problem)
+            {
+                findings.Deny(AnnotationKeys.MountPath, problem);
+            }
+            else
+            {
+                mountPath = PathRules.Normalize(requestedMount);
+                findings.Apply(AnnotationKeys.MountPath);
+            }
+        }
+
+        var streams = ReadStreams(Get(AnnotationKeys.Config), Get(AnnotationKeys.Paths), mountPath, findings);
+        FormatRules.Check(Get(AnnotationKeys.Format), Get(AnnotationKeys.Regex), Get(AnnotationKeys.Multiline), FormatKeys.Annotations, "", findings);
+        var containers = ReadContainers(Get(AnnotationKeys.Containers), findings);
+        var secret = ReadShipping(Get, findings);
+        var cpu = ReadQuantity(AnnotationKeys.Cpu, Get(AnnotationKeys.Cpu), defaults.Cpu, "0.01", defaults.MaxCpu, findings);
+        var memory = ReadQuantity(AnnotationKeys.Memory, Get(AnnotationKeys.Memory), defaults.Memory, defaults.MinMemory, defaults.MaxMemory, findings);
+        var native = ReadBool(AnnotationKeys.Native, Get(AnnotationKeys.Native), findings);
+        var image = ReadImage(Get(AnnotationKeys.Image), defaults.AllowedImages, findings);
+
+        var config = new SidecarConfig { Streams = streams ?? [] };
+        if (streams is not null)
+        {
+            foreach (var error in SidecarConfigValidator.Validate(config))
+            {
+                findings.Deny(annotations.ContainsKey(AnnotationKeys.Config) ? AnnotationKeys.Config : AnnotationKeys.Paths, error.ToString());
+            }
+        }
+
+        var settings = findings.Denials.Count > 0
+            ? null
+            : new InjectionSettings
+            {
+                Config = config,
+                MountPath = mountPath,
+                Containers = containers,
+                Cpu = cpu,
+                Memory = memory,
+                Native = native,
+                Image = image,
+                Secret = secret,
+            };
+
+        return new AnnotationParseResult
+        {
+            Settings = settings,
+            Denials = findings.Denials,
+            Warnings = findings.Warnings,
+            Applied = findings.Applied,
+            Ignored = findings.Ignored,
+            NotYetApplied = findings.NotYetApplied,
+        };
+    }
+
+    private static void CheckUnknownKeys(IReadOnlyDictionary<string, string> annotations, IReadOnlyDictionary<string, string>? labels, AnnotationFindings findings)
+    {
+        foreach (var key in annotations.Keys.Order(StringComparer.Ordinal))
+        {
+            if (key.StartsWith(AnnotationKeys.Prefix, StringComparison.Ordinal) && !AnnotationKeys.PodAnnotations.Contains(key, StringComparer.Ordinal))
+            {
+                findings.Ignore(key, key == AnnotationKeys.Injection
+                    ? $"is a namespace label; on a pod use {AnnotationKeys.Inject}"
+                    : $"unknown annotation was ignored{Suggest(key, AnnotationKeys.PodAnnotations)}");
+            }
+        }
+
+        foreach (var key in (labels?.Keys ?? []).Order(StringComparer.Ordinal))
+        {
+            if (key.StartsWith(AnnotationKeys.Prefix, StringComparison.Ordinal) && !AnnotationKeys.PodLabels.Contains(key, StringComparer.Ordinal))
+            {
+                findings.Ignore(key, key == AnnotationKeys.Injection
+                    ? $"is a namespace label; on a pod use the label {AnnotationKeys.Inject}"
+                    : AnnotationKeys.PodAnnotations.Contains(key, StringComparer.Ordinal)
+                        ? "is read from annotations, not labels; move it to metadata.annotations"
+                        : $"unknown label was ignored{Suggest(key, AnnotationKeys.PodLabels)}");
+            }
+        }
+    }
+
+    private static List<StreamConfig>? ReadStreams(string? configJson, string? paths, string mountPath, AnnotationFindings findings)
+    {
+        if (configJson is not null)
+        {
+            if (paths is not null)
+            {
+                findings.Ignore(AnnotationKeys.Paths, $"ignored because {AnnotationKeys.Config} is set; put the globs in its streams");
+            }
+
+            var streams = ConfigAnnotationReader.Read(configJson, mountPath, findings);
+            if (streams is not null)
+            {
+                findings.Apply(AnnotationKeys.Config);
+            }
+
+            return streams;
+        }
+
+        var globs = new List<string>();
+        if (paths is not null)
+        {
+            var entries = paths.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (entries.Length == 0)
+            {
+                findings.Ignore(AnnotationKeys.Paths, $"no glob given; tailing the default {mountPath}/{DefaultGlob}");
+            }
+
+            var denied = false;
+            foreach (var entry in entries)
+            {
+                if (PathRules.ResolveGlob(entry, mountPath, out var problem) is { } resolved)
+                {
+                    globs.Add(resolved);
+                }
+                else
+                {
+                    denied = true;
+                    findings.Deny(AnnotationKeys.Paths, problem!);
+                }
+            }
+
+            if (entries.Length > 0 && !denied)
+            {
+                findings.Apply(AnnotationKeys.Paths);
+            }
+        }
+
+        if (globs.Count == 0)
+        {
+            globs.Add($"{mountPath}/{DefaultGlob}");
+        }
+
+        return [new StreamConfig { Name = DefaultStreamName, Paths = globs }];
+    }
+
+    private static List<string>? ReadContainers(string? value, AnnotationFindings findings)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var names = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count == 0)
+        {
+            findings.Ignore(AnnotationKeys.Containers, "no container name given; every app container gets the log volume");
+            return null;
+        }
+
+        findings.Apply(AnnotationKeys.Containers);
+        return names;
+    }
+
+    /// <summary>Checks mode, sink, endpoint, index and secret together; returns the Secret to mount.</summary>
+    private static string? ReadShipping(Func<string, string?> get, AnnotationFindings findings)
+    {
+        var mode = AnnotationValues.DefaultMode;
+        if (get(AnnotationKeys.Mode) is { } requestedMode)
+        {
+            if (AnnotationValues.Modes.Contains(requestedMode, StringComparer.Ordinal))
+            {
+                mode = requestedMode;
+                findings.Apply(AnnotationKeys.Mode);
+                if (mode != AnnotationValues.DefaultMode)
+                {
+                    findings.Pending(AnnotationKeys.Mode);
+                }
+            }
+            else
+            {
+                findings.Ignore(AnnotationKeys.Mode, $"'{requestedMode}' is not one of: {string.Join(", ", AnnotationValues.Modes)}; records go to stdout");
+            }
+        }
+
+        var ships = mode != AnnotationValues.DefaultMode;
+        var notShipping = $"ignored because records only go to stdout; set {AnnotationKeys.Mode} to ship or both";
+        var sink = get(AnnotationKeys.Sink);
+        var endpoint = get(AnnotationKeys.Endpoint);
+        var index = get(AnnotationKeys.Index);
+        var secret = get(AnnotationKeys.Secret);
+
+        if (sink is not null)
+        {
+            if (!ships)
+            {
+                findings.Ignore(AnnotationKeys.Sink, notShipping);
+            }
+            else if (!AnnotationValues.Sinks.Contains(sink, StringComparer.Ordinal))
+            {
+                findings.Deny(AnnotationKeys.Sink, $"'{sink}' is not one of: {string.Join(", ", AnnotationValues.Sinks)}");
+                sink = null;
+            }
+            else
+            {
+                findings.Apply(AnnotationKeys.Sink);
+                findings.Pending(AnnotationKeys.Sink);
+            }
+        }
+        else if (ships)
+        {
+            findings.Deny(AnnotationKeys.Mode, $"mode {mode} needs a backend; add {AnnotationKeys.Sink} ({string.Join(", ", AnnotationValues.Sinks)})");
+        }
+
+        if (endpoint is not null)
+        {
+            if (!ships)
+            {
+                findings.Ignore(AnnotationKeys.Endpoint, notShipping);
+            }
+            else if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || !string.IsNullOrEmpty(uri.UserInfo))
+            {
+                findings.Deny(AnnotationKeys.Endpoint, $"'{endpoint}' is not an http(s) URL without credentials; give one such as https://elasticsearch.logging:9200 and put credentials in {AnnotationKeys.Secret}");
+            }
+            else
+            {
+                findings.Apply(AnnotationKeys.Endpoint);
+                findings.Pending(AnnotationKeys.Endpoint);
+            }
+        }
+        else if (ships)
+        {
+            findings.Deny(AnnotationKeys.Mode, $"mode {mode} needs a backend address; add {AnnotationKeys.Endpoint}, for example https://elasticsearch.logging:9200");
+        }
+
+        if (index is not null)
+        {
+            if (!ships)
+            {
+                findings.Ignore(AnnotationKeys.Index, notShipping);
+            }
+            else if (sink is not null && !AnnotationValues.IndexedSinks.Contains(sink, StringComparer.Ordinal))
+            {
+                findings.Ignore(AnnotationKeys.Index, $"ignored because sink {sink} has no index");
+            }
+            else if (!IndexName().IsMatch(index))
+            {
+                findings.Ignore(AnnotationKeys.Index, $"'{index}' is not a valid index name (lowercase, no spaces or \\/*?\"<>|,#:, not starting with -, _ or +); the sink's default index is used");
+            }
+            else
+            {
+                findings.Apply(AnnotationKeys.Index);
+                findings.Pending(AnnotationKeys.Index);
+            }
+        }
+
+        if (secret is null)
+        {
+            return null;
+        }
+
+        if (!ships)
+        {
+            findings.Ignore(AnnotationKeys.Secret, notShipping);
+            return null;
+        }
+
+        if (secret.Length > 253 || !SecretName().IsMatch(secret))
+        {
+            findings.Deny(AnnotationKeys.Secret, $"'{secret}' is not a valid Secret name; use lowercase letters, digits, '-' and '.'");
+            return null;
+        }
+
+        findings.Apply(AnnotationKeys.Secret);
+        findings.Pending(AnnotationKeys.Secret);
+        return secret;
+    }
+
+    private static string ReadQuantity(string key, string? value, string fallback, string min, string max, AnnotationFindings findings)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        if (!ResourceQuantity.TryParse(value, out var amount) || amount <= 0)
+        {
+            findings.Ignore(key, $"'{value}' is not a positive Kubernetes quantity (such as 100m or 128Mi); using the default {fallback}");
+            return fallback;
+        }
+
+        if (ResourceQuantity.TryParse(max, out var cap) && amount > cap)
+        {
+            findings.Ignore(key, $"'{value}' is above the cap {max}; using {max}");
+            return max;
+        }
+
+        if (ResourceQuantity.TryParse(min, out var floor) && amount < floor)
+        {
+            findings.Ignore(key, $"'{value}' is below the minimum {min}; using {min}");
+            return min;
+        }
+
+        findings.Apply(key);
+        return value;
+    }
+
+    private static bool? ReadBool(string key, string? value, AnnotationFindings findings)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Equals("true", StringComparison.OrdinalIgnoreCase))
+        {
+            findings.Apply(key);
+            return true;
+        }
+
+        if (value.Equals("false", StringComparison.OrdinalIgnoreCase))
+        {
+            findings.Apply(key);
+            return false;
+        }
+
+        findings.Ignore(key, $"'{value}' is not true or false; the injector's default is used");
+        return null;
+    }
+
+    private static string? ReadImage(string? value, IReadOnlyList<string> allowed, AnnotationFindings findings)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (allowed.Count == 0)
+        {
+            findings.Ignore(AnnotationKeys.Image, "image overrides are turned off in this cluster; the configured image is used");
+            return null;
+        }
+
+        if (!allowed.Any(pattern => ImageGlob.Matches(pattern, value)))
+        {
+            findings.Ignore(AnnotationKeys.Image, $"'{value}' is not in the allow-list ({string.Join(", ", allowed)}); the configured image is used");
+            return null;
+        }
+
+        findings.Apply(AnnotationKeys.Image);
+        return value;
+    }
+
+    private static string Suggest(string key, IReadOnlyList<string> known)
+    {
+        var best = known.MinBy(candidate => Distance(key, candidate));
+        return best is not null && Distance(key, best) <= 3 ? $"; did you mean {best}?" : "; see the annotation reference in the README";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex SecretName();
+
+    [GeneratedRegex(@"^[a-z0-9][^A-Z\s\\/*?""<>|,#:]{0,254}$")]
+    private static partial Regex IndexName();
+}

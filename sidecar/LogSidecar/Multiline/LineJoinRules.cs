@@ -1,0 +1,29 @@
+using LogSidecar.Contracts.Configuration;
+
+namespace LogSidecar.Multiline;
+
+/// <summary>Builds a fresh rule (rules keep per-file state) from a stream's multiline configuration.</summary>
+internal static class LineJoinRules
+{
+    public static Func<ILineJoinRule>? Factory(MultilineConfig? config)
+    {
+        if (config is null)
+        {
+            return null;
+        }
+
+        return config switch
+        {
+            { Preset: MultilinePresets.Java } => () => new JavaRule(),
+            { Preset: MultilinePresets.DotNet } => () => new DotNetRule(),
+            { Preset: MultilinePresets.Python } => () => new PythonRule(),
+            { Preset: MultilinePresets.Go } => () => new GoRule(),
+            { FirstLine: { } firstLine } => Shared(RegexLineRule.FirstLine(firstLine)),
+            { Continuation: { } continuation } => Shared(RegexLineRule.Continuation(continuation)),
+            _ => throw new ArgumentException("multiline needs a preset, firstLine or continuation", nameof(config)),
+        };
+    }
+
+    // Regex rules keep no state: one instance serves every file (Regex is thread-safe).
+    private static Func<ILineJoinRule> Shared(RegexLineRule rule) => () => rule;
+}
