@@ -1,13 +1,8 @@
 namespace LogSidecar.Contracts.Annotations;
 
-/// <summary>Allowed values of the enumerated annotations.</summary>
+/// <summary>Allowed values of the enumerated annotations; format and multiline use the configuration's <c>RecordFormats</c> and <c>MultilinePresets</c>.</summary>
 public static class AnnotationValues
 {
-    public static readonly IReadOnlyList<string> Formats = ["plain", "json", "logfmt", "regex", "klog", "k8s-audit"];
-
-    /// <summary>Multiline presets; any other value is a first-line regular expression.</summary>
-    public static readonly IReadOnlyList<string> MultilinePresets = ["java", "dotnet", "python", "go"];
-
     public static readonly IReadOnlyList<string> Modes = ["stdout", "ship", "both"];
 
     public static readonly IReadOnlyList<string> Sinks = ["elasticsearch", "opensearch", "loki", "otlp"];
@@ -16,6 +11,4 @@ public static class AnnotationValues
     public static readonly IReadOnlyList<string> IndexedSinks = ["elasticsearch", "opensearch"];
 
     public const string DefaultMode = "stdout";
-    public const string DefaultFormat = "plain";
-    public const string RegexFormat = "regex";
 }

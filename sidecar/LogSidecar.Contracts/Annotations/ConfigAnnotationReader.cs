@@ -5,13 +5,13 @@ namespace LogSidecar.Contracts.Annotations;
 
 /// <summary>
 /// Reads <c>logsidecar.io/config</c>: <c>{"streams":[{"name","paths","exclude","startAt","format","regex","multiline"}]}</c>.
-/// Relative globs are taken under the mount path. Broken JSON is denied; unknown fields are warned about.
+/// Relative globs are taken under the mount path; the format/regex/multiline annotations are the default of every stream. Broken JSON is denied; unknown fields are warned about.
 /// </summary>
 internal static class ConfigAnnotationReader
 {
     private static readonly string[] StreamFields = ["name", "paths", "exclude", "startAt", "format", "regex", "multiline"];
 
-    public static List<StreamConfig>? Read(string json, string mountPath, AnnotationFindings findings)
+    public static List<StreamConfig>? Read(string json, string mountPath, FormatChoice defaults, AnnotationFindings findings)
     {
         const string Key = AnnotationKeys.Config;
         JsonDocument document;
@@ -46,7 +46,7 @@ internal static class ConfigAnnotationReader
             var index = 0;
             foreach (var element in streams.EnumerateArray())
             {
-                if (ReadStream(element, $"streams[{index}].", mountPath, findings) is { } stream)
+                if (ReadStream(element, $"streams[{index}].", mountPath, defaults, findings) is { } stream)
                 {
                     result.Add(stream);
                 }
@@ -58,7 +58,7 @@ internal static class ConfigAnnotationReader
         }
     }
 
-    private static StreamConfig? ReadStream(JsonElement element, string at, string mountPath, AnnotationFindings findings)
+    private static StreamConfig? ReadStream(JsonElement element, string at, string mountPath, FormatChoice defaults, AnnotationFindings findings)
     {
         const string Key = AnnotationKeys.Config;
         if (element.ValueKind != JsonValueKind.Object)
@@ -95,13 +95,14 @@ internal static class ConfigAnnotationReader
         }
 
         stream.Exclude.AddRange(Strings(element, "exclude", at, findings));
-        FormatRules.Check(
+        var own = FormatRules.Check(
             String(element, "format", at, findings),
             String(element, "regex", at, findings),
             String(element, "multiline", at, findings),
             FormatKeys.Config,
             at,
             findings);
+        defaults.ApplyTo(stream, own);
         return stream;
     }
 

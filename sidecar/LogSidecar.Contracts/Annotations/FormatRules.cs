@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LogSidecar.Contracts.Configuration;
 
 namespace LogSidecar.Contracts.Annotations;
 
@@ -29,31 +30,31 @@ internal static class FormatRules
     }
 
     /// <summary>
-    /// Checks one format/regex/multiline triple. For the annotations <paramref name="fieldPrefix"/> is
-    /// empty and each field has its own key; inside <c>config</c> all three report under the config key
-    /// with a field prefix such as <c>streams[0].</c>.
+    /// Checks one format/regex/multiline triple and returns the valid parts. For the annotations
+    /// <paramref name="fieldPrefix"/> is empty and each field has its own key; inside <c>config</c> all
+    /// three report under the config key with a field prefix such as <c>streams[0].</c>.
+    /// The sidecar applies all three.
     /// </summary>
-    public static void Check(string? format, string? regex, string? multiline, FormatKeys keys, string fieldPrefix, AnnotationFindings findings)
+    public static FormatChoice Check(string? format, string? regex, string? multiline, FormatKeys keys, string fieldPrefix, AnnotationFindings findings)
     {
         string Where(string field) => fieldPrefix.Length == 0 ? "" : $"{fieldPrefix}{field}: ";
-        string? Detail(string field) => fieldPrefix.Length == 0 ? null : $" {fieldPrefix}{field}";
 
-        var formatOk = false;
+        string? chosenFormat = null;
         if (format is not null)
         {
-            if (AnnotationValues.Formats.Contains(format, StringComparer.Ordinal))
+            if (RecordFormats.All.Contains(format, StringComparer.Ordinal))
             {
-                formatOk = true;
+                chosenFormat = format;
                 findings.Apply(keys.Format);
-                findings.Pending(keys.Format, Detail("format"));
             }
             else
             {
-                findings.Ignore(keys.Format, $"{Where("format")}'{format}' is not one of: {string.Join(", ", AnnotationValues.Formats)}; records are read as {AnnotationValues.DefaultFormat}");
+                findings.Ignore(keys.Format, $"{Where("format")}'{format}' is not one of: {string.Join(", ", RecordFormats.All)}; records are read as {RecordFormats.Plain}");
             }
         }
 
-        var isRegexFormat = formatOk && format == AnnotationValues.RegexFormat;
+        string? chosenRegex = null;
+        var isRegexFormat = chosenFormat == RecordFormats.Regex;
         if (regex is not null)
         {
             if (!isRegexFormat)
@@ -66,8 +67,8 @@ internal static class FormatRules
             }
             else
             {
+                chosenRegex = regex;
                 findings.Apply(keys.Regex);
-                findings.Pending(keys.Regex, Detail("regex"));
             }
         }
         else if (isRegexFormat)
@@ -75,22 +76,25 @@ internal static class FormatRules
             findings.Deny(keys.Format, $"{Where("format")}format regex needs a pattern; add {(fieldPrefix.Length == 0 ? AnnotationKeys.Regex : fieldPrefix + "regex")} with named groups, for example (?<level>\\w+) (?<message>.*)");
         }
 
+        MultilineConfig? chosenMultiline = null;
         if (multiline is not null)
         {
-            if (AnnotationValues.MultilinePresets.Contains(multiline, StringComparer.Ordinal))
+            if (MultilinePresets.All.Contains(multiline, StringComparer.Ordinal))
             {
+                chosenMultiline = new MultilineConfig { Preset = multiline };
                 findings.Apply(keys.Multiline);
-                findings.Pending(keys.Multiline, Detail("multiline"));
             }
             else if (CheckRegex(multiline, needsNamedGroups: false) is { } problem)
             {
-                findings.Deny(keys.Multiline, $"{Where("multiline")}neither a preset ({string.Join(", ", AnnotationValues.MultilinePresets)}) nor a valid first-line regex: {problem}");
+                findings.Deny(keys.Multiline, $"{Where("multiline")}neither a preset ({string.Join(", ", MultilinePresets.All)}) nor a valid first-line regex: {problem}");
             }
             else
             {
+                chosenMultiline = new MultilineConfig { FirstLine = multiline };
                 findings.Apply(keys.Multiline);
-                findings.Pending(keys.Multiline, Detail("multiline"));
             }
         }
+
+        return new FormatChoice(chosenFormat, chosenRegex, chosenMultiline);
     }
 }

@@ -41,8 +41,8 @@ public static partial class PodAnnotationParser
             }
         }
 
-        var streams = ReadStreams(Get(AnnotationKeys.Config), Get(AnnotationKeys.Paths), mountPath, findings);
-        FormatRules.Check(Get(AnnotationKeys.Format), Get(AnnotationKeys.Regex), Get(AnnotationKeys.Multiline), FormatKeys.Annotations, "", findings);
+        var formats = FormatRules.Check(Get(AnnotationKeys.Format), Get(AnnotationKeys.Regex), Get(AnnotationKeys.Multiline), FormatKeys.Annotations, "", findings);
+        var streams = ReadStreams(Get(AnnotationKeys.Config), Get(AnnotationKeys.Paths), mountPath, formats, findings);
         var containers = ReadContainers(Get(AnnotationKeys.Containers), findings);
         var secret = ReadShipping(Get, findings);
         var cpu = ReadQuantity(AnnotationKeys.Cpu, Get(AnnotationKeys.Cpu), defaults.Cpu, "0.01", defaults.MaxCpu, findings);
@@ -51,7 +51,8 @@ public static partial class PodAnnotationParser
         var image = ReadImage(Get(AnnotationKeys.Image), defaults.AllowedImages, findings);
 
         var config = new SidecarConfig { Streams = streams ?? [] };
-        if (streams is not null)
+        // The sidecar's own validator is the last word, once the annotations themselves are sound.
+        if (streams is not null && findings.Denials.Count == 0)
         {
             foreach (var error in SidecarConfigValidator.Validate(config))
             {
@@ -109,7 +110,7 @@ public static partial class PodAnnotationParser
         }
     }
 
-    private static List<StreamConfig>? ReadStreams(string? configJson, string? paths, string mountPath, AnnotationFindings findings)
+    private static List<StreamConfig>? ReadStreams(string? configJson, string? paths, string mountPath, FormatChoice formats, AnnotationFindings findings)
     {
         if (configJson is not null)
         {
@@ -118,7 +119,7 @@ public static partial class PodAnnotationParser
                 findings.Ignore(AnnotationKeys.Paths, $"ignored because {AnnotationKeys.Config} is set; put the globs in its streams");
             }
 
-            var streams = ConfigAnnotationReader.Read(configJson, mountPath, findings);
+            var streams = ConfigAnnotationReader.Read(configJson, mountPath, formats, findings);
             if (streams is not null)
             {
                 findings.Apply(AnnotationKeys.Config);
@@ -161,7 +162,9 @@ public static partial class PodAnnotationParser
             globs.Add($"{mountPath}/{DefaultGlob}");
         }
 
-        return [new StreamConfig { Name = DefaultStreamName, Paths = globs }];
+        var stream = new StreamConfig { Name = DefaultStreamName, Paths = globs };
+        formats.ApplyTo(stream);
+        return [stream];
     }
 
     private static List<string>? ReadContainers(string? value, AnnotationFindings findings)

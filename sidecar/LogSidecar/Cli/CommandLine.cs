@@ -13,6 +13,12 @@ internal sealed record CommandLine
 
     public string? StartAt { get; init; }
 
+    public string? Format { get; init; }
+
+    public string? Regex { get; init; }
+
+    public string? Multiline { get; init; }
+
     public string? Output { get; init; }
 
     public string? CheckpointDir { get; init; }
@@ -60,6 +66,9 @@ internal sealed record CommandLine
                 "--path" or "-p" => Value() is { } path ? result with { Paths = [.. result.Paths, path] } : result,
                 "--stream" => result with { StreamName = Value() },
                 "--start-at" => result with { StartAt = Value() },
+                "--format" or "-f" => result with { Format = Value() },
+                "--regex" => result with { Regex = Value() },
+                "--multiline" or "-m" => result with { Multiline = Value() },
                 "--output" or "-o" => result with { Output = Value() },
                 "--checkpoint-dir" => result with { CheckpointDir = Value() },
                 "--metrics-port" => result with { MetricsPort = ParsePort(Value(), errors) },

@@ -15,6 +15,9 @@ internal static class Usage
           -p, --path GLOB          file glob to tail (repeatable); replaces the configured streams
               --stream NAME        stream name for --path files (default: app)
               --start-at head|tail where to start in files present at the very first start (default: head)
+          -f, --format FORMAT      plain (default), json, logfmt, regex, klog or k8s-audit
+              --regex REGEX        .NET regex with named groups (time, level, message, others) for --format regex
+          -m, --multiline RULE     join lines: java, dotnet, python, go, or a regex matching each record's first line
           -o, --output json|raw    one JSON object per line (default) or the line as read
               --checkpoint-dir DIR where read positions are kept (default: .logsidecar under the first glob's directory)
               --metrics-port PORT  port of /healthz, /readyz, /metrics on 127.0.0.1 (default 2020; 0 = off)

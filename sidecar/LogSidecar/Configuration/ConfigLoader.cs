@@ -22,9 +22,9 @@ internal static class ConfigLoader
             return null;
         }
 
-        if (flags.Paths.Count == 0 && (flags.StreamName is not null || flags.StartAt is not null))
+        if (flags.Paths.Count == 0 && new[] { flags.StreamName, flags.StartAt, flags.Format, flags.Regex, flags.Multiline }.Any(flag => flag is not null))
         {
-            errors.Add(new("arguments", "--stream and --start-at describe the --path stream; add --path GLOB or set them in the configuration file"));
+            errors.Add(new("arguments", "--stream, --start-at, --format, --regex and --multiline describe the --path stream; add --path GLOB or set them in the configuration file"));
         }
 
         config = ApplyFlags(config, flags);
@@ -80,6 +80,14 @@ internal static class ConfigLoader
                 Name = flags.StreamName ?? DefaultStreamName,
                 Paths = [.. flags.Paths.Select(Path.GetFullPath)],
                 StartAt = flags.StartAt ?? StartPositions.Head,
+                Format = flags.Format ?? RecordFormats.Plain,
+                Regex = flags.Regex,
+                Multiline = flags.Multiline switch
+                {
+                    null => null,
+                    var preset when MultilinePresets.All.Contains(preset) => new MultilineConfig { Preset = preset },
+                    var firstLine => new MultilineConfig { FirstLine = firstLine },
+                },
             };
             config = config with { Streams = [stream] };
         }

@@ -13,6 +13,7 @@ internal sealed class SidecarMetrics
 {
     private readonly long[] _droppedBytes = new long[Enum.GetValues<DropReason>().Length];
     private readonly ConcurrentDictionary<TrackedFile, byte> _files = new();
+    private readonly ConcurrentDictionary<string, long> _parseErrors = new(StringComparer.Ordinal);
     private long _recordsRead;
     private long _bytesRead;
     private long _recordsWritten;
@@ -60,6 +61,8 @@ internal sealed class SidecarMetrics
 
     public void FileError() => Interlocked.Increment(ref _fileErrors);
 
+    public void ParseError(string stream) => _parseErrors.AddOrUpdate(stream, 1, static (_, count) => count + 1);
+
     public void Track(TrackedFile file) => _files.TryAdd(file, 0);
 
     public void Untrack(TrackedFile file) => _files.TryRemove(file, out _);
@@ -83,6 +86,13 @@ internal sealed class SidecarMetrics
         foreach (var reason in Enum.GetValues<DropReason>())
         {
             text.Append(CultureInfo.InvariantCulture, $"logsidecar_dropped_bytes_total{{reason=\"{ReasonLabel(reason)}\"}} {Interlocked.Read(ref _droppedBytes[(int)reason])}\n");
+        }
+
+        text.Append("# HELP logsidecar_parse_errors_total Records that did not parse in their stream's format and passed through as plain text.\n");
+        text.Append("# TYPE logsidecar_parse_errors_total counter\n");
+        foreach (var (stream, count) in _parseErrors)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"logsidecar_parse_errors_total{{stream=\"{Escape(stream)}\"}} {count}\n");
         }
 
         text.Append("# HELP logsidecar_file_lag_bytes Bytes in the file not yet acknowledged by the output.\n");

@@ -4,6 +4,7 @@ using LogSidecar.Checkpoints;
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
 using LogSidecar.Output;
+using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
 using LogSidecar.Tailing;
 using Microsoft.Extensions.Logging;
@@ -52,7 +53,7 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, I
             channel.Writer, Metrics, time, loggers);
         var outputOptions = OutputOptions.From(config.Output);
         IRecordFormatter formatter = outputOptions.Json
-            ? new JsonRecordFormatter(outputOptions, PodMetadata.FromEnvironment(), Metrics)
+            ? new JsonRecordFormatter(outputOptions, PodMetadata.FromEnvironment(), Metrics, config.Streams.ToDictionary(s => s.Name, RecordParsers.Create))
             : new RawRecordFormatter(outputOptions, Metrics);
         var output = new StdoutOutput(channel.Reader, formatter, new OutputBuffer(stdout, OutputBufferBytes), Metrics, time);
         var checkpointer = new Checkpointer(registry, store, TimeSpan.FromMilliseconds(config.CheckpointIntervalMs), time, loggers.CreateLogger<Checkpointer>());

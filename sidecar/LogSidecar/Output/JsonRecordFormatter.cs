@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using LogSidecar.Diagnostics;
+using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
 using LogSidecar.Tailing;
 using LogSidecar.Text;
@@ -10,35 +11,44 @@ using LogSidecar.Text;
 namespace LogSidecar.Output;
 
 /// <summary>
-/// One JSON object per record and line: <c>time</c> (when read), <c>message</c>, <c>file</c>,
-/// <c>stream</c>, pod metadata under <c>kubernetes</c>, and flags. Newlines inside a message are
-/// escaped so a record survives the container runtime as one line. A line longer than the limit is
-/// split into pieces carrying <c>split.id</c>, <c>split.index</c> and <c>split.count</c>, or truncated.
+/// One JSON object per record and line: <c>time</c> (parsed, else when read), <c>message</c>,
+/// <c>file</c>, <c>stream</c>, pod metadata under <c>kubernetes</c>, then what the stream's parser
+/// found (<c>read_time</c>, <c>severity_text</c>, <c>severity_number</c>, <c>fields</c>,
+/// <c>parse_error</c>) and flags. Newlines inside a message are escaped so a record survives the
+/// container runtime as one line. A line longer than the limit is split into pieces carrying
+/// <c>split.id</c>, <c>split.index</c> and <c>split.count</c> (parsed fields ride on the first), or truncated.
 /// </summary>
 internal sealed class JsonRecordFormatter : IRecordFormatter
 {
+    public const string ReadTimeFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+    public const string ParsedTimeFormat = "yyyy-MM-ddTHH:mm:ss.fffffffZ";
+
     // Room for the time, the flags and a split object with ten-digit numbers and the longest id.
     private const int FixedOverhead = 256;
 
+    private readonly OutputOptions _options;
+    private readonly SidecarMetrics _metrics;
     private readonly MessageText _text;
     private readonly ScratchBuffer _escaped = new(4096);
     private readonly ConditionalWeakTable<TrackedFile, byte[]> _suffixes = [];
-    private readonly byte[] _time = new byte[32];
-    private readonly List<int> _cuts = [];
     private readonly ConditionalWeakTable<TrackedFile, byte[]>.CreateValueCallback _buildSuffix;
+    private readonly IReadOnlyDictionary<string, IRecordParser?> _parsers;
+    private readonly ParsedRecord _parsed = new();
+    private readonly JsonFragment _time = new();
+    private readonly JsonFragment _extra = new();
+    private readonly List<int> _cuts = [];
     private TrackedFile? _suffixFile;
     private byte[] _suffix = [];
-    private DateTimeOffset _timeFor = DateTimeOffset.MinValue;
-    private int _timeLength;
+    private IRecordParser? _parser;
+    private DateTimeOffset _readTimeFor = DateTimeOffset.MinValue;
+    private byte[] _readTime = [];
 
-    private readonly OutputOptions _options;
-    private readonly SidecarMetrics _metrics;
-
-    public JsonRecordFormatter(OutputOptions options, PodMetadata pod, SidecarMetrics metrics)
+    public JsonRecordFormatter(OutputOptions options, PodMetadata pod, SidecarMetrics metrics, IReadOnlyDictionary<string, IRecordParser?>? parsers = null)
     {
         _options = options;
         _metrics = metrics;
         _text = new MessageText(metrics);
+        _parsers = parsers ?? new Dictionary<string, IRecordParser?>();
         _buildSuffix = file => RecordSuffix.Build(file, pod);
     }
 
@@ -47,47 +57,51 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         var escaped = JsonEscaper.MaxOutputLength(record.Length);
         var perLine = FixedOverhead + Suffix(batch.File).Length;
         var pieces = escaped / Math.Max(1, _options.MaxRecordBytes - perLine) + 1;
-        return escaped + (pieces * perLine);
+
+        // Parsed fields are the record's own bytes escaped at most sixfold, plus their keys and quotes.
+        var fields = _parsers.Count == 0 ? 0 : escaped + 1024;
+        return escaped + (pieces * perLine) + fields;
     }
 
     public void Write(LineBatch batch, in LineRecord record, OutputBuffer output)
     {
         var text = _text.Valid(batch.Bytes(record));
-        var scratch = _escaped.Get(JsonEscaper.MaxOutputLength(text.Length));
-        var escaped = scratch.AsSpan(0, JsonEscaper.Escape(text, scratch));
-        var time = Time(batch.ReadTime);
         var suffix = Suffix(batch.File);
+        var parsed = Parse(text, batch.ReadTime);
+        var escaped = Message(text, parsed);
+        var time = Time(batch.ReadTime, parsed);
+        var extra = Extra(batch.ReadTime, parsed);
         var flags = record.Flags;
 
-        var overhead = Line.Overhead(time, suffix, flags, splitId: null);
-        if (escaped.Length + overhead <= _options.MaxRecordBytes)
+        if (escaped.Length + Line.Overhead(time, suffix, extra, flags, splitId: null) <= _options.MaxRecordBytes)
         {
-            Line.Write(output, time, escaped, suffix, flags, split: default);
+            Line.Write(output, time, escaped, suffix, extra, flags, split: default);
             return;
         }
 
         if (!_options.Split)
         {
             flags |= RecordFlags.Truncated;
-            var room = Math.Max(0, _options.MaxRecordBytes - Line.Overhead(time, suffix, flags, splitId: null));
+            var room = Math.Max(0, _options.MaxRecordBytes - Line.Overhead(time, suffix, extra, flags, splitId: null));
             var cut = JsonEscaper.SafeCut(escaped, room);
             _metrics.Dropped(DropReason.RecordTooLarge, escaped.Length - cut);
-            Line.Write(output, time, escaped[..cut], suffix, flags, split: default);
+            Line.Write(output, time, escaped[..cut], suffix, extra, flags, split: default);
             return;
         }
 
-        WriteSplit(batch, record, output, escaped, time, suffix, flags);
+        WriteSplit(batch, record, output, new Piece(time, escaped, suffix, extra, flags));
     }
 
-    private void WriteSplit(LineBatch batch, in LineRecord record, OutputBuffer output, ReadOnlySpan<byte> escaped, ReadOnlySpan<byte> time, ReadOnlySpan<byte> suffix, RecordFlags flags)
+    private void WriteSplit(LineBatch batch, in LineRecord record, OutputBuffer output, Piece piece)
     {
         _metrics.RecordSplit();
         var id = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{batch.Identity?.Key}:{record.FileOffset:x}"));
-        var room = Math.Max(64, _options.MaxRecordBytes - Line.Overhead(time, suffix, flags, id));
+        var firstRoom = Math.Max(64, _options.MaxRecordBytes - Line.Overhead(piece.Time, piece.Suffix, piece.Extra, piece.Flags, id));
+        var room = Math.Max(64, _options.MaxRecordBytes - Line.Overhead(piece.Time, piece.Suffix, [], piece.Flags, id));
         _cuts.Clear();
-        for (var start = 0; start < escaped.Length;)
+        for (var start = 0; start < piece.Message.Length;)
         {
-            var cut = start + JsonEscaper.SafeCut(escaped[start..], room);
+            var cut = start + JsonEscaper.SafeCut(piece.Message[start..], _cuts.Count == 0 ? firstRoom : room);
             _cuts.Add(cut);
             start = cut;
         }
@@ -95,32 +109,161 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         var from = 0;
         for (var index = 0; index < _cuts.Count; index++)
         {
-            Line.Write(output, time, escaped[from.._cuts[index]], suffix, flags, new SplitInfo(id, index, _cuts.Count));
+            var extra = index == 0 ? piece.Extra : [];
+            Line.Write(output, piece.Time, piece.Message[from.._cuts[index]], piece.Suffix, extra, piece.Flags, new SplitInfo(id, index, _cuts.Count));
             from = _cuts[index];
         }
     }
 
-    private ReadOnlySpan<byte> Time(DateTimeOffset readTime)
+    /// <summary>The parse result, or null for plain streams; a failed parse keeps only its error.</summary>
+    private ParsedRecord? Parse(ReadOnlySpan<byte> text, DateTimeOffset readTime)
     {
-        if (readTime != _timeFor)
+        if (_parser is null)
         {
-            readTime.UtcDateTime.TryFormat(_time, out _timeLength, "yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-            _timeFor = readTime;
+            return null;
         }
 
-        return _time.AsSpan(0, _timeLength);
+        _parsed.Reset();
+        if (!_parser.Parse(text, readTime, _parsed))
+        {
+            var error = _parsed.Error;
+            _parsed.Reset();
+            _parsed.Error = error;
+            _metrics.ParseError(_suffixFile!.Stream);
+        }
+
+        return _parsed;
     }
 
-    // Called twice per record: remember the last file, and never allocate a closure on this path.
+    /// <summary>The escaped message: the parsed one when there is one, else the whole text.</summary>
+    private ReadOnlySpan<byte> Message(ReadOnlySpan<byte> text, ParsedRecord? parsed)
+    {
+        if (parsed is { Error: null })
+        {
+            if (parsed.Message is not { } range)
+            {
+                return [];
+            }
+
+            if (parsed.MessageEscaped)
+            {
+                return parsed[range];
+            }
+
+            text = parsed[range];
+        }
+
+        var scratch = _escaped.Get(JsonEscaper.MaxOutputLength(text.Length));
+        return scratch.AsSpan(0, JsonEscaper.Escape(text, scratch));
+    }
+
+    private ReadOnlySpan<byte> Time(DateTimeOffset readTime, ParsedRecord? parsed)
+    {
+        if (parsed?.Time is { } time)
+        {
+            _time.Clear();
+            _time.Time(time, ParsedTimeFormat);
+            return _time.Span;
+        }
+
+        if (readTime != _readTimeFor)
+        {
+            _time.Clear();
+            _time.Time(readTime, ReadTimeFormat);
+            _readTime = _time.Span.ToArray();
+            _readTimeFor = readTime;
+        }
+
+        return _readTime;
+    }
+
+    /// <summary>What parsing added after the file and pod fields, as JSON members each led by a comma.</summary>
+    private ReadOnlySpan<byte> Extra(DateTimeOffset readTime, ParsedRecord? parsed)
+    {
+        _extra.Clear();
+        if (parsed is null)
+        {
+            return [];
+        }
+
+        if (parsed.Time is not null)
+        {
+            _extra.Raw(",\"read_time\":"u8);
+            _extra.Time(readTime, ReadTimeFormat);
+        }
+
+        if (parsed.Severity.IsKnown)
+        {
+            _extra.Raw(",\"severity_text\":\""u8);
+            _extra.Raw(parsed.Severity.Utf8Text);
+            _extra.Raw("\",\"severity_number\":"u8);
+            _extra.Number(parsed.Severity.Number);
+        }
+
+        if (parsed.Fields.Count > 0)
+        {
+            _extra.Raw(",\"fields\":{"u8);
+            for (var i = 0; i < parsed.Fields.Count; i++)
+            {
+                var field = parsed.Fields[i];
+                _extra.Raw(i == 0 ? "\""u8 : ",\""u8);
+                if (field.KeyEscaped)
+                {
+                    _extra.Raw(parsed[field.Key]);
+                }
+                else
+                {
+                    _extra.Escaped(parsed[field.Key]);
+                }
+
+                _extra.Raw("\":"u8);
+                if (field.Kind == FieldKind.Json)
+                {
+                    _extra.Raw(parsed[field.Value]);
+                }
+                else
+                {
+                    _extra.String(parsed[field.Value]);
+                }
+            }
+
+            _extra.Raw("}"u8);
+        }
+
+        if (parsed.Error is { } error)
+        {
+            _extra.Raw(",\"parse_error\":"u8);
+            _extra.String(Encoding.UTF8.GetBytes(error));
+        }
+
+        return _extra.Span;
+    }
+
+    // Called twice per record: remember the last file (and its stream's parser), never allocate a closure here.
     private byte[] Suffix(TrackedFile file)
     {
         if (!ReferenceEquals(file, _suffixFile))
         {
             _suffix = _suffixes.GetValue(file, _buildSuffix);
+            _parser = _parsers.GetValueOrDefault(file.Stream);
             _suffixFile = file;
         }
 
         return _suffix;
+    }
+
+    /// <summary>The parts of one record's line(s).</summary>
+    private readonly ref struct Piece(ReadOnlySpan<byte> time, ReadOnlySpan<byte> message, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> extra, RecordFlags flags)
+    {
+        public ReadOnlySpan<byte> Time { get; } = time;
+
+        public ReadOnlySpan<byte> Message { get; } = message;
+
+        public ReadOnlySpan<byte> Suffix { get; } = suffix;
+
+        public ReadOnlySpan<byte> Extra { get; } = extra;
+
+        public RecordFlags Flags { get; } = flags;
     }
 
     /// <summary>Where a piece of a split record belongs.</summary>
@@ -136,9 +279,12 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     /// <summary>Writes and measures one JSON line.</summary>
     private static class Line
     {
-        private static ReadOnlySpan<byte> TimeOpen => "{\"time\":\""u8;
+        // Closing quote of the id, both numbers at ten digits, the braces.
+        private const int SplitTail = 48;
 
-        private static ReadOnlySpan<byte> MessageOpen => "\",\"message\":\""u8;
+        private static ReadOnlySpan<byte> TimeOpen => "{\"time\":"u8;
+
+        private static ReadOnlySpan<byte> MessageOpen => ",\"message\":\""u8;
 
         private static ReadOnlySpan<byte> Truncated => ",\"truncated\":true"u8;
 
@@ -146,14 +292,11 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
 
         private static ReadOnlySpan<byte> SplitOpen => ",\"split\":{\"id\":\""u8;
 
-        // Closing quote of the id, both numbers at ten digits, the braces.
-        private const int SplitTail = 48;
-
-        public static int Overhead(ReadOnlySpan<byte> time, ReadOnlySpan<byte> suffix, RecordFlags flags, byte[]? splitId) =>
-            TimeOpen.Length + time.Length + MessageOpen.Length + 1 + suffix.Length + FlagsLength(flags) + 2
+        public static int Overhead(ReadOnlySpan<byte> time, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> extra, RecordFlags flags, byte[]? splitId) =>
+            TimeOpen.Length + time.Length + MessageOpen.Length + 1 + suffix.Length + extra.Length + FlagsLength(flags) + 2
             + (splitId is null ? 0 : SplitOpen.Length + splitId.Length + SplitTail);
 
-        public static void Write(OutputBuffer output, ReadOnlySpan<byte> time, ReadOnlySpan<byte> message, ReadOnlySpan<byte> suffix, RecordFlags flags, SplitInfo split)
+        public static void Write(OutputBuffer output, ReadOnlySpan<byte> time, ReadOnlySpan<byte> message, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> extra, RecordFlags flags, SplitInfo split)
         {
             output.Write(TimeOpen);
             output.Write(time);
@@ -161,6 +304,7 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
             output.Write(message);
             output.Write("\""u8);
             output.Write(suffix);
+            output.Write(extra);
             if ((flags & RecordFlags.Truncated) != 0)
             {
                 output.Write(Truncated);

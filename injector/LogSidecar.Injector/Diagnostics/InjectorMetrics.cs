@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace LogSidecar.Injector.Diagnostics;
+
+/// <summary>
+/// Request counters by endpoint, result and skip reason, and a latency histogram, in the Prometheus
+/// text format. Counters are lock-free (<see cref="Interlocked"/>); a scrape may see one request's
+/// count before its latency, which Prometheus tolerates.
+/// </summary>
+internal sealed class InjectorMetrics
+{
+    private static readonly double[] Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+    private readonly ConcurrentDictionary<(string Endpoint, string Result, string Reason), long[]> _requests = new();
+    private readonly long[] _bucketCounts = new long[Buckets.Length];
+    private long _latencyCount;
+    private long _latencySumMicros;
+
+    public void Record(string endpoint, string result, string reason, TimeSpan elapsed)
+    {
+        Interlocked.Increment(ref _requests.GetOrAdd((endpoint, result, reason), _ => new long[1])[0]);
+        var seconds = elapsed.TotalSeconds;
+        for (var i = 0; i < Buckets.Length; i++)
+        {
+            if (seconds <= Buckets[i])
+            {
+                Interlocked.Increment(ref _bucketCounts[i]);
+            }
+        }
+
+        Interlocked.Increment(ref _latencyCount);
+        Interlocked.Add(ref _latencySumMicros, (long)(elapsed.Ticks / 10.0));
+    }
+
+    /// <summary>How many requests were counted with these labels (for tests and the benchmark).</summary>
+    public long Count(string endpoint, string result, string reason) =>
+        _requests.TryGetValue((endpoint, result, reason), out var counter) ? Interlocked.Read(ref counter[0]) : 0;
+
+    public string Render()
+    {
+        var text = new StringBuilder();
+        text.Append("# HELP logsidecar_injector_requests_total Admission requests by endpoint, result and skip reason.\n");
+        text.Append("# TYPE logsidecar_injector_requests_total counter\n");
+        foreach (var ((endpoint, result, reason), counter) in _requests.OrderBy(p => p.Key))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_requests_total{{endpoint=\"{endpoint}\",result=\"{result}\",reason=\"{reason}\"}} {Interlocked.Read(ref counter[0])}\n");
+        }
+
+        text.Append("# HELP logsidecar_injector_request_duration_seconds Time to answer an admission request.\n");
+        text.Append("# TYPE logsidecar_injector_request_duration_seconds histogram\n");
+        for (var i = 0; i < Buckets.Length; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_request_duration_seconds_bucket{{le=\"{Buckets[i]}\"}} {Interlocked.Read(ref _bucketCounts[i])}\n");
+        }
+
+        var count = Interlocked.Read(ref _latencyCount);
+        text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n");
+        text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_request_duration_seconds_sum {Interlocked.Read(ref _latencySumMicros) / 1e6}\n");
+        text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_request_duration_seconds_count {count}\n");
+        return text.ToString();
+    }
+}

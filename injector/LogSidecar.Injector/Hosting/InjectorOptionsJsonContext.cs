@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LogSidecar.Injector.Hosting;
+
+/// <summary>Reads the injector's configuration file; unknown keys are errors so typos are reported.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true)]
+[JsonSerializable(typeof(InjectorOptions))]
+internal sealed partial class InjectorOptionsJsonContext : JsonSerializerContext;

@@ -1,0 +1,92 @@
+using System.Net;
+using LogSidecar.Contracts.Annotations;
+
+namespace LogSidecar.Injector.Hosting;
+
+/// <summary>Checks <see cref="InjectorOptions"/> at start and reports every problem at once.</summary>
+internal static class InjectorOptionsValidator
+{
+    private static readonly string[] PullPolicies = ["Always", "IfNotPresent", "Never"];
+
+    public static List<string> Validate(InjectorOptions options, bool serving)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Image) || options.Image.Any(char.IsWhiteSpace))
+        {
+            errors.Add($"image: '{options.Image}' is not an image reference; give one such as ghcr.io/logsidecar/logsidecar:0.1.0");
+        }
+
+        if (!PullPolicies.Contains(options.ImagePullPolicy, StringComparer.Ordinal))
+        {
+            errors.Add($"imagePullPolicy: '{options.ImagePullPolicy}' is not one of: {string.Join(", ", PullPolicies)}");
+        }
+
+        if (!NativeModes.All.Contains(options.Native, StringComparer.Ordinal))
+        {
+            errors.Add($"native: '{options.Native}' is not one of: {string.Join(", ", NativeModes.All)}");
+        }
+
+        if (options.KubernetesVersion is not null && NativeModes.ParseKubernetesVersion(options.KubernetesVersion) is null)
+        {
+            errors.Add($"kubernetesVersion: '{options.KubernetesVersion}' is not a version such as 1.30");
+        }
+
+        if (PathRules.CheckMountPath(options.MountPath) is { } mountProblem)
+        {
+            errors.Add($"mountPath: {mountProblem}");
+        }
+
+        Quantity(errors, "volumeSizeLimit", options.VolumeSizeLimit);
+        Quantity(errors, "cpu", options.Cpu);
+        Quantity(errors, "memory", options.Memory);
+        Quantity(errors, "maxCpu", options.MaxCpu);
+        Quantity(errors, "maxMemory", options.MaxMemory);
+        if (ResourceQuantity.TryParse(options.Cpu, out var cpu) && ResourceQuantity.TryParse(options.MaxCpu, out var maxCpu) && cpu > maxCpu)
+        {
+            errors.Add($"cpu: {options.Cpu} is above maxCpu {options.MaxCpu}");
+        }
+
+        if (ResourceQuantity.TryParse(options.Memory, out var memory) && ResourceQuantity.TryParse(options.MaxMemory, out var maxMemory) && memory > maxMemory)
+        {
+            errors.Add($"memory: {options.Memory} is above maxMemory {options.MaxMemory}");
+        }
+
+        if (options.AllowedImages.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("allowedImages: an entry is empty; remove it or give a pattern such as ghcr.io/logsidecar/logsidecar:*");
+        }
+
+        if (serving)
+        {
+            if (!IPAddress.TryParse(options.ListenAddress, out _))
+            {
+                errors.Add($"listenAddress: '{options.ListenAddress}' is not an IP address; use 127.0.0.1 or 0.0.0.0");
+            }
+
+            if (options.Port is < 0 or > 65535)
+            {
+                errors.Add($"port: {options.Port} is out of range; use 1 to 65535 (0 picks a free port)");
+            }
+
+            if (!File.Exists(options.TlsCertFile))
+            {
+                errors.Add($"tlsCertFile: '{options.TlsCertFile}' does not exist; mount the webhook's certificate there or pass --tls-cert");
+            }
+
+            if (!File.Exists(options.TlsKeyFile))
+            {
+                errors.Add($"tlsKeyFile: '{options.TlsKeyFile}' does not exist; mount the webhook's key there or pass --tls-key");
+            }
+        }
+
+        return errors;
+    }
+
+    private static void Quantity(List<string> errors, string field, string value)
+    {
+        if (!ResourceQuantity.TryParse(value, out var amount) || amount <= 0)
+        {
+            errors.Add($"{field}: '{value}' is not a positive Kubernetes quantity such as 100m or 128Mi");
+        }
+    }
+}

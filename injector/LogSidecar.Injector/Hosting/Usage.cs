@@ -1,0 +1,21 @@
+namespace LogSidecar.Injector.Hosting;
+
+internal static class Usage
+{
+    public const string Text = """
+        logsidecar-injector: injects the logsidecar log-streaming sidecar into Kubernetes pods.
+
+        Usage:
+          logsidecar-injector [serve] [--config FILE] [--listen ADDRESS:PORT] [--tls-cert FILE] [--tls-key FILE]
+          logsidecar-injector inject -f FILE|- [-o yaml|json] [--config FILE] [--image IMAGE] [--native auto|always|never] [--kube-version 1.30]
+          logsidecar-injector --help | --version
+
+        serve   runs the HTTPS mutating admission webhook (POST /inject/namespace-enabled, POST /inject/opt-in,
+                GET /healthz, /readyz, /metrics). The certificate and key are PEM files, reloaded when they change.
+        inject  prints the manifests in FILE (multi-document YAML or JSON; - reads standard input) with every Pod and
+                pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) injected; other documents
+                are printed unchanged. Warnings go to standard error. Exit code 1 when a pod is denied.
+
+        --config FILE   injector configuration (JSON, camelCase keys; see the README for every key and default).
+        """;
+}

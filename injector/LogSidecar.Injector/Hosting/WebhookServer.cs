@@ -1,0 +1,52 @@
+using System.Net;
+using System.Security.Authentication;
+using LogSidecar.Injector.Admission;
+using LogSidecar.Injector.Diagnostics;
+using LogSidecar.Injector.Mutation;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace LogSidecar.Injector.Hosting;
+
+/// <summary>
+/// The HTTPS webhook (TLS 1.2+ only, certificate from <see cref="CertificateStore"/>):
+/// <c>POST /inject/namespace-enabled</c>, <c>POST /inject/opt-in</c>, <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>.
+/// </summary>
+internal static class WebhookServer
+{
+    public const string NamespaceEnabledPath = "/inject/namespace-enabled";
+    public const string OptInPath = "/inject/opt-in";
+
+    public static WebApplication Build(InjectorOptions options, PodInjector injector, CertificateStore certificates, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // Per-request framework logs would flood at admission rates; our own outcome log is at Debug.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        logging?.Invoke(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+#pragma warning disable CA5398 // TLS 1.2+ is a requirement: None would let an OS policy still allow TLS 1.0/1.1.
+                SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+#pragma warning restore CA5398
+                ServerCertificateSelector = (_, _) => certificates.Current,
+            }));
+        });
+        builder.Services.AddSingleton(injector);
+        builder.Services.AddSingleton(certificates);
+        builder.Services.AddSingleton<InjectorMetrics>();
+        builder.Services.AddSingleton<AdmissionHandler>();
+
+        var app = builder.Build();
+        var handler = app.Services.GetRequiredService<AdmissionHandler>();
+        var metrics = app.Services.GetRequiredService<InjectorMetrics>();
+        app.MapPost(NamespaceEnabledPath, (HttpContext context) => handler.HandleAsync(context, EnablementMode.NamespaceEnabled));
+        app.MapPost(OptInPath, (HttpContext context) => handler.HandleAsync(context, EnablementMode.OptIn));
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () => certificates.IsLoaded ? Results.Text("ok\n") : Results.Text("no TLS certificate loaded\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        return app;
+    }
+}

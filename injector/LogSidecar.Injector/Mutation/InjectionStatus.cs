@@ -1,0 +1,24 @@
+namespace LogSidecar.Injector.Mutation;
+
+/// <summary>The <c>logsidecar.io/status</c> annotation: marks the pod as injected and says what was done.</summary>
+internal sealed record InjectionStatus
+{
+    public required string Version { get; init; }
+
+    public required string Container { get; init; }
+
+    public required string Volume { get; init; }
+
+    public required bool Native { get; init; }
+
+    public required string MountPath { get; init; }
+
+    /// <summary>App containers that got the mount.</summary>
+    public required IReadOnlyList<string> Containers { get; init; }
+
+    public required IReadOnlyList<string> Applied { get; init; }
+
+    public required IReadOnlyList<string> Ignored { get; init; }
+
+    public required IReadOnlyList<string> NotYetApplied { get; init; }
+}

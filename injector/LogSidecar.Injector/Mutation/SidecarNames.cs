@@ -1,0 +1,29 @@
+namespace LogSidecar.Injector.Mutation;
+
+/// <summary>DNS-safe names of what the injector adds, made unique against the pod's own names.</summary>
+internal static class SidecarNames
+{
+    public const string Container = "logsidecar";
+    public const string Volume = "logsidecar-logs";
+    public const string CredentialsVolume = "logsidecar-credentials";
+    public const string CredentialsMountPath = "/var/run/secrets/logsidecar.io/credentials";
+    public const string ConfigVariable = "LOGSIDECAR_CONFIG";
+
+    /// <summary><paramref name="baseName"/>, or <c>baseName-2</c>, <c>-3</c>... whichever is not taken.</summary>
+    public static string Unique(string baseName, IReadOnlySet<string> taken)
+    {
+        if (!taken.Contains(baseName))
+        {
+            return baseName;
+        }
+
+        for (var i = 2; ; i++)
+        {
+            var candidate = $"{baseName}-{i}";
+            if (!taken.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using LogSidecar.Text;
+
+namespace LogSidecar.Output;
+
+/// <summary>A growable UTF-8 buffer for building a piece of JSON: raw bytes, escaped strings, numbers, times.</summary>
+internal sealed class JsonFragment
+{
+    private byte[] _bytes = new byte[1024];
+
+    public int Length { get; private set; }
+
+    public ReadOnlySpan<byte> Span => _bytes.AsSpan(0, Length);
+
+    public void Clear() => Length = 0;
+
+    public void Raw(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(Room(bytes.Length));
+        Length += bytes.Length;
+    }
+
+    /// <summary>Writes <paramref name="utf8"/> escaped, without quotes.</summary>
+    public void Escaped(ReadOnlySpan<byte> utf8) => Length += JsonEscaper.Escape(utf8, Room(JsonEscaper.MaxOutputLength(utf8.Length)));
+
+    public void String(ReadOnlySpan<byte> utf8)
+    {
+        Raw("\""u8);
+        Escaped(utf8);
+        Raw("\""u8);
+    }
+
+    public void Number(int value)
+    {
+        value.TryFormat(Room(11), out var written, provider: CultureInfo.InvariantCulture);
+        Length += written;
+    }
+
+    /// <summary>A quoted UTC time formatted with <paramref name="format"/> (for example yyyy-MM-ddTHH:mm:ss.fffZ).</summary>
+    public void Time(DateTimeOffset time, string format)
+    {
+        Raw("\""u8);
+        time.UtcDateTime.TryFormat(Room(40), out var written, format, CultureInfo.InvariantCulture);
+        Length += written;
+        Raw("\""u8);
+    }
+
+    private Span<byte> Room(int size)
+    {
+        if (_bytes.Length - Length < size)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + size));
+        }
+
+        return _bytes.AsSpan(Length);
+    }
+}

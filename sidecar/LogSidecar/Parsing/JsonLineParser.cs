@@ -1,0 +1,112 @@
+using System.Text.Json;
+
+namespace LogSidecar.Parsing;
+
+/// <summary>
+/// JSON lines: the object's time, severity and message keys are recognised (see
+/// <see cref="WellKnownKeys"/>); every other property is kept as a field, its JSON copied as is.
+/// A recognised value that cannot be read as a time or severity stays a field.
+/// </summary>
+internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timestamps) : IRecordParser
+{
+    private readonly List<Property> _properties = [];
+
+    public bool Parse(ReadOnlySpan<byte> text, DateTimeOffset readTime, ParsedRecord record)
+    {
+        _properties.Clear();
+        try
+        {
+            var reader = new Utf8JsonReader(text);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                record.Error = "not a JSON object";
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var keyStart = (int)reader.TokenStartIndex + 1;
+                var key = new Range(keyStart, keyStart + reader.ValueSpan.Length);
+                var keyEscaped = reader.ValueIsEscaped;
+                reader.Read();
+                var valueStart = (int)reader.TokenStartIndex;
+                var type = reader.TokenType;
+                var escapedString = type == JsonTokenType.String && reader.ValueIsEscaped;
+                reader.Skip();
+                _properties.Add(new Property(key, keyEscaped, new Range(valueStart, (int)reader.BytesConsumed), type, escapedString));
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                record.Error = "not a single JSON object";
+                return false;
+            }
+        }
+        catch (JsonException e)
+        {
+            record.Error = "invalid JSON: " + e.Message.Split(" Path:", 2)[0];
+            return false;
+        }
+
+        var (time, level, message) = Recognise(text, readTime, record);
+        for (var i = 0; i < _properties.Count; i++)
+        {
+            if (i != time && i != level && i != message)
+            {
+                var property = _properties[i];
+                record.AddField(text[property.Key], property.KeyEscaped, text[property.Value], FieldKind.Json);
+            }
+        }
+
+        return true;
+    }
+
+    private (int Time, int Level, int Message) Recognise(ReadOnlySpan<byte> text, DateTimeOffset readTime, ParsedRecord record)
+    {
+        int time = -1, level = -1, message = -1;
+        int timeRank = int.MaxValue, levelRank = int.MaxValue, messageRank = int.MaxValue;
+        for (var i = 0; i < _properties.Count; i++)
+        {
+            var property = _properties[i];
+            if (property.KeyEscaped)
+            {
+                continue;
+            }
+
+            var key = text[property.Key];
+            var value = text[property.Value];
+            var unquoted = property.Type == JsonTokenType.String ? value[1..^1] : value;
+            var rank = WellKnownKeys.Rank(keys.Time, key);
+            if (rank >= 0 && rank < timeRank && !property.EscapedString && property.Type is JsonTokenType.String or JsonTokenType.Number
+                && timestamps.TryParse(unquoted, readTime, out var parsed))
+            {
+                (time, timeRank, record.Time) = (i, rank, parsed);
+                continue;
+            }
+
+            rank = WellKnownKeys.Rank(keys.Level, key);
+            if (rank >= 0 && rank < levelRank && property.Type is JsonTokenType.String or JsonTokenType.Number
+                && SeverityParser.Parse(unquoted) is { IsKnown: true } severity)
+            {
+                (level, levelRank, record.Severity) = (i, rank, severity);
+                continue;
+            }
+
+            rank = WellKnownKeys.Rank(keys.Message, key);
+            if (rank >= 0 && rank < messageRank && property.Type == JsonTokenType.String)
+            {
+                (message, messageRank) = (i, rank);
+            }
+        }
+
+        if (message >= 0)
+        {
+            var value = text[_properties[message].Value];
+            record.SetMessage(value[1..^1], escaped: true);
+        }
+
+        return (time, level, message);
+    }
+
+    private readonly record struct Property(Range Key, bool KeyEscaped, Range Value, JsonTokenType Type, bool EscapedString);
+}

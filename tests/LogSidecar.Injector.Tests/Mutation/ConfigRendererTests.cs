@@ -1,0 +1,40 @@
+using LogSidecar.Contracts.Annotations;
+using LogSidecar.Contracts.Configuration;
+using LogSidecar.Injector.Mutation;
+
+namespace LogSidecar.Injector.Tests.Mutation;
+
+public sealed class ConfigRendererTests
+{
+    [Fact]
+    public void WhatTheInjectorRendersRoundTripsThroughTheSidecarsReaderAndValidator()
+    {
+        var parsed = PodAnnotationParser.Parse(
+            new Dictionary<string, string>
+            {
+                [AnnotationKeys.Config] = """{"streams":[{"name":"access","paths":["access*.log"]},{"name":"errors","paths":["error.log"],"exclude":["*.gz"],"startAt":"tail"}]}""",
+            },
+            labels: null,
+            new AnnotationDefaults());
+        var intended = parsed.Settings!.Config with { Metrics = new MetricsConfig { Address = "0.0.0.0" } };
+
+        var rendered = ConfigRenderer.Render(intended);
+        var read = SidecarConfigReader.Parse(rendered, "LOGSIDECAR_CONFIG", out var error);
+
+        Assert.Null(error);
+        Assert.Empty(SidecarConfigValidator.Validate(read!));
+        Assert.Equal(SidecarConfigReader.Write(intended), SidecarConfigReader.Write(read!));
+    }
+
+    [Fact]
+    public void FieldsEqualToTheSidecarsDefaultsAreLeftOut()
+    {
+        var config = new SidecarConfig
+        {
+            Streams = [new StreamConfig { Name = "app", Paths = ["/var/log/app/*.log"] }],
+            Metrics = new MetricsConfig { Address = "0.0.0.0" },
+        };
+
+        Assert.Equal("""{"streams":[{"name":"app","paths":["/var/log/app/*.log"]}],"metrics":{"address":"0.0.0.0"}}""", ConfigRenderer.Render(config));
+    }
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using LogSidecar.Injector.Mutation;
+using LogSidecar.Injector.Offline;
+using LogSidecar.Injector.Tests.Infrastructure;
+
+namespace LogSidecar.Injector.Tests.Offline;
+
+public sealed class InjectCommandTests
+{
+    private const string Manifests = """
+        # a comment
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: shop
+        spec:
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: web
+                image: registry.example/web:1
+                env:
+                - {name: FLAG, value: "true"}
+                - {name: ZIP, value: "0123"}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: settings
+        data:
+          enabled: "yes"
+          ratio: "1.0"
+          empty: ""
+          text: plain words
+          multi: |
+            line one
+            line two
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: opted-out
+          labels: {logsidecar.io/inject: "false"}
+        spec:
+          containers: [{name: app, image: registry.example/app:1}]
+        ---
+        """;
+
+    private static PodInjector Injector() => new(TestOptions.Create(), nativeByDefault: true);
+
+    private static (int ExitCode, string Output, string Error) Run(string input, string format)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = InjectCommand.Run(new StringReader(input), output, error, format, Injector());
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void MultiDocumentYamlGetsWorkloadsInjectedAndEverythingElseUnchanged()
+    {
+        var (exitCode, output, error) = Run(Manifests, InjectCommand.Yaml);
+
+        Assert.True(exitCode == 0, error);
+        var before = YamlJson.ReadDocuments(new StringReader(Manifests));
+        var after = YamlJson.ReadDocuments(new StringReader(output));
+        Assert.Equal(3, after.Count);
+
+        var template = after[0]!["spec"]!["template"]!;
+        Assert.Equal("logsidecar", (string?)template["spec"]!["initContainers"]![0]!["name"]);
+        Assert.NotNull(template["metadata"]!["annotations"]!["logsidecar.io/status"]);
+        JsonAssert.Equal(before[0]!["spec"]!["template"]!["spec"]!["containers"]![0]!["env"], template["spec"]!["containers"]![0]!["env"], "app env (strings that look like other types)");
+        JsonAssert.Equal(before[1], after[1], "ConfigMap");
+        JsonAssert.Equal(before[2], after[2], "opted-out Pod");
+        Assert.Contains("enabled: \"yes\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeveralDocumentsPrintedAsJsonFormAList()
+    {
+        var (exitCode, output, _) = Run(Manifests, InjectCommand.Json);
+
+        Assert.Equal(0, exitCode);
+        var list = JsonNode.Parse(output)!;
+        Assert.Equal("List", (string?)list["kind"]);
+        Assert.Equal(3, list["items"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void ADeniedPodFailsTheCommandWithTheReason()
+    {
+        const string Denied = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: broken
+              annotations: {logsidecar.io/mount-path: relative}
+            spec:
+              containers: [{name: app, image: registry.example/app:1}]
+            """;
+
+        var (exitCode, output, error) = Run(Denied, InjectCommand.Yaml);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("error: document 1 (Pod broken): logsidecar: logsidecar.io/mount-path: 'relative' is not absolute", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InvalidYamlIsReportedWithExitCodeTwo()
+    {
+        var (exitCode, _, error) = Run("a: [unclosed", InjectCommand.Yaml);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("not valid YAML", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheExecutableInjectsStandardInput()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var program = typeof(PodInjector).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { program, "inject", "-f", "-", "-o", "json", "--native", "never", "--image", "registry.example/logsidecar:9" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(Manifests.AsMemory(), token);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(token);
+        var error = process.StandardError.ReadToEndAsync(token);
+        await process.WaitForExitAsync(token);
+
+        Assert.True(process.ExitCode == 0, await error);
+        var deployment = JsonNode.Parse(await output)!["items"]![0]!;
+        var containers = deployment["spec"]!["template"]!["spec"]!["containers"]!.AsArray();
+        Assert.Equal(["web", "logsidecar"], containers.Select(c => (string?)c!["name"]));
+        Assert.Equal("registry.example/logsidecar:9", (string?)containers[1]!["image"]);
+    }
+}
