@@ -124,6 +124,18 @@ public class LineJoinRulesTests
         Assert.All(records, r => Assert.StartsWith("2026-11-23", r.Text, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void JsonLinesNeverJoinEvenWithAStackTracePreset()
+    {
+        var framer = Framer(new MultilineConfig { Preset = MultilinePresets.Java });
+        var text = "{\"msg\":\"a\"}\n{\"msg\":\"b\",\"stack\":\"java.lang.Error: x\\n\\tat A.a\"}\n{\"msg\":\"c\"}\n";
+
+        var records = FramingHarness.Feed(framer, _metrics, text);
+        records.AddRange(FramingHarness.Flush(framer));
+
+        Assert.Equal(3, records.Count);
+    }
+
     private static RecordFramer Framer(MultilineConfig config) =>
         new WatchedStream(new StreamConfig { Name = "app", Paths = ["/logs/*.log"], Multiline = config }).CreateFramer(256 * 1024, 0);
 

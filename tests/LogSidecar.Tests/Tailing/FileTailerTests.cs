@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
 using LogSidecar.Pipeline;
 using LogSidecar.Tailing;
@@ -63,13 +64,34 @@ public class FileTailerTests
         Assert.True(_time.GetUtcNow() - readTime >= Options.RotateWait, "closed before the rotate wait");
     }
 
-    private FileTailer Open(string path)
+    [Fact]
+    public async Task StackTraceCutByRotationIsEmittedWholeBeforeTheOldFileIsClosed()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("a.log");
+        await File.WriteAllTextAsync(path, "ERROR failed\njava.lang.IllegalStateException: x\n\tat A.a(A.java:1)\n", TestContext.Current.CancellationToken);
+        var framer = new WatchedStream(new StreamConfig { Name = "app", Paths = [path], Multiline = new MultilineConfig { Preset = MultilinePresets.Java } })
+            .CreateFramer(Options.MaxLineBytes, 0);
+        using var tailer = Open(path, framer);
+        var running = tailer.RunAsync(CancellationToken.None, CancellationToken.None);
+
+        File.Move(path, path + ".1");
+        tailer.Detach();
+        var (records, _) = await NextAsync();
+        await AdvanceUntilAsync(running);
+
+        var record = Assert.Single(records);
+        Assert.Equal("ERROR failed\njava.lang.IllegalStateException: x\n\tat A.a(A.java:1)", record.Text);
+        await running;
+    }
+
+    private FileTailer Open(string path, RecordFramer? framer = null)
     {
         var handle = File.OpenHandle(path);
         var (length, hash) = Fingerprint.Read(handle, Options.FingerprintBytes);
         PosixStat.TryGet(handle, out var stat, out _);
         return new FileTailer(
-            new TrackedFile(path, "app"), handle, new FileIdentity(stat.Device, stat.Inode, length, hash), 0, new RecordFramer(Options.MaxLineBytes, 0),
+            new TrackedFile(path, "app"), handle, new FileIdentity(stat.Device, stat.Inode, length, hash), 0, framer ?? new RecordFramer(Options.MaxLineBytes, 0),
             Options, _channel.Writer, new SidecarMetrics(), _time, NullLogger.Instance);
     }
 
