@@ -36,12 +36,11 @@ internal sealed class JsonFragment
         Length += written;
     }
 
-    /// <summary>A quoted UTC time formatted with <paramref name="format"/> (for example yyyy-MM-ddTHH:mm:ss.fffZ).</summary>
-    public void Time(DateTimeOffset time, string format)
+    /// <summary>A quoted RFC 3339 UTC time with <paramref name="fractionDigits"/> digits of fraction.</summary>
+    public void Time(DateTimeOffset time, int fractionDigits)
     {
         Raw("\""u8);
-        time.UtcDateTime.TryFormat(Room(40), out var written, format, CultureInfo.InvariantCulture);
-        Length += written;
+        Length += Rfc3339.Write(time.UtcDateTime, fractionDigits, Room(Rfc3339.MaxLength));
         Raw("\""u8);
     }
 

@@ -20,8 +20,9 @@ namespace LogSidecar.Output;
 /// </summary>
 internal sealed class JsonRecordFormatter : IRecordFormatter
 {
-    public const string ReadTimeFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-    public const string ParsedTimeFormat = "yyyy-MM-ddTHH:mm:ss.fffffffZ";
+    // Read times in milliseconds; parsed times keep what the record had, up to .NET's 100 ns.
+    private const int ReadTimeDigits = 3;
+    private const int ParsedTimeDigits = 7;
 
     // Room for the time, the flags and a split object with ten-digit numbers and the longest id.
     private const int FixedOverhead = 256;
@@ -162,15 +163,21 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         if (parsed?.Time is { } time)
         {
             _time.Clear();
-            _time.Time(time, ParsedTimeFormat);
+            _time.Time(time, ParsedTimeDigits);
             return _time.Span;
         }
 
+        return ReadTime(readTime);
+    }
+
+    // Records of a batch share their read time: format it once.
+    private byte[] ReadTime(DateTimeOffset readTime)
+    {
         if (readTime != _readTimeFor)
         {
-            _time.Clear();
-            _time.Time(readTime, ReadTimeFormat);
-            _readTime = _time.Span.ToArray();
+            var fragment = new JsonFragment();
+            fragment.Time(readTime, ReadTimeDigits);
+            _readTime = fragment.Span.ToArray();
             _readTimeFor = readTime;
         }
 
@@ -189,7 +196,7 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         if (parsed.Time is not null)
         {
             _extra.Raw(",\"read_time\":"u8);
-            _extra.Time(readTime, ReadTimeFormat);
+            _extra.Raw(ReadTime(readTime));
         }
 
         if (parsed.Severity.IsKnown)

@@ -76,7 +76,12 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
             var key = text[property.Key];
             var value = text[property.Value];
             var unquoted = property.Type == JsonTokenType.String ? value[1..^1] : value;
-            var rank = WellKnownKeys.Rank(keys.Time, key);
+            if (timeRank == 0 && levelRank == 0 && messageRank == 0)
+            {
+                break; // each preferred key found: nothing can rank better
+            }
+
+            var rank = timeRank == 0 ? -1 : WellKnownKeys.Rank(keys.Time, key);
             if (rank >= 0 && rank < timeRank && !property.EscapedString && property.Type is JsonTokenType.String or JsonTokenType.Number
                 && timestamps.TryParse(unquoted, readTime, out var parsed))
             {
@@ -84,7 +89,7 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
                 continue;
             }
 
-            rank = WellKnownKeys.Rank(keys.Level, key);
+            rank = levelRank == 0 ? -1 : WellKnownKeys.Rank(keys.Level, key);
             if (rank >= 0 && rank < levelRank && property.Type is JsonTokenType.String or JsonTokenType.Number
                 && SeverityParser.Parse(unquoted) is { IsKnown: true } severity)
             {
@@ -92,7 +97,7 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
                 continue;
             }
 
-            rank = WellKnownKeys.Rank(keys.Message, key);
+            rank = messageRank == 0 ? -1 : WellKnownKeys.Rank(keys.Message, key);
             if (rank >= 0 && rank < messageRank && property.Type == JsonTokenType.String)
             {
                 (message, messageRank) = (i, rank);

@@ -28,19 +28,44 @@ internal static class SeverityParser
             lower[i] = text[i] is >= (byte)'A' and <= (byte)'Z' ? (byte)(text[i] + 32) : text[i];
         }
 
-        return lower switch
+        // Dispatch on length first: this runs once per record.
+        ReadOnlySpan<byte> name = lower;
+        return name.Length switch
         {
-            _ when lower.SequenceEqual("trace"u8) || lower.SequenceEqual("trce"u8) || lower.SequenceEqual("trc"u8) || lower.SequenceEqual("t"u8)
-                || lower.SequenceEqual("verbose"u8) || lower.SequenceEqual("finest"u8) || lower.SequenceEqual("finer"u8) || lower.SequenceEqual("v"u8) => Severity.Trace,
-            _ when lower.SequenceEqual("debug"u8) || lower.SequenceEqual("dbug"u8) || lower.SequenceEqual("dbg"u8) || lower.SequenceEqual("d"u8)
-                || lower.SequenceEqual("fine"u8) || lower.SequenceEqual("config"u8) => Severity.Debug,
-            _ when lower.SequenceEqual("info"u8) || lower.SequenceEqual("information"u8) || lower.SequenceEqual("inf"u8) || lower.SequenceEqual("i"u8)
-                || lower.SequenceEqual("notice"u8) => Severity.Info,
-            _ when lower.SequenceEqual("warn"u8) || lower.SequenceEqual("warning"u8) || lower.SequenceEqual("wrn"u8) || lower.SequenceEqual("w"u8) => Severity.Warn,
-            _ when lower.SequenceEqual("error"u8) || lower.SequenceEqual("err"u8) || lower.SequenceEqual("eror"u8) || lower.SequenceEqual("e"u8)
-                || lower.SequenceEqual("fail"u8) || lower.SequenceEqual("severe"u8) => Severity.Error,
-            _ when lower.SequenceEqual("fatal"u8) || lower.SequenceEqual("crit"u8) || lower.SequenceEqual("critical"u8) || lower.SequenceEqual("f"u8)
-                || lower.SequenceEqual("panic"u8) || lower.SequenceEqual("emerg"u8) || lower.SequenceEqual("emergency"u8) || lower.SequenceEqual("alert"u8) => Severity.Fatal,
+            1 => name[0] switch
+            {
+                (byte)'t' or (byte)'v' => Severity.Trace,
+                (byte)'d' => Severity.Debug,
+                (byte)'i' => Severity.Info,
+                (byte)'w' => Severity.Warn,
+                (byte)'e' => Severity.Error,
+                (byte)'f' => Severity.Fatal,
+                _ => default,
+            },
+            3 when name.SequenceEqual("trc"u8) => Severity.Trace,
+            3 when name.SequenceEqual("dbg"u8) => Severity.Debug,
+            3 when name.SequenceEqual("inf"u8) => Severity.Info,
+            3 when name.SequenceEqual("wrn"u8) => Severity.Warn,
+            3 when name.SequenceEqual("err"u8) => Severity.Error,
+            4 when name.SequenceEqual("info"u8) => Severity.Info,
+            4 when name.SequenceEqual("warn"u8) => Severity.Warn,
+            4 when name.SequenceEqual("fail"u8) || name.SequenceEqual("eror"u8) => Severity.Error,
+            4 when name.SequenceEqual("crit"u8) => Severity.Fatal,
+            4 when name.SequenceEqual("trce"u8) => Severity.Trace,
+            4 when name.SequenceEqual("dbug"u8) || name.SequenceEqual("fine"u8) => Severity.Debug,
+            5 when name.SequenceEqual("error"u8) => Severity.Error,
+            5 when name.SequenceEqual("debug"u8) => Severity.Debug,
+            5 when name.SequenceEqual("trace"u8) || name.SequenceEqual("finer"u8) => Severity.Trace,
+            5 when name.SequenceEqual("fatal"u8) || name.SequenceEqual("panic"u8) || name.SequenceEqual("emerg"u8) || name.SequenceEqual("alert"u8) => Severity.Fatal,
+            6 when name.SequenceEqual("notice"u8) => Severity.Info,
+            6 when name.SequenceEqual("severe"u8) => Severity.Error,
+            6 when name.SequenceEqual("config"u8) => Severity.Debug,
+            6 when name.SequenceEqual("finest"u8) => Severity.Trace,
+            7 when name.SequenceEqual("warning"u8) => Severity.Warn,
+            7 when name.SequenceEqual("verbose"u8) => Severity.Trace,
+            8 when name.SequenceEqual("critical"u8) => Severity.Fatal,
+            9 when name.SequenceEqual("emergency"u8) => Severity.Fatal,
+            11 when name.SequenceEqual("information"u8) => Severity.Info,
             _ => default,
         };
     }

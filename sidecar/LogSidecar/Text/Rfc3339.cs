@@ -1,0 +1,55 @@
+namespace LogSidecar.Text;
+
+/// <summary>
+/// Writes a UTC time as RFC 3339 (<c>2026-11-23T10:00:01.250Z</c>) digit by digit: a custom .NET
+/// format string is re-interpreted on every call, and this runs once per record.
+/// </summary>
+internal static class Rfc3339
+{
+    public const int MaxLength = 30;
+
+    /// <summary>Writes <paramref name="time"/> with <paramref name="fractionDigits"/> (0-7) digits of fraction; returns bytes written.</summary>
+    public static int Write(DateTime time, int fractionDigits, Span<byte> output)
+    {
+        time = time.Kind == DateTimeKind.Utc ? time : time.ToUniversalTime();
+        // One date computation instead of one per property; the time of day is plain arithmetic.
+        time.Deconstruct(out var year, out var month, out var day);
+        var seconds = (int)(time.Ticks / TimeSpan.TicksPerSecond % 86_400);
+        Digits(output, 0, year, 4);
+        output[4] = (byte)'-';
+        Digits(output, 5, month, 2);
+        output[7] = (byte)'-';
+        Digits(output, 8, day, 2);
+        output[10] = (byte)'T';
+        Digits(output, 11, seconds / 3600, 2);
+        output[13] = (byte)':';
+        Digits(output, 14, seconds / 60 % 60, 2);
+        output[16] = (byte)':';
+        Digits(output, 17, seconds % 60, 2);
+        var length = 19;
+        if (fractionDigits > 0)
+        {
+            output[length++] = (byte)'.';
+            var fraction = (int)(time.Ticks % TimeSpan.TicksPerSecond);
+            for (var i = 7; i > fractionDigits; i--)
+            {
+                fraction /= 10;
+            }
+
+            Digits(output, length, fraction, fractionDigits);
+            length += fractionDigits;
+        }
+
+        output[length++] = (byte)'Z';
+        return length;
+    }
+
+    private static void Digits(Span<byte> output, int start, int value, int count)
+    {
+        for (var i = start + count - 1; i >= start; i--)
+        {
+            output[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+}
