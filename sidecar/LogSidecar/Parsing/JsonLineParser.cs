@@ -54,7 +54,8 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
             if (i != time && i != level && i != message)
             {
                 var property = _properties[i];
-                record.AddField(text[property.Key], property.KeyEscaped, text[property.Value], FieldKind.Json);
+                // A key copied from JSON is valid JSON key text as it is, escaped or not.
+                record.AddField(text[property.Key], keyEscaped: true, text[property.Value], FieldKind.Json);
             }
         }
 
