@@ -28,9 +28,6 @@ internal sealed partial class HealthServer : IDisposable
         _log = log;
     }
 
-    /// <summary>The bound endpoint (its port is the real one when 0 was asked for).</summary>
-    public IPEndPoint LocalEndpoint => (IPEndPoint)_listener.LocalEndpoint;
-
     /// <summary>Binds the port; null with a message saying what to change when it cannot.</summary>
     public static HealthServer? TryStart(IPEndPoint endpoint, SidecarMetrics metrics, Func<bool> ready, ILogger log, out string? error)
     {

@@ -32,8 +32,8 @@ internal sealed class KlogParser(LogfmtParser pairs) : IRecordParser
 
         record.Time = TimestampParser.WithReferenceYear(time, readTime);
         record.Severity = severity;
-        record.AddField("thread", rest[..space], FieldKind.Text);
-        record.AddField("source", rest[(space + 1)..bracket], FieldKind.Text);
+        record.AddField("thread"u8, rest[..space], FieldKind.Text);
+        record.AddField("source"u8, rest[(space + 1)..bracket], FieldKind.Text);
         var message = rest[(bracket + 2)..];
         return message.StartsWith("\""u8) ? ParseStructured(message, readTime, record) : SetPlain(message, record);
     }

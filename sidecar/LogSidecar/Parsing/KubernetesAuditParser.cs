@@ -52,30 +52,30 @@ internal sealed class KubernetesAuditParser : IRecordParser
             var summary = $"{verb} {resource}{(subresource is null ? "" : "/" + subresource)} {target} by {user}{(code is null ? "" : string.Create(CultureInfo.InvariantCulture, $" -> {code}"))}";
             record.SetMessage(Encoding.UTF8.GetBytes(summary.Replace("  ", " ", StringComparison.Ordinal)), escaped: false);
 
-            Text(record, "auditID", Get(root, "auditID"));
-            Text(record, "stage", Get(root, "stage"));
-            Text(record, "verb", verb);
-            Text(record, "user.username", user);
-            Text(record, "requestURI", Get(root, "requestURI"));
+            Text(record, "auditID"u8, Get(root, "auditID"));
+            Text(record, "stage"u8, Get(root, "stage"));
+            Text(record, "verb"u8, verb);
+            Text(record, "user.username"u8, user);
+            Text(record, "requestURI"u8, Get(root, "requestURI"));
             if (root.TryGetProperty("sourceIPs", out var ips))
             {
-                record.AddField("sourceIPs", Encoding.UTF8.GetBytes(ips.GetRawText()), FieldKind.Json);
+                record.AddField("sourceIPs"u8, Encoding.UTF8.GetBytes(ips.GetRawText()), FieldKind.Json);
             }
 
-            Text(record, "objectRef.resource", resource);
-            Text(record, "objectRef.subresource", subresource);
-            Text(record, "objectRef.namespace", ns);
-            Text(record, "objectRef.name", name);
+            Text(record, "objectRef.resource"u8, resource);
+            Text(record, "objectRef.subresource"u8, subresource);
+            Text(record, "objectRef.namespace"u8, ns);
+            Text(record, "objectRef.name"u8, name);
             if (code is { } value)
             {
-                record.AddField("responseStatus.code", Encoding.UTF8.GetBytes(value.ToString(CultureInfo.InvariantCulture)), FieldKind.Json);
+                record.AddField("responseStatus.code"u8, Encoding.UTF8.GetBytes(value.ToString(CultureInfo.InvariantCulture)), FieldKind.Json);
             }
 
             return true;
         }
     }
 
-    private static void Text(ParsedRecord record, string key, string? value)
+    private static void Text(ParsedRecord record, ReadOnlySpan<byte> key, string? value)
     {
         if (value is not null)
         {

@@ -59,6 +59,6 @@ internal sealed class ParsedRecord
     public void AddField(ReadOnlySpan<byte> key, bool keyEscaped, ReadOnlySpan<byte> value, FieldKind kind) =>
         Fields.Add(new ParsedField(Append(key), keyEscaped, Append(value), kind));
 
-    public void AddField(string key, ReadOnlySpan<byte> value, FieldKind kind) =>
-        AddField(System.Text.Encoding.UTF8.GetBytes(key), keyEscaped: false, value, kind);
+    public void AddField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, FieldKind kind) =>
+        AddField(key, keyEscaped: false, value, kind);
 }

@@ -36,18 +36,6 @@ internal sealed partial class FileWatcher(
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private bool _isFirstScan = true;
 
-    /// <summary>Number of files open now.</summary>
-    public int OpenFiles
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _open.Count;
-            }
-        }
-    }
-
     /// <summary>Set once the first scan has finished (readiness).</summary>
     public bool Started { get; private set; }
 

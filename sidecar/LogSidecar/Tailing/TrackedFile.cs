@@ -29,6 +29,4 @@ internal sealed class TrackedFile(string path, string stream)
         set => Volatile.Write(ref _size, value);
     }
 
-    /// <summary>Set when the reader closed the file for good (drained after rotation or deletion).</summary>
-    public bool Closed { get; set; }
 }
