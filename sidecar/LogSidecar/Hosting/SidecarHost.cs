@@ -21,8 +21,7 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, I
     // Batches waiting for the output. With the per-file batch in hand this bounds memory at
     // (capacity + open files) * read buffer, whatever the input rate.
     private const int ChannelCapacity = 16;
-    // Parallel formatters: parsing costs more than reading, and one busy file would otherwise use one core.
-    private static readonly int FormatWorkers = Math.Clamp(Environment.ProcessorCount, 1, 4);
+    private const int OutputBufferBytes = 1024 * 1024;
 
     private readonly ILogger _log = loggers.CreateLogger<SidecarHost>();
 
@@ -53,13 +52,10 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, I
             streams, store.Directory, registry, firstStart: saved is null, TailingOptions.From(config.Tailing),
             channel.Writer, Metrics, time, loggers);
         var outputOptions = OutputOptions.From(config.Output);
-        var pod = PodMetadata.FromEnvironment();
-
-        // Each formatter gets its own parsers: they keep scratch state between records.
-        IRecordFormatter CreateFormatter() => outputOptions.Json
-            ? new JsonRecordFormatter(outputOptions, pod, Metrics, config.Streams.ToDictionary(s => s.Name, RecordParsers.Create))
+        IRecordFormatter formatter = outputOptions.Json
+            ? new JsonRecordFormatter(outputOptions, PodMetadata.FromEnvironment(), Metrics, config.Streams.ToDictionary(s => s.Name, RecordParsers.Create))
             : new RawRecordFormatter(outputOptions, Metrics);
-        var output = new StdoutOutput(channel.Reader, CreateFormatter, stdout, Metrics, time, FormatWorkers);
+        var output = new StdoutOutput(channel.Reader, formatter, new OutputBuffer(stdout, OutputBufferBytes), Metrics, time);
         var checkpointer = new Checkpointer(registry, store, TimeSpan.FromMilliseconds(config.CheckpointIntervalMs), time, loggers.CreateLogger<Checkpointer>());
 
         string? healthError = null;

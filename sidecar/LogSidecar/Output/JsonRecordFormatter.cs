@@ -24,6 +24,9 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     private const int ReadTimeDigits = 3;
     private const int ParsedTimeDigits = 7;
 
+    // Room for the time, the flags and a split object with ten-digit numbers and the longest id.
+    private const int FixedOverhead = 256;
+
     private readonly OutputOptions _options;
     private readonly SidecarMetrics _metrics;
     private readonly MessageText _text;
@@ -48,6 +51,17 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         _text = new MessageText(metrics);
         _parsers = parsers ?? new Dictionary<string, IRecordParser?>();
         _buildSuffix = file => RecordSuffix.Build(file, pod);
+    }
+
+    public int WorstCaseBytes(LineBatch batch, in LineRecord record)
+    {
+        var escaped = JsonEscaper.MaxOutputLength(record.Length);
+        var perLine = FixedOverhead + Suffix(batch.File).Length;
+        var pieces = escaped / Math.Max(1, _options.MaxRecordBytes - perLine) + 1;
+
+        // Parsed fields are the record's own bytes escaped at most sixfold, plus their keys and quotes.
+        var fields = _parsers.Count == 0 ? 0 : escaped + 1024;
+        return escaped + (pieces * perLine) + fields;
     }
 
     public void Write(LineBatch batch, in LineRecord record, OutputBuffer output)

@@ -1,8 +1,8 @@
 namespace LogSidecar.Output;
 
 /// <summary>
-/// One large buffer in front of the output stream: a batch's records are formatted into it and it
-/// is written with one call, never a write per line.
+/// One large buffer in front of the output stream: records are formatted into it and it is written
+/// with one call when full or when the input runs dry, never a write per line.
 /// </summary>
 internal sealed class OutputBuffer(Stream sink, int capacity)
 {
@@ -11,13 +11,19 @@ internal sealed class OutputBuffer(Stream sink, int capacity)
 
     public int Length => _length;
 
-    /// <summary>Room for <paramref name="size"/> bytes, growing the buffer when needed.</summary>
+    /// <summary>Bytes handed to the stream so far.</summary>
+    public long BytesWritten { get; private set; }
+
+    /// <summary>True when <paramref name="size"/> bytes fit without a flush.</summary>
+    public bool Fits(int size) => _buffer.Length - _length >= size;
+
+    /// <summary>Room for <paramref name="size"/> bytes; the caller flushes first when <see cref="Fits"/> is false.</summary>
     public Span<byte> GetSpan(int size)
     {
         if (_buffer.Length - _length < size)
         {
-            // A batch's output grows the buffer; pooled buffers keep the size they reached.
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + size));
+            // Only a record larger than the whole buffer gets here (the caller flushed first).
+            Array.Resize(ref _buffer, _length + size);
         }
 
         return _buffer.AsSpan(_length);
@@ -31,6 +37,11 @@ internal sealed class OutputBuffer(Stream sink, int capacity)
         _length += bytes.Length;
     }
 
+    /// <summary>Moves the end back to <paramref name="length"/>, discarding what was written after it.</summary>
+    public void Rewind(int length) => _length = length;
+
+    public ReadOnlySpan<byte> Slice(int start, int length) => _buffer.AsSpan(start, length);
+
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         if (_length == 0)
@@ -40,6 +51,7 @@ internal sealed class OutputBuffer(Stream sink, int capacity)
 
         await sink.WriteAsync(_buffer.AsMemory(0, _length), cancellationToken);
         await sink.FlushAsync(cancellationToken);
+        BytesWritten += _length;
         _length = 0;
     }
 }

@@ -12,6 +12,12 @@ internal sealed class RawRecordFormatter(OutputOptions options, SidecarMetrics m
 {
     private readonly MessageText _text = new(metrics);
 
+    public int WorstCaseBytes(LineBatch batch, in LineRecord record)
+    {
+        var sanitized = Utf8Sanitizer.MaxOutputLength(record.Length);
+        return sanitized + (sanitized / Math.Max(1, options.MaxRecordBytes - 4) + 1);
+    }
+
     public void Write(LineBatch batch, in LineRecord record, OutputBuffer output)
     {
         var text = _text.Valid(batch.Bytes(record));

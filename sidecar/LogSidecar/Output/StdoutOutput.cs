@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using LogSidecar.Checkpoints;
 using LogSidecar.Diagnostics;
@@ -7,128 +6,69 @@ using LogSidecar.Pipeline;
 namespace LogSidecar.Output;
 
 /// <summary>
-/// The consumer of the record channel. Batches are formatted in parallel (parsing is the costly
-/// part, and one file's batches would otherwise use one core), each into its own buffer; the
-/// buffers are written to stdout strictly in the order the batches arrived, and a batch is
-/// acknowledged only after its bytes were written, so a checkpoint never passes an unwritten record.
+/// The single consumer of the record channel: formats batches into one large buffer, writes it
+/// to stdout, and only then acknowledges the batches, so a checkpoint never passes a record that
+/// was not written.
 /// </summary>
-internal sealed class StdoutOutput
+internal sealed class StdoutOutput(
+    ChannelReader<LineBatch> input,
+    IRecordFormatter formatter,
+    OutputBuffer buffer,
+    SidecarMetrics metrics,
+    TimeProvider time)
 {
-    private const int InitialBufferBytes = 512 * 1024;
-
-    private readonly ChannelReader<LineBatch> _input;
-    private readonly Func<IRecordFormatter> _createFormatter;
-    private readonly Stream _stdout;
-    private readonly SidecarMetrics _metrics;
-    private readonly TimeProvider _time;
-    private readonly int _workers;
-
-    // Formatters keep per-record scratch state, so each is used by one worker at a time.
-    private readonly ConcurrentBag<IRecordFormatter> _formatters = [];
-
-    // Buffers keep the size they grew to; at most (workers * 2 + 1) exist, which bounds memory.
-    private readonly ConcurrentBag<OutputBuffer> _buffers = [];
-
-    public StdoutOutput(ChannelReader<LineBatch> input, Func<IRecordFormatter> createFormatter, Stream stdout, SidecarMetrics metrics, TimeProvider time, int workers)
-    {
-        _input = input;
-        _createFormatter = createFormatter;
-        _stdout = stdout;
-        _metrics = metrics;
-        _time = time;
-        _workers = Math.Max(1, workers);
-    }
+    // Batches formatted into the buffer but not yet written; acknowledged after the write.
+    private readonly List<LineBatch> _pending = [];
+    private int _pendingRecords;
 
     public async Task RunAsync(CancellationToken abort)
     {
-        // In formatting order; bounded, so at most this many batches are formatted ahead of the writes.
-        var formatted = Channel.CreateBounded<Task<FormattedBatch>>(new BoundedChannelOptions(_workers * 2)
+        while (await input.WaitToReadAsync(abort))
         {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-            SingleWriter = true,
-        });
-        using var stopFormatting = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        var producer = FormatAllAsync(formatted.Writer, stopFormatting.Token);
-        try
-        {
-            await WriteAllAsync(formatted.Reader, abort);
-        }
-        catch
-        {
-            // The writes failed: stop formatting, or the producer would wait forever for room.
-            await stopFormatting.CancelAsync();
-            throw;
-        }
-        finally
-        {
-            await producer;
-        }
-    }
-
-    private async Task FormatAllAsync(ChannelWriter<Task<FormattedBatch>> formatted, CancellationToken abort)
-    {
-        try
-        {
-            while (await _input.WaitToReadAsync(abort))
+            while (input.TryRead(out var batch))
             {
-                while (_input.TryRead(out var batch))
-                {
-                    await formatted.WriteAsync(Task.Run(() => Format(batch), abort), abort);
-                }
+                await FormatAsync(batch, abort);
             }
 
-            formatted.TryComplete();
+            // The channel ran dry: write now rather than wait for more, to keep latency low.
+            await FlushAsync(abort);
         }
-        catch (Exception e)
-        {
-            formatted.TryComplete(e);
-        }
+
+        await FlushAsync(abort);
     }
 
-    private FormattedBatch Format(LineBatch batch)
+    private async Task FormatAsync(LineBatch batch, CancellationToken abort)
     {
-        var formatter = _formatters.TryTake(out var pooled) ? pooled : _createFormatter();
-        var buffer = _buffers.TryTake(out var free) ? free : new OutputBuffer(_stdout, InitialBufferBytes);
-        try
+        for (var i = 0; i < batch.Count; i++)
         {
-            foreach (var record in batch.Records)
+            var record = batch.Records[i];
+            if (!buffer.Fits(formatter.WorstCaseBytes(batch, record)))
             {
-                formatter.Write(batch, record, buffer);
+                await FlushAsync(abort);
             }
-        }
-        finally
-        {
-            _formatters.Add(formatter);
+
+            formatter.Write(batch, batch.Records[i], buffer);
         }
 
-        return new FormattedBatch(batch, buffer);
+        _pending.Add(batch);
+        _pendingRecords += batch.Count;
     }
 
-    private async Task WriteAllAsync(ChannelReader<Task<FormattedBatch>> formatted, CancellationToken abort)
+    private async Task FlushAsync(CancellationToken abort)
     {
-        while (await formatted.WaitToReadAsync(abort))
+        var before = buffer.BytesWritten;
+        await buffer.FlushAsync(abort);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var batch in _pending)
         {
-            while (formatted.TryRead(out var next))
-            {
-                var (batch, buffer) = await next;
-                var bytes = buffer.Length;
-                await buffer.FlushAsync(abort);
-                _buffers.Add(buffer);
-                Acknowledge(batch);
-                _metrics.Written(batch.Count, bytes);
-                batch.Release();
-            }
+            var identity = batch.Identity!;
+            batch.File.Acknowledged = new FileCheckpoint(
+                identity.Device, identity.Inode, identity.FingerprintLength, identity.FingerprintHash, batch.EndOffset, batch.File.Path, now);
+            batch.Release();
         }
-    }
 
-    private void Acknowledge(LineBatch batch)
-    {
-        var identity = batch.Identity!;
-        batch.File.Acknowledged = new FileCheckpoint(
-            identity.Device, identity.Inode, identity.FingerprintLength, identity.FingerprintHash,
-            batch.EndOffset, batch.File.Path, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        metrics.Written(_pendingRecords, buffer.BytesWritten - before);
+        _pending.Clear();
+        _pendingRecords = 0;
     }
-
-    private readonly record struct FormattedBatch(LineBatch Batch, OutputBuffer Buffer);
 }
