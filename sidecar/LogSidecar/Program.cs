@@ -56,5 +56,5 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
 await using var stdout = Console.OpenStandardOutput();
-var host = new SidecarHost(config, stdout, loggers, TimeProvider.System);
+var host = new SidecarHost(config, stdout, Console.Error, loggers, TimeProvider.System);
 return await host.RunAsync(flags.Once, shutdown.Token);

@@ -19,6 +19,12 @@ public sealed record SidecarConfig
 
     public OutputConfig Output { get; set; } = new();
 
+    /// <summary>Where records of streams that do not set their own mode go: stdout, ship or both.</summary>
+    public string Mode { get; set; } = DeliveryModes.Stdout;
+
+    /// <summary>Backends for streams whose mode is ship or both.</summary>
+    public List<SinkConfig> Sinks { get; set; } = [];
+
     public MetricsConfig Metrics { get; set; } = new();
 
     /// <summary>How long a graceful shutdown may take to drain every file before the process gives up.</summary>

@@ -36,6 +36,8 @@ public static partial class SidecarConfigValidator
         OneOf(errors, "output.oversize", output.Oversize, OversizePolicies.All);
         Range(errors, "output.maxRecordBytes", output.MaxRecordBytes, 1024, 64 * 1024 * 1024);
 
+        SinkConfigValidator.Validate(config, errors);
+
         var metrics = config.Metrics;
         Range(errors, "metrics.port", metrics.Port, 0, 65535);
         if (!IPAddress.TryParse(metrics.Address, out _))
@@ -176,7 +178,7 @@ public static partial class SidecarConfigValidator
         }
     }
 
-    private static void Range(List<ConfigError> errors, string field, int value, int min, int max)
+    internal static void Range(List<ConfigError> errors, string field, int value, int min, int max)
     {
         if (value < min || value > max)
         {
@@ -184,7 +186,7 @@ public static partial class SidecarConfigValidator
         }
     }
 
-    private static void OneOf(List<ConfigError> errors, string field, string value, IReadOnlyList<string> allowed)
+    internal static void OneOf(List<ConfigError> errors, string field, string value, IReadOnlyList<string> allowed)
     {
         if (!allowed.Contains(value, StringComparer.Ordinal))
         {

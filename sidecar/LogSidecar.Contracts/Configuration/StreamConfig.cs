@@ -35,4 +35,10 @@ public sealed record StreamConfig
 
     /// <summary>Joining of physical lines into one record (stack traces); null means one line, one record.</summary>
     public MultilineConfig? Multiline { get; set; }
+
+    /// <summary>stdout, ship or both; null takes the top-level mode.</summary>
+    public string? Mode { get; set; }
+
+    /// <summary>Name of the sink this stream ships to; may be left out when there is exactly one sink.</summary>
+    public string? Sink { get; set; }
 }

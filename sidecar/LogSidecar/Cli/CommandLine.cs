@@ -21,6 +21,21 @@ internal sealed record CommandLine
 
     public string? Output { get; init; }
 
+    public string? Mode { get; init; }
+
+    public string? Sink { get; init; }
+
+    public string? Endpoint { get; init; }
+
+    public string? Index { get; init; }
+
+    public string? CaFile { get; init; }
+
+    public string? CredentialsDir { get; init; }
+
+    /// <summary>True when a flag describes a backend, so the flags build one sink.</summary>
+    public bool DescribesSink => new[] { Sink, Endpoint, Index, CaFile, CredentialsDir }.Any(flag => flag is not null);
+
     public string? CheckpointDir { get; init; }
 
     public int? MetricsPort { get; init; }
@@ -70,6 +85,12 @@ internal sealed record CommandLine
                 "--regex" => result with { Regex = Value() },
                 "--multiline" or "-m" => result with { Multiline = Value() },
                 "--output" or "-o" => result with { Output = Value() },
+                "--mode" => result with { Mode = Value() },
+                "--sink" => result with { Sink = Value() },
+                "--endpoint" => result with { Endpoint = Value() },
+                "--index" => result with { Index = Value() },
+                "--ca-file" => result with { CaFile = Value() },
+                "--credentials-dir" => result with { CredentialsDir = Value() },
                 "--checkpoint-dir" => result with { CheckpointDir = Value() },
                 "--metrics-port" => result with { MetricsPort = ParsePort(Value(), errors) },
                 "--log-level" => result with { LogLevel = Value() },

@@ -4,7 +4,7 @@ namespace LogSidecar.Cli;
 internal static class Usage
 {
     public const string Text = """
-        logsidecar: tails log files and re-emits every line to stdout as JSON, losing nothing.
+        logsidecar: tails log files and delivers every record to stdout as JSON or to a backend, losing nothing.
 
         Usage:
           logsidecar --path '/var/log/app/*.log' [options]
@@ -19,6 +19,12 @@ internal static class Usage
               --regex REGEX        .NET regex with named groups (time, level, message, others) for --format regex
           -m, --multiline RULE     join lines: java, dotnet, python, go, or a regex matching each record's first line
           -o, --output json|raw    one JSON object per line (default) or the line as read
+              --mode MODE          stdout (default), ship (to the --sink backend) or both
+              --sink TYPE          elasticsearch, opensearch, loki or otlp
+              --endpoint URL       the backend's base URL, such as http://127.0.0.1:9200
+              --index PATTERN      Elasticsearch index; %Y %m %d %H take the record's UTC time (default logsidecar-%Y.%m.%d)
+              --ca-file FILE       PEM CA certificate that signed the backend's certificate
+              --credentials-dir DIR files username + password, api-key or token (a mounted Secret)
               --checkpoint-dir DIR where read positions are kept (default: .logsidecar under the first glob's directory)
               --metrics-port PORT  port of /healthz, /readyz, /metrics on 127.0.0.1 (default 2020; 0 = off)
               --log-level LEVEL    debug, info (default), warn or error; diagnostics go to stderr

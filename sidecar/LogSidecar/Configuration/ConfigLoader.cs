@@ -27,6 +27,12 @@ internal static class ConfigLoader
             errors.Add(new("arguments", "--stream, --start-at, --format, --regex and --multiline describe the --path stream; add --path GLOB or set them in the configuration file"));
         }
 
+        if (flags.DescribesSink && flags.Sink is null && config.Sinks.Count != 1)
+        {
+            errors.Add(new("arguments", "--endpoint, --index, --ca-file and --credentials-dir describe a backend; add --sink (elasticsearch, opensearch, loki or otlp)"));
+            return null;
+        }
+
         config = ApplyFlags(config, flags);
         errors.AddRange(SidecarConfigValidator.Validate(config));
         if (errors.Count > 0)
@@ -92,12 +98,32 @@ internal static class ConfigLoader
             config = config with { Streams = [stream] };
         }
 
+        if (flags.DescribesSink)
+        {
+            config = config with { Sinks = [SinkFromFlags(config, flags)] };
+        }
+
         return config with
         {
+            Mode = flags.Mode ?? (flags.DescribesSink && config.Mode == DeliveryModes.Stdout ? DeliveryModes.Ship : config.Mode),
             CheckpointDir = flags.CheckpointDir is { } dir ? Path.GetFullPath(dir) : config.CheckpointDir,
             Output = flags.Output is { } format ? config.Output with { Format = format } : config.Output,
             Metrics = flags.MetricsPort is { } port ? config.Metrics with { Port = port } : config.Metrics,
             LogLevel = flags.LogLevel ?? config.LogLevel,
+        };
+    }
+
+    /// <summary>The backend the flags describe, on top of the configured one when there is exactly one.</summary>
+    private static SinkConfig SinkFromFlags(SidecarConfig config, CommandLine flags)
+    {
+        var sink = flags.Sink is null ? config.Sinks[0] : config.Sinks.Count == 1 && config.Sinks[0].Type == flags.Sink ? config.Sinks[0] : new SinkConfig { Type = flags.Sink };
+        return sink with
+        {
+            Name = flags.Sink is null ? sink.Name : null,
+            Endpoint = flags.Endpoint ?? sink.Endpoint,
+            Index = flags.Index ?? sink.Index,
+            CaFile = flags.CaFile is { } ca ? Path.GetFullPath(ca) : sink.CaFile,
+            CredentialsDir = flags.CredentialsDir is { } dir ? Path.GetFullPath(dir) : sink.CredentialsDir,
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using LogSidecar.Shipping;
 using LogSidecar.Tailing;
 
 namespace LogSidecar.Diagnostics;
@@ -13,6 +14,7 @@ internal sealed class SidecarMetrics
 {
     private readonly long[] _droppedBytes = new long[Enum.GetValues<DropReason>().Length];
     private readonly ConcurrentDictionary<TrackedFile, byte> _files = new();
+    private readonly List<SinkMetrics> _sinks = [];
     private readonly ConcurrentDictionary<string, long> _parseErrors = new(StringComparer.Ordinal);
     private long _recordsRead;
     private long _bytesRead;
@@ -63,6 +65,16 @@ internal sealed class SidecarMetrics
 
     public void ParseError(string stream) => _parseErrors.AddOrUpdate(stream, 1, static (_, count) => count + 1);
 
+    /// <summary>Registers a sink's counters before the endpoint starts serving.</summary>
+    public SinkMetrics AddSink(string name)
+    {
+        var sink = new SinkMetrics(name);
+        _sinks.Add(sink);
+        return sink;
+    }
+
+    public IReadOnlyList<SinkMetrics> Sinks => _sinks;
+
     public void Track(TrackedFile file) => _files.TryAdd(file, 0);
 
     public void Untrack(TrackedFile file) => _files.TryRemove(file, out _);
@@ -72,8 +84,8 @@ internal sealed class SidecarMetrics
         var text = new StringBuilder(2048);
         Counter(text, "logsidecar_records_read_total", "Records framed from files.", RecordsRead);
         Counter(text, "logsidecar_bytes_read_total", "Bytes read from files.", BytesRead);
-        Counter(text, "logsidecar_records_written_total", "Records accepted by the output.", RecordsWritten);
-        Counter(text, "logsidecar_bytes_written_total", "Bytes written by the output.", Interlocked.Read(ref _bytesWritten));
+        Counter(text, "logsidecar_records_written_total", "Records written to stdout.", RecordsWritten);
+        Counter(text, "logsidecar_bytes_written_total", "Bytes written to stdout.", Interlocked.Read(ref _bytesWritten));
         Counter(text, "logsidecar_lines_truncated_total", "Lines longer than tailing.maxLineBytes.", Interlocked.Read(ref _linesTruncated));
         Counter(text, "logsidecar_records_split_total", "Records split to fit output.maxRecordBytes.", Interlocked.Read(ref _recordsSplit));
         Counter(text, "logsidecar_rotations_total", "Files rotated away or deleted and drained.", Interlocked.Read(ref _rotations));
@@ -104,6 +116,7 @@ internal sealed class SidecarMetrics
             text.Append(CultureInfo.InvariantCulture, $"logsidecar_file_lag_bytes{{stream=\"{Escape(file.Stream)}\",file=\"{Escape(file.Path)}\"}} {lag}\n");
         }
 
+        SinkMetrics.Render(text, _sinks);
         return text.ToString();
     }
 

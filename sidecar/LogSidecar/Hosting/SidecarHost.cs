@@ -6,17 +6,19 @@ using LogSidecar.Diagnostics;
 using LogSidecar.Output;
 using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
+using LogSidecar.Shipping;
+using LogSidecar.Sinks;
 using LogSidecar.Tailing;
 using Microsoft.Extensions.Logging;
 
 namespace LogSidecar.Hosting;
 
 /// <summary>
-/// Runs the pipeline (watcher and tailers -> bounded channel -> stdout -> acknowledgements ->
+/// Runs the pipeline (watcher and tailers -> bounded channel -> stdout and backends -> acknowledgements ->
 /// checkpoints) and its orderly shutdown: stop discovery, read every file to its end, flush,
 /// persist, within the configured budget.
 /// </summary>
-internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, ILoggerFactory loggers, TimeProvider time)
+internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, TextWriter stderr, ILoggerFactory loggers, TimeProvider time)
 {
     // Batches waiting for the output. With the per-file batch in hand this bounds memory at
     // (capacity + open files) * read buffer, whatever the input rate.
@@ -51,11 +53,14 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, I
         var watcher = new FileWatcher(
             streams, store.Directory, registry, firstStart: saved is null, TailingOptions.From(config.Tailing),
             channel.Writer, Metrics, time, loggers);
-        var outputOptions = OutputOptions.From(config.Output);
-        IRecordFormatter formatter = outputOptions.Json
-            ? new JsonRecordFormatter(outputOptions, PodMetadata.FromEnvironment(), Metrics, config.Streams.ToDictionary(s => s.Name, RecordParsers.Create))
-            : new RawRecordFormatter(outputOptions, Metrics);
-        var output = new StdoutOutput(channel.Reader, formatter, new OutputBuffer(stdout, OutputBufferBytes), Metrics, time);
+        using var sinks = new SinkSet();
+        if (!BuildSinks(sinks, out var sinkError))
+        {
+            Log.Fatal(_log, sinkError!);
+            return 2;
+        }
+
+        var output = new DeliveryLoop(channel.Reader, sinks.Routes, time);
         var checkpointer = new Checkpointer(registry, store, TimeSpan.FromMilliseconds(config.CheckpointIntervalMs), time, loggers.CreateLogger<Checkpointer>());
 
         string? healthError = null;
@@ -88,7 +93,7 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, I
             await Task.WhenAny(watcherTask, outputTask);
             if (outputTask.IsFaulted)
             {
-                // Writing to stdout failed: nothing more can be delivered, and nothing unwritten was acknowledged.
+                // Writing to stdout failed (backends retry without end): nothing more can be delivered, and nothing unwritten was acknowledged.
                 Log.OutputFailed(_log, outputTask.Exception!.GetBaseException().Message);
                 await abort.CancelAsync();
                 exitCode = 1;
@@ -120,6 +125,53 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, I
         return exitCode;
     }
 
+    /// <summary>Stdout for streams that write there, one shipping sink per configured backend in use, and which stream goes where.</summary>
+    private bool BuildSinks(SinkSet set, out string? error)
+    {
+        error = null;
+        var pod = PodMetadata.FromEnvironment();
+        var parsers = config.Streams.ToDictionary(s => s.Name, RecordParsers.Create);
+        var outputOptions = OutputOptions.From(config.Output);
+        IRecordFormatter formatter = outputOptions.Json
+            ? new JsonRecordFormatter(outputOptions, pod, Metrics, parsers)
+            : new RawRecordFormatter(outputOptions, Metrics);
+        var stdoutSink = new StdoutSink(formatter, new OutputBuffer(stdout, OutputBufferBytes), Metrics);
+        var factory = new SinkFactory(pod, parsers, Metrics, new DeadLetterWriter(stderr, time), time, loggers);
+        foreach (var stream in config.Streams)
+        {
+            var route = new List<ISink>();
+            var mode = DeliveryRoutes.ModeOf(config, stream);
+            if (DeliveryModes.WritesStdout(mode))
+            {
+                route.Add(stdoutSink);
+            }
+
+            if (DeliveryModes.Ships(mode))
+            {
+                var sinkConfig = DeliveryRoutes.SinkOf(config, stream)!;
+                var name = DeliveryRoutes.NameOf(sinkConfig);
+                if (!set.Shipping.TryGetValue(name, out var sink))
+                {
+#pragma warning disable CA2000 // The set owns the sink from here and disposes it with the run.
+                    sink = factory.Create(sinkConfig, out error);
+#pragma warning restore CA2000
+                    if (sink is null)
+                    {
+                        return false;
+                    }
+
+                    set.Shipping[name] = sink;
+                }
+
+                route.Add(sink);
+            }
+
+            set.Routes[stream.Name] = [.. route];
+        }
+
+        return true;
+    }
+
     private IReadOnlyList<FileCheckpoint>? LoadCheckpoints(CheckpointStore store)
     {
         try
@@ -147,7 +199,7 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, I
         [LoggerMessage(EventId = 52, Level = LogLevel.Error, Message = "Shutdown budget of {Seconds} s spent before every file was drained; unwritten records will be read again at the next start. Raise shutdownBudgetSeconds (and the pod's terminationGracePeriodSeconds) if this repeats")]
         public static partial void BudgetExceeded(ILogger logger, int seconds);
 
-        [LoggerMessage(EventId = 53, Level = LogLevel.Error, Message = "Writing to stdout failed: {Reason}; stopping. Unwritten records were not acknowledged and will be read again at the next start")]
+        [LoggerMessage(EventId = 53, Level = LogLevel.Error, Message = "Delivering records failed: {Reason}; stopping. Unwritten records were not acknowledged and will be read again at the next start")]
         public static partial void OutputFailed(ILogger logger, string reason);
 
         [LoggerMessage(EventId = 54, Level = LogLevel.Error, Message = "{Message}")]

@@ -38,6 +38,7 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     private readonly JsonFragment _time = new();
     private readonly JsonFragment _extra = new();
     private readonly List<int> _cuts = [];
+    private readonly byte[] _timeOpen;
     private TrackedFile? _suffixFile;
     private byte[] _suffix = [];
     private IRecordParser? _parser;
@@ -47,11 +48,15 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     public JsonRecordFormatter(OutputOptions options, PodMetadata pod, SidecarMetrics metrics, IReadOnlyDictionary<string, IRecordParser?>? parsers = null)
     {
         _options = options;
+        _timeOpen = Encoding.UTF8.GetBytes($"{{\"{options.TimeKey}\":");
         _metrics = metrics;
         _text = new MessageText(metrics);
         _parsers = parsers ?? new Dictionary<string, IRecordParser?>();
         _buildSuffix = file => RecordSuffix.Build(file, pod);
     }
+
+    /// <summary>The time written for the last record: the parsed one, else when it was read.</summary>
+    public DateTimeOffset LastTime { get; private set; }
 
     public int WorstCaseBytes(LineBatch batch, in LineRecord record)
     {
@@ -71,22 +76,23 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         var parsed = Parse(text, batch.ReadTime);
         var escaped = Message(text, parsed);
         var time = Time(batch.ReadTime, parsed);
+        LastTime = parsed?.Time ?? batch.ReadTime;
         var extra = Extra(batch.ReadTime, parsed);
         var flags = record.Flags;
 
-        if (escaped.Length + Line.Overhead(time, suffix, extra, flags, splitId: null) <= _options.MaxRecordBytes)
+        if (escaped.Length + Line.Overhead(_timeOpen, time, suffix, extra, flags, splitId: null) <= _options.MaxRecordBytes)
         {
-            Line.Write(output, time, escaped, suffix, extra, flags, split: default);
+            Line.Write(output, _timeOpen, time, escaped, suffix, extra, flags, split: default);
             return;
         }
 
         if (!_options.Split)
         {
             flags |= RecordFlags.Truncated;
-            var room = Math.Max(0, _options.MaxRecordBytes - Line.Overhead(time, suffix, extra, flags, splitId: null));
+            var room = Math.Max(0, _options.MaxRecordBytes - Line.Overhead(_timeOpen, time, suffix, extra, flags, splitId: null));
             var cut = JsonEscaper.SafeCut(escaped, room);
             _metrics.Dropped(DropReason.RecordTooLarge, escaped.Length - cut);
-            Line.Write(output, time, escaped[..cut], suffix, extra, flags, split: default);
+            Line.Write(output, _timeOpen, time, escaped[..cut], suffix, extra, flags, split: default);
             return;
         }
 
@@ -97,8 +103,8 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     {
         _metrics.RecordSplit();
         var id = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{batch.Identity?.Key}:{record.FileOffset:x}"));
-        var firstRoom = Math.Max(64, _options.MaxRecordBytes - Line.Overhead(piece.Time, piece.Suffix, piece.Extra, piece.Flags, id));
-        var room = Math.Max(64, _options.MaxRecordBytes - Line.Overhead(piece.Time, piece.Suffix, [], piece.Flags, id));
+        var firstRoom = Math.Max(64, _options.MaxRecordBytes - Line.Overhead(_timeOpen, piece.Time, piece.Suffix, piece.Extra, piece.Flags, id));
+        var room = Math.Max(64, _options.MaxRecordBytes - Line.Overhead(_timeOpen, piece.Time, piece.Suffix, [], piece.Flags, id));
         _cuts.Clear();
         for (var start = 0; start < piece.Message.Length;)
         {
@@ -111,7 +117,7 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         for (var index = 0; index < _cuts.Count; index++)
         {
             var extra = index == 0 ? piece.Extra : [];
-            Line.Write(output, piece.Time, piece.Message[from.._cuts[index]], piece.Suffix, extra, piece.Flags, new SplitInfo(id, index, _cuts.Count));
+            Line.Write(output, _timeOpen, piece.Time, piece.Message[from.._cuts[index]], piece.Suffix, extra, piece.Flags, new SplitInfo(id, index, _cuts.Count));
             from = _cuts[index];
         }
     }
@@ -289,8 +295,6 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         // Closing quote of the id, both numbers at ten digits, the braces.
         private const int SplitTail = 48;
 
-        private static ReadOnlySpan<byte> TimeOpen => "{\"time\":"u8;
-
         private static ReadOnlySpan<byte> MessageOpen => ",\"message\":\""u8;
 
         private static ReadOnlySpan<byte> Truncated => ",\"truncated\":true"u8;
@@ -299,13 +303,13 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
 
         private static ReadOnlySpan<byte> SplitOpen => ",\"split\":{\"id\":\""u8;
 
-        public static int Overhead(ReadOnlySpan<byte> time, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> extra, RecordFlags flags, byte[]? splitId) =>
-            TimeOpen.Length + time.Length + MessageOpen.Length + 1 + suffix.Length + extra.Length + FlagsLength(flags) + 2
+        public static int Overhead(byte[] timeOpen, ReadOnlySpan<byte> time, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> extra, RecordFlags flags, byte[]? splitId) =>
+            timeOpen.Length + time.Length + MessageOpen.Length + 1 + suffix.Length + extra.Length + FlagsLength(flags) + 2
             + (splitId is null ? 0 : SplitOpen.Length + splitId.Length + SplitTail);
 
-        public static void Write(OutputBuffer output, ReadOnlySpan<byte> time, ReadOnlySpan<byte> message, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> extra, RecordFlags flags, SplitInfo split)
+        public static void Write(OutputBuffer output, byte[] timeOpen, ReadOnlySpan<byte> time, ReadOnlySpan<byte> message, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> extra, RecordFlags flags, SplitInfo split)
         {
-            output.Write(TimeOpen);
+            output.Write(timeOpen);
             output.Write(time);
             output.Write(MessageOpen);
             output.Write(message);

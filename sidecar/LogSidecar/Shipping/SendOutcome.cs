@@ -1,0 +1,10 @@
+namespace LogSidecar.Shipping;
+
+/// <summary>
+/// What one request came to beyond the per-item verdicts: why items will be retried (a metric label,
+/// such as <c>status_429</c> or <c>network</c>) and how long the backend asked us to wait.
+/// </summary>
+internal readonly record struct SendOutcome(string? RetryReason, TimeSpan? RetryAfter)
+{
+    public static SendOutcome Done => default;
+}

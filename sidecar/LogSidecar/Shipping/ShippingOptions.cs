@@ -1,0 +1,27 @@
+using LogSidecar.Contracts.Configuration;
+
+namespace LogSidecar.Shipping;
+
+/// <summary>Resolved settings of one sink (see <see cref="SinkConfig"/> for the documented defaults).</summary>
+internal sealed record ShippingOptions(
+    string Name,
+    int MaxBatchRecords,
+    int MaxBatchBytes,
+    TimeSpan FlushInterval,
+    TimeSpan Timeout,
+    TimeSpan RetryInitial,
+    TimeSpan RetryMax,
+    bool Gzip,
+    string? CredentialsDir)
+{
+    public static ShippingOptions From(SinkConfig config) => new(
+        DeliveryRoutes.NameOf(config),
+        config.MaxBatchRecords,
+        config.MaxBatchBytes,
+        TimeSpan.FromMilliseconds(config.FlushIntervalMs),
+        TimeSpan.FromMilliseconds(config.TimeoutMs),
+        TimeSpan.FromMilliseconds(config.RetryInitialMs),
+        TimeSpan.FromMilliseconds(config.RetryMaxMs),
+        config.Compression == SinkCompressions.Gzip,
+        config.CredentialsDir);
+}

@@ -1,0 +1,228 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using LogSidecar.Pipeline;
+using LogSidecar.Sinks;
+using Microsoft.Extensions.Logging;
+
+namespace LogSidecar.Shipping;
+
+/// <summary>
+/// Delivers records to an HTTP backend in batches, at least once. A flush sends the pending items,
+/// then sends again only those the answer says to retry (after a jittered, capped backoff or the
+/// server's Retry-After), dead-letters those refused for good, and returns once none is left: it
+/// never gives up on a transient failure, because the files on disk are the buffer and the
+/// delivery loop reads nothing while a flush is under way.
+/// </summary>
+internal sealed partial class ShippingSink : ISink, IDisposable
+{
+    private readonly ShippingOptions _options;
+    private readonly IBackendProtocol _protocol;
+    private readonly HttpClient _client;
+    private readonly CredentialFiles _credentials;
+    private readonly DeadLetterWriter _deadLetters;
+    private readonly SinkMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly ShipItems _items;
+    private readonly DeliveryVerdicts _verdicts = new();
+    private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
+    private readonly MemoryStream _compressed = new();
+    private readonly List<int> _selected = [];
+    private readonly List<int> _again = [];
+    private long _oldestAppend;
+    private string? _credentialsProblem;
+
+    public ShippingSink(ShippingOptions options, IBackendProtocol protocol, X509Certificate2Collection trust, DeadLetterWriter deadLetters, SinkMetrics metrics, TimeProvider time, ILogger log)
+    {
+        _options = options;
+        _protocol = protocol;
+        _client = BackendHttpClient.Create(trust);
+        _credentials = new CredentialFiles(options.CredentialsDir, time);
+        _deadLetters = deadLetters;
+        _metrics = metrics;
+        _time = time;
+        _log = log;
+        _items = new ShipItems(options.MaxBatchBytes + (64 * 1024));
+    }
+
+    public string Name => _options.Name;
+
+    public TimeSpan FlushInterval => _options.FlushInterval;
+
+    public bool HasPending => _items.Count > 0;
+
+    public bool Fits(LineBatch batch, in LineRecord record) =>
+        _items.Count < _options.MaxBatchRecords && _items.ByteCount + _protocol.WorstCaseBytes(batch, record) <= _options.MaxBatchBytes;
+
+    public void Append(LineBatch batch, in LineRecord record)
+    {
+        if (_items.Count == 0)
+        {
+            _oldestAppend = _time.GetTimestamp();
+        }
+
+        _protocol.Encode(batch, record, _items);
+        _metrics.Backlog(_items.Count);
+    }
+
+    public async Task FlushAsync(CancellationToken abort)
+    {
+        _selected.Clear();
+        for (var i = 0; i < _items.Count; i++)
+        {
+            _selected.Add(i);
+        }
+
+        for (var attempt = 0; _selected.Count > 0; attempt++)
+        {
+            var outcome = await SendAsync(abort);
+            Settle();
+            if (_selected.Count == 0)
+            {
+                break;
+            }
+
+            var reason = outcome.RetryReason ?? "unknown";
+            _metrics.Retried(reason, _selected.Count);
+            var delay = new RetrySchedule(_options.RetryInitial, _options.RetryMax).Delay(attempt, outcome.RetryAfter, Random.Shared.NextDouble());
+            Log.Retrying(_log, Name, _selected.Count, reason, delay.TotalSeconds, attempt + 1);
+            await Task.Delay(delay, _time, abort);
+        }
+
+        _items.Clear();
+        _metrics.Backlog(0);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _compressed.Dispose();
+    }
+
+    /// <summary>Sends the selected items once and sets their verdicts; a transport failure marks them all for retry.</summary>
+    private async Task<SendOutcome> SendAsync(CancellationToken abort)
+    {
+        _verdicts.Reset(_items.Count);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _protocol.Target) { Content = Body() };
+        request.Headers.Authorization = _credentials.Header;
+        ReportCredentialsProblem();
+
+        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
+        try
+        {
+            _metrics.Requested(request.Content.Headers.ContentLength ?? 0);
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, either.Token);
+            if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+            {
+                _credentials.Invalidate();
+                Log.Unauthorized(_log, Name, (int)response.StatusCode, _options.CredentialsDir ?? "(none)");
+            }
+
+            return await _protocol.ReadResponseAsync(response, _items, _selected, _verdicts, either.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !abort.IsCancellationRequested)
+        {
+            _verdicts.SetAll(_selected, ItemVerdict.Retry);
+            return new SendOutcome("timeout", null);
+        }
+        catch (HttpRequestException e)
+        {
+            _verdicts.SetAll(_selected, ItemVerdict.Retry);
+            Log.TransportFailed(_log, Name, e.GetBaseException().Message);
+            return new SendOutcome("network", null);
+        }
+        catch (IOException e)
+        {
+            _verdicts.SetAll(_selected, ItemVerdict.Retry);
+            Log.TransportFailed(_log, Name, e.Message);
+            return new SendOutcome("network", null);
+        }
+    }
+
+    private HttpContent Body()
+    {
+        _body.ResetWrittenCount();
+        _protocol.WriteBody(_items, _selected, _body);
+        HttpContent content;
+        if (_options.Gzip)
+        {
+            _compressed.SetLength(0);
+            using (var gzip = new GZipStream(_compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(_body.WrittenSpan);
+            }
+
+            content = new ByteArrayContent(_compressed.GetBuffer(), 0, (int)_compressed.Length);
+            content.Headers.ContentEncoding.Add("gzip");
+        }
+        else
+        {
+            content = new ReadOnlyMemoryContent(_body.WrittenMemory);
+        }
+
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(_protocol.ContentType);
+        return content;
+    }
+
+    /// <summary>Counts the delivered, dead-letters the refused and keeps the rest selected for the next attempt.</summary>
+    private void Settle()
+    {
+        _again.Clear();
+        var delivered = 0;
+        foreach (var index in _selected)
+        {
+            switch (_verdicts[index])
+            {
+                case ItemVerdict.Delivered:
+                    delivered++;
+                    break;
+                case ItemVerdict.Rejected:
+                    var label = _verdicts.Label(index) ?? "rejected";
+                    _metrics.DeadLettered(label);
+                    _deadLetters.Write(Name, _verdicts.Detail(index) ?? label, _items, _items[index], _protocol);
+                    break;
+                default:
+                    _again.Add(index);
+                    break;
+            }
+        }
+
+        if (delivered > 0)
+        {
+            _metrics.Delivered(delivered, _time.GetElapsedTime(_oldestAppend));
+        }
+
+        _selected.Clear();
+        _selected.AddRange(_again);
+    }
+
+    private void ReportCredentialsProblem()
+    {
+        if (_credentials.Problem != _credentialsProblem)
+        {
+            _credentialsProblem = _credentials.Problem;
+            if (_credentialsProblem is not null)
+            {
+                Log.NoCredentials(_log, Name, _credentialsProblem);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Sink {Sink}: {Records} record(s) not delivered ({Reason}); retry {Attempt} in {Seconds:0.0} s. Reading pauses until they are delivered")]
+        public static partial void Retrying(ILogger logger, string sink, int records, string reason, double seconds, int attempt);
+
+        [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "Sink {Sink}: request failed: {Reason}")]
+        public static partial void TransportFailed(ILogger logger, string sink, string reason);
+
+        [LoggerMessage(EventId = 72, Level = LogLevel.Error, Message = "Sink {Sink}: the backend answered {Status} (credentials refused); re-reading the credential files in {Directory} and retrying. Check the Secret's values and the user's privileges")]
+        public static partial void Unauthorized(ILogger logger, string sink, int status, string directory);
+
+        [LoggerMessage(EventId = 73, Level = LogLevel.Error, Message = "Sink {Sink}: {Problem}")]
+        public static partial void NoCredentials(ILogger logger, string sink, string problem);
+    }
+}
