@@ -23,6 +23,12 @@ public sealed class ChildProcess : IAsyncDisposable
         _process = process;
     }
 
+    /// <summary>The sidecar's own build output (see the test project file).</summary>
+    private static string SidecarDirectory { get; } = typeof(ChildProcess).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+        .Cast<System.Reflection.AssemblyMetadataAttribute>()
+        .Single(attribute => attribute.Key == "SidecarDirectory").Value!;
+
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -52,7 +58,7 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="assembly"/> (a dll next to the tests) with <paramref name="args"/>.</summary>
     public static ChildProcess Start(string assembly, IEnumerable<string> args, string? runAs = null, IDictionary<string, string>? environment = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, assembly);
+        var dll = Path.Combine(assembly == "logsidecar.dll" ? SidecarDirectory : AppContext.BaseDirectory, assembly);
         var start = runAs is null ? new ProcessStartInfo("dotnet") : new ProcessStartInfo("setpriv");
         if (runAs is not null)
         {
