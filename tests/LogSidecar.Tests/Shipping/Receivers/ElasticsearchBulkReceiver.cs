@@ -35,6 +35,12 @@ internal sealed class ElasticsearchBulkReceiver : LoopbackHttpReceiver
 
     public TimeSpan ResponseDelay { get; set; }
 
+    /// <summary>When set, requests without exactly this Authorization header get 401 security_exception, as a secured cluster answers.</summary>
+    public string? RequiredAuthorization { get; set; }
+
+    /// <summary>How often the item with this id was sent.</summary>
+    public int Attempts(string id) => _attempts.GetValueOrDefault(id);
+
     /// <summary>The next requests get this fault, one each, in order.</summary>
     public void FailNext(params RequestFault[] faults)
     {
@@ -53,6 +59,14 @@ internal sealed class ElasticsearchBulkReceiver : LoopbackHttpReceiver
         }
 
         var body = await ReadBodyAsync(context.Request);
+        if (RequiredAuthorization is { } required && context.Request.Headers.Authorization.ToString() != required)
+        {
+            context.Response.StatusCode = 401;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"security\" charset=\"UTF-8\"";
+            await context.Response.WriteAsync("""{"error":{"type":"security_exception","reason":"unable to authenticate user"},"status":401}""");
+            return;
+        }
+
         if (_requestFaults.TryDequeue(out var fault))
         {
             if (fault.ResetConnection)
