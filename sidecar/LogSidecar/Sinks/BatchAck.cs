@@ -11,15 +11,14 @@ namespace LogSidecar.Sinks;
 /// </summary>
 internal sealed class BatchAck(LineBatch batch)
 {
-    private readonly TrackedFile _file = batch.File;
     private readonly FileIdentity _identity = batch.Identity!;
     private readonly long _endOffset = batch.EndOffset;
 
-    public int Records { get; } = batch.Count;
+    public TrackedFile File { get; } = batch.File;
 
     public int Holders { get; set; } = 1;
 
     public void Acknowledge(long unixMilliseconds) =>
-        _file.Acknowledged = new FileCheckpoint(
-            _identity.Device, _identity.Inode, _identity.FingerprintLength, _identity.FingerprintHash, _endOffset, _file.Path, unixMilliseconds);
+        File.Acknowledged = new FileCheckpoint(
+            _identity.Device, _identity.Inode, _identity.FingerprintLength, _identity.FingerprintHash, _endOffset, File.Path, unixMilliseconds);
 }

@@ -1,12 +1,13 @@
 using System.Threading.Channels;
 using LogSidecar.Pipeline;
+using LogSidecar.Tailing;
 
 namespace LogSidecar.Sinks;
 
 /// <summary>
 /// The single consumer of the record channel: hands each record to the sinks of its stream, flushes
 /// a sink when its request is full, when the input runs dry (stdout) or when its flush interval has
-/// passed (backends), and acknowledges batches in the order they arrived once every sink holding
+/// passed (backends), and acknowledges each file's batches in the order they arrived once every sink holding
 /// their records has flushed, so a checkpoint never passes an undelivered record. While a sink
 /// flushes (and retries), nothing is read: the channel fills and the readers wait.
 /// </summary>
@@ -17,8 +18,9 @@ internal sealed class DeliveryLoop
     private readonly SinkSlot[] _slots;
     private readonly TimeProvider _time;
 
-    // Batches in arrival order; the head is acknowledged first, so each file's checkpoint only moves forward.
-    private readonly Queue<BatchAck> _unacknowledged = new();
+    // Each file's batches in arrival order; only a delivered head is acknowledged, so a checkpoint
+    // only moves forward, and a file waiting on a slow sink never holds back another file's.
+    private readonly Dictionary<TrackedFile, Queue<BatchAck>> _unacknowledged = [];
 
     /// <param name="input">Batches from the tailers.</param>
     /// <param name="routes">The sinks of each stream, by stream name.</param>
@@ -53,7 +55,10 @@ internal sealed class DeliveryLoop
 
         foreach (var slot in _slots)
         {
-            await FlushAsync(slot, abort);
+            if (slot.Sink.HasPending)
+            {
+                await FlushAsync(slot, abort);
+            }
         }
     }
 
@@ -107,7 +112,13 @@ internal sealed class DeliveryLoop
     private async Task RouteAsync(LineBatch batch, CancellationToken abort)
     {
         var ack = new BatchAck(batch);
-        _unacknowledged.Enqueue(ack);
+        if (!_unacknowledged.TryGetValue(batch.File, out var queue))
+        {
+            queue = new Queue<BatchAck>();
+            _unacknowledged[batch.File] = queue;
+        }
+
+        queue.Enqueue(ack);
         try
         {
             foreach (var slot in _routes[batch.File.Stream])
@@ -137,7 +148,7 @@ internal sealed class DeliveryLoop
 
         // Every record is in some sink's request (or there were none): only those requests hold it now.
         ack.Holders--;
-        AcknowledgeDelivered();
+        AcknowledgeDelivered(ack.File);
     }
 
     private async Task FlushAsync(SinkSlot slot, CancellationToken abort)
@@ -148,16 +159,30 @@ internal sealed class DeliveryLoop
             ack.Holders--;
         }
 
+        foreach (var ack in slot.Held)
+        {
+            AcknowledgeDelivered(ack.File);
+        }
+
         slot.Held.Clear();
-        AcknowledgeDelivered();
     }
 
-    private void AcknowledgeDelivered()
+    private void AcknowledgeDelivered(TrackedFile file)
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        while (_unacknowledged.TryPeek(out var head) && head.Holders == 0)
+        if (!_unacknowledged.TryGetValue(file, out var queue))
         {
-            _unacknowledged.Dequeue().Acknowledge(now);
+            return;
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        while (queue.TryPeek(out var head) && head.Holders == 0)
+        {
+            queue.Dequeue().Acknowledge(now);
+        }
+
+        if (queue.Count == 0)
+        {
+            _unacknowledged.Remove(file);
         }
     }
 }
