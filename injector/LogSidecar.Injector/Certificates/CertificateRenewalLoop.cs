@@ -48,6 +48,11 @@ internal sealed partial class CertificateRenewalLoop
             {
                 return;
             }
+            catch (Exception e)
+            {
+                // A bug or an unexpected failure must not end the loop: the certificate would then silently expire.
+                result = new CertificateSyncResult { Error = $"{e.GetType().Name}: {e.Message}" };
+            }
 
             if (result.Error is { } error)
             {
