@@ -27,8 +27,8 @@ public sealed class WebhookTlsTests(WebhookFixture webhook)
     {
         var (answer, alert) = await RawTlsHello.OfferAsync(Endpoint, version, Token);
 
-        Assert.NotEqual(RawTlsHello.Answer.ServerHello, answer);
-        if (answer == RawTlsHello.Answer.Alert)
+        Assert.NotEqual(TlsHelloAnswer.ServerHello, answer);
+        if (answer == TlsHelloAnswer.Alert)
         {
             Assert.Equal(70, alert); // protocol_version
         }
@@ -40,7 +40,7 @@ public sealed class WebhookTlsTests(WebhookFixture webhook)
         // The control for the test above: the hand-made hello is one the server answers when its version is acceptable.
         var (answer, _) = await RawTlsHello.OfferAsync(Endpoint, 0x0303, Token);
 
-        Assert.Equal(RawTlsHello.Answer.ServerHello, answer);
+        Assert.Equal(TlsHelloAnswer.ServerHello, answer);
     }
 
     [Theory]
@@ -53,7 +53,7 @@ public sealed class WebhookTlsTests(WebhookFixture webhook)
             Assert.Skip($"this machine's TLS client policy (OpenSSL) does not let SslStream offer {protocol}; the hand-made ClientHello tests check the server instead");
         }
 
-        var exception = await Record.ExceptionAsync(() => HandshakeAsync(Endpoint, protocol, _ => true));
+        var exception = await Record.ExceptionAsync(() => HandshakeAsync(Endpoint, protocol));
 
         Assert.True(exception is AuthenticationException or IOException, $"expected the handshake to fail, got {exception?.GetType().Name ?? "success"}");
     }
@@ -63,7 +63,7 @@ public sealed class WebhookTlsTests(WebhookFixture webhook)
     [InlineData(SslProtocols.Tls13)]
     public async Task Tls12And13ClientsAreServed(SslProtocols protocol)
     {
-        var negotiated = await HandshakeAsync(Endpoint, protocol, _ => true);
+        var negotiated = await HandshakeAsync(Endpoint, protocol);
 
         Assert.Equal(protocol, negotiated);
     }
@@ -106,13 +106,12 @@ public sealed class WebhookTlsTests(WebhookFixture webhook)
         }
     }
 
-    private static Task<SslProtocols> HandshakeAsync(IPEndPoint endpoint, SslProtocols protocol, Func<X509Chain, bool> accept) =>
-        HandshakeAsync(endpoint, protocol, (chain, _) => accept(chain), trustedRoot: null, acceptAll: true);
+    /// <summary>A handshake that accepts any server certificate: for tests about protocol versions, not trust.</summary>
+    private static Task<SslProtocols> HandshakeAsync(IPEndPoint endpoint, SslProtocols protocol) =>
+        HandshakeAsync(endpoint, protocol, (_, _) => { }, trustedRoot: null);
 
-    private static Task<SslProtocols> HandshakeAsync(IPEndPoint endpoint, SslProtocols protocol, Action<X509Chain, SslPolicyErrors> observe, X509Certificate2 trustedRoot) =>
-        HandshakeAsync(endpoint, protocol, (chain, errors) => observe(chain, errors), trustedRoot, acceptAll: false);
-
-    private static async Task<SslProtocols> HandshakeAsync(IPEndPoint endpoint, SslProtocols protocol, Action<X509Chain, SslPolicyErrors> observe, X509Certificate2? trustedRoot, bool acceptAll)
+    /// <summary>A handshake that trusts only <paramref name="trustedRoot"/> (any certificate when null) and shows the client's view of the chain to <paramref name="observe"/>.</summary>
+    private static async Task<SslProtocols> HandshakeAsync(IPEndPoint endpoint, SslProtocols protocol, Action<X509Chain, SslPolicyErrors> observe, X509Certificate2? trustedRoot)
     {
         using var client = new TcpClient(AddressFamily.InterNetwork);
         await client.ConnectAsync(endpoint, Token);
@@ -124,7 +123,7 @@ public sealed class WebhookTlsTests(WebhookFixture webhook)
             RemoteCertificateValidationCallback = (_, _, chain, errors) =>
             {
                 observe(chain!, errors);
-                return acceptAll || errors == SslPolicyErrors.None;
+                return trustedRoot is null || errors == SslPolicyErrors.None;
             },
         };
         if (trustedRoot is not null)

@@ -13,13 +13,6 @@ namespace LogSidecar.Injector.Tests.Infrastructure;
 /// </summary>
 public static class RawTlsHello
 {
-    public enum Answer
-    {
-        ServerHello,
-        Alert,
-        Closed,
-    }
-
     /// <summary>A ClientHello whose highest version is <paramref name="version"/> (0x0301 TLS 1.0, 0x0302 TLS 1.1, 0x0303 TLS 1.2).</summary>
     public static byte[] ClientHello(ushort version)
     {
@@ -55,7 +48,7 @@ public static class RawTlsHello
     }
 
     /// <summary>Sends <see cref="ClientHello"/> to <paramref name="endpoint"/> and classifies the first record of the answer.</summary>
-    public static async Task<(Answer Answer, byte AlertDescription)> OfferAsync(IPEndPoint endpoint, ushort version, CancellationToken cancellationToken)
+    public static async Task<(TlsHelloAnswer Answer, byte AlertDescription)> OfferAsync(IPEndPoint endpoint, ushort version, CancellationToken cancellationToken)
     {
         using var client = new TcpClient(AddressFamily.InterNetwork);
         await client.ConnectAsync(endpoint, cancellationToken);
@@ -63,9 +56,9 @@ public static class RawTlsHello
         await stream.WriteAsync(ClientHello(version), cancellationToken);
         var header = new byte[7];
         var read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
-        return read < header.Length ? (Answer.Closed, (byte)0)
-            : header[0] == 0x15 ? (Answer.Alert, header[6])
-            : header[0] == 0x16 && header[5] == 0x02 ? (Answer.ServerHello, (byte)0)
+        return read < header.Length ? (TlsHelloAnswer.Closed, (byte)0)
+            : header[0] == 0x15 ? (TlsHelloAnswer.Alert, header[6])
+            : header[0] == 0x16 && header[5] == 0x02 ? (TlsHelloAnswer.ServerHello, (byte)0)
             : throw new InvalidOperationException($"unexpected TLS record type {header[0]}");
     }
 
