@@ -45,6 +45,12 @@ try
     using var client = new HttpClient(handler) { BaseAddress = new Uri(app.Urls.Single()) };
     var review = FixedRateLoad.Utf8(RealisticReview().ToJsonString());
 
+    Console.WriteLine("allocations per request (in process, no sockets):");
+    foreach (var line in AllocationProfile.Run(options, new PodInjector(options, nativeByDefault: true), review, RealisticReview()["request"]!["object"]!.AsObject()))
+    {
+        Console.WriteLine($"  {line}");
+    }
+
     await FixedRateLoad.RunAsync(client, WebhookServer.NamespaceEnabledPath, review, 500, TimeSpan.FromSeconds(2), CancellationToken.None); // warm-up: JIT, connections
     Console.WriteLine($"logsidecar-injector admission latency, HTTPS keep-alive on 127.0.0.1, {seconds} s per run, {Environment.ProcessorCount} cores");
     foreach (var rate in new[] { 500, 2000 })

@@ -1,4 +1,6 @@
 using System.Reflection;
+using k8s;
+using LogSidecar.Injector.Certificates;
 using LogSidecar.Injector.Hosting;
 using LogSidecar.Injector.Mutation;
 using LogSidecar.Injector.Offline;
@@ -56,6 +58,26 @@ if (flags.Command == "inject")
 
 using var startupLogs = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
 var logger = startupLogs.CreateLogger("LogSidecar.Injector");
+using var kubernetes = options.SelfSigned.Enabled && KubernetesClientConfiguration.IsInCluster() ? new Kubernetes(KubernetesClientConfiguration.InClusterConfig()) : null;
+SelfSignedCertificates? selfSigned = null;
+CertificateSyncResult? firstCheck = null;
+if (options.SelfSigned.Enabled)
+{
+    if (kubernetes is null)
+    {
+        await Console.Error.WriteLineAsync("logsidecar-injector: selfSigned.enabled needs the Kubernetes API from inside a pod (KUBERNETES_SERVICE_HOST and a service account token); run it in the cluster or turn selfSigned off and pass --tls-cert/--tls-key");
+        return 2;
+    }
+
+    selfSigned = new SelfSignedCertificates(options, kubernetes, TimeProvider.System, logger);
+    firstCheck = await selfSigned.SyncAsync(CancellationToken.None);
+    if (firstCheck.Error is { } selfSignedError)
+    {
+        await Console.Error.WriteLineAsync($"logsidecar-injector: self-signed certificate: {selfSignedError}");
+        return 2;
+    }
+}
+
 using var certificates = new CertificateStore(options.TlsCertFile, options.TlsKeyFile, logger);
 if (!certificates.TryLoadNow(out var certificateError))
 {
@@ -68,5 +90,11 @@ var discovered = options.Native == NativeModes.Auto && options.KubernetesVersion
     : null;
 var injector = new PodInjector(options, InjectorOptionsLoader.NativeByDefault(options, discovered));
 await using var app = WebhookServer.Build(options, injector, certificates);
+using var stopping = new CancellationTokenSource();
+var renewal = selfSigned is null
+    ? Task.CompletedTask
+    : new CertificateRenewalLoop(selfSigned, TimeProvider.System, logger).RunAsync(firstCheck!, stopping.Token);
 await app.RunAsync();
+await stopping.CancelAsync();
+await renewal;
 return 0;

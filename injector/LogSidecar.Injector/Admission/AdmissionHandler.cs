@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Diagnostics;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -17,6 +17,12 @@ internal sealed partial class AdmissionHandler
 {
     // The patch goes to the API server, not into HTML: no need to escape quotes or '<' as \u0022 or \u003C.
     private static readonly JsonSerializerOptions PatchJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadPatchBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadPatchWriter;
 
     private readonly PodInjector _injector;
     private readonly InjectorMetrics _metrics;
@@ -138,12 +144,27 @@ internal sealed partial class AdmissionHandler
             {
                 Uid = uid,
                 Allowed = true,
-                Patch = Encoding.UTF8.GetBytes(outcome.Patch.ToJsonString(PatchJson)),
+                Patch = Utf8(outcome.Patch),
                 PatchType = AdmissionResponse.JsonPatchType,
                 Warnings = warnings,
             }, "injected", "none"),
             _ => (new AdmissionResponse { Uid = uid, Allowed = true, Warnings = warnings }, "skipped", Label(outcome.Skip)),
         };
+    }
+
+    /// <summary>
+    /// The patch as UTF-8 JSON, written straight to bytes (no UTF-16 string of the whole patch) through a buffer
+    /// and writer kept per thread: writing is synchronous, so a thread never uses them for two requests at once.
+    /// </summary>
+    private static byte[] Utf8(JsonNode patch)
+    {
+        var buffer = _threadPatchBuffer ??= new ArrayBufferWriter<byte>(8192);
+        buffer.ResetWrittenCount();
+        var writer = _threadPatchWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = PatchJson.Encoder, SkipValidation = true });
+        writer.Reset(buffer);
+        patch.WriteTo(writer, PatchJson);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
     private async Task BadRequestAsync(HttpContext context, string endpoint, long started, string message)

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -8,6 +9,9 @@ namespace LogSidecar.Injector.Hosting;
 /// rotates them in place or through the kubelet's symlink swap). Every TLS handshake asks for
 /// <see cref="Current"/>, which compares the files' stamps (cheap: two stats) and reloads on change;
 /// a half-written pair fails to load and the previous certificate stays in use until the next try.
+/// The certificate file may hold a chain (leaf first, then intermediates and the CA, as cert-manager
+/// and the self-signed bootstrap write it); every certificate after the first is sent in the handshake,
+/// so clients that know only the root can still build the path.
 /// </summary>
 internal sealed partial class CertificateStore : IDisposable
 {
@@ -18,7 +22,7 @@ internal sealed partial class CertificateStore : IDisposable
     // Guards reloads so that concurrent handshakes load the files once. _current is read without it;
     // the stamp pairs are written only under it, and a torn read outside it at worst costs one extra check under the lock.
     private readonly Lock _reload = new();
-    private volatile X509Certificate2? _current;
+    private volatile SslStreamCertificateContext? _current;
     private (FileStamp Cert, FileStamp Key) _loaded;
     private (FileStamp Cert, FileStamp Key) _lastFailure;
 
@@ -32,8 +36,8 @@ internal sealed partial class CertificateStore : IDisposable
     /// <summary>True once a certificate has been loaded.</summary>
     public bool IsLoaded => _current is not null;
 
-    /// <summary>The certificate to present, reloaded first if the files changed.</summary>
-    public X509Certificate2? Current
+    /// <summary>The certificate and chain to present, reloaded first if the files changed.</summary>
+    public SslStreamCertificateContext? Current
     {
         get
         {
@@ -64,7 +68,7 @@ internal sealed partial class CertificateStore : IDisposable
         }
     }
 
-    public void Dispose() => _current?.Dispose();
+    public void Dispose() => _current?.TargetCertificate.Dispose();
 
     private bool TryLoad((FileStamp Cert, FileStamp Key) stamps, out string? error)
     {
@@ -73,11 +77,16 @@ internal sealed partial class CertificateStore : IDisposable
             using var pem = X509Certificate2.CreateFromPemFile(_certFile, _keyFile);
             // Re-import so the private key is usable by SslStream on every platform.
             var certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            var chain = new X509Certificate2Collection();
+            chain.ImportFromPemFile(_certFile);
+            chain.RemoveAt(0);
+            // offline: the chain comes from the file; no fetching of issuers (AIA) from the network during a reload.
+            var context = SslStreamCertificateContext.Create(certificate, chain, offline: true);
             var previous = _current;
-            _current = certificate;
+            _current = context;
             _loaded = stamps;
             error = null;
-            Log.Loaded(_logger, certificate.Subject, certificate.Thumbprint, certificate.NotAfter);
+            Log.Loaded(_logger, certificate.Subject, certificate.Thumbprint, certificate.NotAfter, context.IntermediateCertificates.Count);
             // The previous certificate may still be in use by a handshake in flight; let the GC finalize it.
             _ = previous;
             return true;
@@ -93,8 +102,8 @@ internal sealed partial class CertificateStore : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Loaded TLS certificate {Subject} ({Thumbprint}), valid until {NotAfter:o}")]
-        public static partial void Loaded(ILogger logger, string subject, string thumbprint, DateTime notAfter);
+        [LoggerMessage(1, LogLevel.Information, "Loaded TLS certificate {Subject} ({Thumbprint}), valid until {NotAfter:o}, with {ChainCount} chain certificate(s)")]
+        public static partial void Loaded(ILogger logger, string subject, string thumbprint, DateTime notAfter, int chainCount);
 
         [LoggerMessage(2, LogLevel.Error, "Cannot load the TLS certificate from {CertFile} and {KeyFile}: {Reason}; keeping the previous one")]
         public static partial void LoadFailed(ILogger logger, string certFile, string keyFile, string reason);

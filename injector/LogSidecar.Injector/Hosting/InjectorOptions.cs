@@ -59,6 +59,9 @@ internal sealed record InjectorOptions
     /// <summary>PEM private key file (reloaded when it changes).</summary>
     public string TlsKeyFile { get; set; } = "/etc/logsidecar-injector/tls/tls.key";
 
+    /// <summary>Built-in self-signed certificate bootstrap; off by default (cert-manager or mounted files instead).</summary>
+    public SelfSignedOptions SelfSigned { get; set; } = new();
+
     public AnnotationDefaults ToAnnotationDefaults() => new()
     {
         MountPath = MountPath,

@@ -68,18 +68,82 @@ internal static class InjectorOptionsValidator
                 errors.Add($"port: {options.Port} is out of range; use 1 to 65535 (0 picks a free port)");
             }
 
-            if (!File.Exists(options.TlsCertFile))
+            if (options.SelfSigned.Enabled)
             {
-                errors.Add($"tlsCertFile: '{options.TlsCertFile}' does not exist; mount the webhook's certificate there or pass --tls-cert");
+                // The bootstrap writes both files, so they need not exist yet: only their folder must.
+                CheckWritableFolder(errors, "tlsCertFile", options.TlsCertFile);
+                CheckWritableFolder(errors, "tlsKeyFile", options.TlsKeyFile);
             }
-
-            if (!File.Exists(options.TlsKeyFile))
+            else
             {
-                errors.Add($"tlsKeyFile: '{options.TlsKeyFile}' does not exist; mount the webhook's key there or pass --tls-key");
+                if (!File.Exists(options.TlsCertFile))
+                {
+                    errors.Add($"tlsCertFile: '{options.TlsCertFile}' does not exist; mount the webhook's certificate there or pass --tls-cert");
+                }
+
+                if (!File.Exists(options.TlsKeyFile))
+                {
+                    errors.Add($"tlsKeyFile: '{options.TlsKeyFile}' does not exist; mount the webhook's key there or pass --tls-key");
+                }
             }
         }
 
+        ValidateSelfSigned(errors, options, serving);
+
         return errors;
+    }
+
+    private static void ValidateSelfSigned(List<string> errors, InjectorOptions options, bool serving)
+    {
+        var selfSigned = options.SelfSigned;
+        if (selfSigned is null)
+        {
+            errors.Add("selfSigned: is null; give an object or leave the key out");
+            return;
+        }
+
+        if (!DnsNames.IsSubdomain(selfSigned.SecretName))
+        {
+            errors.Add($"selfSigned.secretName: '{selfSigned.SecretName}' is not a valid Secret name (lower-case DNS subdomain, at most 253 characters)");
+        }
+
+        if (!DnsNames.IsSubdomain(selfSigned.WebhookConfigurationName))
+        {
+            errors.Add($"selfSigned.webhookConfigurationName: '{selfSigned.WebhookConfigurationName}' is not a valid MutatingWebhookConfiguration name (lower-case DNS subdomain)");
+        }
+
+        if (!DnsNames.IsLabel(selfSigned.ServiceName))
+        {
+            errors.Add($"selfSigned.serviceName: '{selfSigned.ServiceName}' is not a valid Service name (lower-case DNS label, at most 63 characters)");
+        }
+
+        if (selfSigned.ValidityDays is < 2 or > 3650)
+        {
+            errors.Add($"selfSigned.validityDays: {selfSigned.ValidityDays} is out of range; use 2 to 3650");
+        }
+
+        if (selfSigned.RenewBeforeDays < 1 || selfSigned.RenewBeforeDays >= selfSigned.ValidityDays)
+        {
+            errors.Add($"selfSigned.renewBeforeDays: {selfSigned.RenewBeforeDays} must be at least 1 and below selfSigned.validityDays ({selfSigned.ValidityDays}), or the certificate would be renewed at every check");
+        }
+
+        if (serving && selfSigned.Enabled && string.IsNullOrEmpty(options.InjectorNamespace))
+        {
+            errors.Add("selfSigned.enabled: the injector's namespace is unknown; set injectorNamespace or the POD_NAMESPACE environment variable (downward API metadata.namespace)");
+        }
+        else if (serving && selfSigned.Enabled && !DnsNames.IsLabel(options.InjectorNamespace!))
+        {
+            errors.Add($"injectorNamespace: '{options.InjectorNamespace}' is not a valid namespace name (lower-case DNS label)");
+        }
+    }
+
+    private static void CheckWritableFolder(List<string> errors, string field, string file)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+        if (folder is null || !Directory.Exists(folder))
+        {
+            errors.Add($"{field}: folder '{folder}' does not exist; selfSigned.enabled writes the certificate there, so mount a writable emptyDir at it");
+        }
     }
 
     private static void Quantity(List<string> errors, string field, string value)

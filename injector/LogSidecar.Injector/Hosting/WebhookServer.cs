@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Authentication;
 using LogSidecar.Injector.Admission;
 using LogSidecar.Injector.Diagnostics;
@@ -26,12 +27,17 @@ internal static class WebhookServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+            // A handshake callback rather than a certificate selector: only SslServerAuthenticationOptions can carry an
+            // SslStreamCertificateContext, which sends the chain from the certificate file with the leaf.
+            kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
             {
+                OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                {
 #pragma warning disable CA5398 // TLS 1.2+ is a requirement: None would let an OS policy still allow TLS 1.0/1.1.
-                SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
 #pragma warning restore CA5398
-                ServerCertificateSelector = (_, _) => certificates.Current,
+                    ServerCertificateContext = certificates.Current,
+                }),
             }));
         });
         builder.Services.AddSingleton(injector);

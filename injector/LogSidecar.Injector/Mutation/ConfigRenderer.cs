@@ -1,4 +1,6 @@
-using System.Text.Json.Nodes;
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using LogSidecar.Contracts.Configuration;
 
 namespace LogSidecar.Injector.Mutation;
@@ -8,45 +10,94 @@ namespace LogSidecar.Injector.Mutation;
 /// then leaves out every field equal to the sidecar's own default, so the pod spec shows only what was
 /// chosen and a sidecar default changed later is not frozen into pods.
 /// </summary>
+/// <remarks>
+/// This runs once per injected pod, so it streams: the rendered document is walked as <see cref="JsonElement"/>s
+/// and copied to a <see cref="Utf8JsonWriter"/>, skipping defaults, instead of being built and pruned as a
+/// mutable node tree. The defaults are rendered once; JsonElements are immutable, so sharing them between
+/// concurrent requests is safe (a lazily materialized JsonObject would not be).
+/// </remarks>
 internal static class ConfigRenderer
 {
     private static readonly string[] RequiredStreamFields = ["name", "paths"];
 
+    private static readonly JsonElement Defaults = RenderDefaults();
+
+    private static readonly JsonElement DefaultStream = Defaults.GetProperty("streams")[0];
+
     public static string Render(SidecarConfig config)
     {
-        var rendered = JsonNode.Parse(SidecarConfigReader.Write(config))!.AsObject();
-        var defaults = JsonNode.Parse(SidecarConfigReader.Write(new SidecarConfig { Streams = [new StreamConfig { Multiline = new MultilineConfig() }] }))!.AsObject();
-        var defaultStream = defaults["streams"]![0]!.AsObject();
-        defaults.Remove("streams");
-        Prune(rendered, defaults, []);
-        if (rendered["streams"] is JsonArray streams)
+        using var rendered = JsonDocument.Parse(SidecarConfigReader.Write(config));
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            foreach (var stream in streams.OfType<JsonObject>())
+            writer.WriteStartObject();
+            foreach (var property in rendered.RootElement.EnumerateObject())
             {
-                Prune(stream, defaultStream, RequiredStreamFields);
+                if (property.NameEquals("streams") && property.Value.ValueKind == JsonValueKind.Array)
+                {
+                    writer.WritePropertyName(property.Name);
+                    writer.WriteStartArray();
+                    foreach (var stream in property.Value.EnumerateArray())
+                    {
+                        WritePruned(writer, stream, DefaultStream, RequiredStreamFields);
+                    }
+
+                    writer.WriteEndArray();
+                }
+                else
+                {
+                    WriteUnlessDefault(writer, property, Defaults, []);
+                }
             }
+
+            writer.WriteEndObject();
         }
 
-        return rendered.ToJsonString();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void Prune(JsonObject value, JsonObject defaults, string[] keep)
+    private static void WritePruned(Utf8JsonWriter writer, JsonElement value, JsonElement defaults, string[] keep)
     {
-        foreach (var (name, node) in value.ToList())
+        if (value.ValueKind != JsonValueKind.Object)
         {
-            if (keep.Contains(name, StringComparer.Ordinal) || !defaults.TryGetPropertyValue(name, out var fallback))
-            {
-                continue;
-            }
-
-            if (JsonNode.DeepEquals(node, fallback))
-            {
-                value.Remove(name);
-            }
-            else if (node is JsonObject child && fallback is JsonObject childDefaults)
-            {
-                Prune(child, childDefaults, []);
-            }
+            value.WriteTo(writer);
+            return;
         }
+
+        writer.WriteStartObject();
+        foreach (var property in value.EnumerateObject())
+        {
+            WriteUnlessDefault(writer, property, defaults, keep);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteUnlessDefault(Utf8JsonWriter writer, JsonProperty property, JsonElement defaults, string[] keep)
+    {
+        if (keep.Contains(property.Name, StringComparer.Ordinal) || !defaults.TryGetProperty(property.Name, out var fallback))
+        {
+            property.WriteTo(writer);
+        }
+        else if (JsonElement.DeepEquals(property.Value, fallback))
+        {
+            // Equal to the sidecar's default: left out.
+        }
+        else if (property.Value.ValueKind == JsonValueKind.Object && fallback.ValueKind == JsonValueKind.Object)
+        {
+            // An object that differs somewhere: keep it, without the members that are defaults (it may end up empty, as before).
+            writer.WritePropertyName(property.Name);
+            WritePruned(writer, property.Value, fallback, []);
+        }
+        else
+        {
+            property.WriteTo(writer);
+        }
+    }
+
+    private static JsonElement RenderDefaults()
+    {
+        using var document = JsonDocument.Parse(SidecarConfigReader.Write(new SidecarConfig { Streams = [new StreamConfig { Multiline = new MultilineConfig() }] }));
+        return document.RootElement.Clone();
     }
 }

@@ -40,4 +40,64 @@ public sealed class InjectorOptionsValidatorTests
     [InlineData("never", "1.31", false)]
     public void NativeSidecarsFollowTheModeAndTheKubernetesVersion(string mode, string? version, bool native) =>
         Assert.Equal(native, InjectorOptionsLoader.NativeByDefault(new InjectorOptions { Native = mode, KubernetesVersion = version }, discovered: null));
+
+    [Fact]
+    public void EverySelfSignedProblemIsReportedAtOnce()
+    {
+        var options = new InjectorOptions
+        {
+            InjectorNamespace = null,
+            TlsCertFile = "no-such-folder/tls.crt",
+            TlsKeyFile = "no-such-folder/tls.key",
+            SelfSigned = new SelfSignedOptions
+            {
+                Enabled = true,
+                SecretName = "Bad_Name",
+                WebhookConfigurationName = "",
+                ServiceName = "svc.with.dots",
+                ValidityDays = 1,
+                RenewBeforeDays = 5,
+            },
+        };
+
+        var errors = InjectorOptionsValidator.Validate(options, serving: true);
+
+        string[] fields = ["selfSigned.secretName", "selfSigned.webhookConfigurationName", "selfSigned.serviceName", "selfSigned.validityDays", "selfSigned.renewBeforeDays", "selfSigned.enabled", "tlsCertFile", "tlsKeyFile"];
+        Assert.All(fields, field => Assert.Contains(errors, e => e.StartsWith(field + ":", StringComparison.Ordinal)));
+        Assert.Contains(errors, e => e.Contains("POD_NAMESPACE", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("emptyDir", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WithSelfSignedTheCertificateFilesNeedNotExistYet()
+    {
+        using var folder = new Infrastructure.TempDirectory();
+        var options = new InjectorOptions
+        {
+            InjectorNamespace = "logsidecar-system",
+            TlsCertFile = folder.File("tls.crt"),
+            TlsKeyFile = folder.File("tls.key"),
+            SelfSigned = new SelfSignedOptions { Enabled = true },
+        };
+
+        Assert.Empty(InjectorOptionsValidator.Validate(options, serving: true));
+    }
+
+    [Fact]
+    public void TheSelfSignedKeysAreReadFromTheConfigurationFile()
+    {
+        using var folder = new Infrastructure.TempDirectory();
+        File.WriteAllText(folder.File("config.json"), """
+            {
+              "injectorNamespace": "logging",
+              "selfSigned": { "enabled": true, "secretName": "tls", "webhookConfigurationName": "hook", "serviceName": "svc", "validityDays": 90, "renewBeforeDays": 10 }
+            }
+            """);
+        var errors = new List<string>();
+
+        var options = InjectorOptionsLoader.Load(new CommandLine { ConfigFile = folder.File("config.json") }, _ => null, errors)!;
+
+        Assert.Empty(errors);
+        Assert.Equal(new SelfSignedOptions { Enabled = true, SecretName = "tls", WebhookConfigurationName = "hook", ServiceName = "svc", ValidityDays = 90, RenewBeforeDays = 10 }, options.SelfSigned);
+    }
 }

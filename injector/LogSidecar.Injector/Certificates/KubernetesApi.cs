@@ -1,0 +1,23 @@
+using k8s.Autorest;
+
+namespace LogSidecar.Injector.Certificates;
+
+/// <summary>Runs a KubernetesClient call and turns its exceptions into a <see cref="KubernetesApiFailure"/>, so callers branch on results.</summary>
+internal static class KubernetesApi
+{
+    public static async Task<KubernetesApiResult<T>> CallAsync<T>(Func<Task<T>> call, string verb, string resource, string target)
+    {
+        try
+        {
+            return new KubernetesApiResult<T>(await call(), null);
+        }
+        catch (HttpOperationException e)
+        {
+            return KubernetesApiFailure.From(e, verb, resource, target);
+        }
+        catch (HttpRequestException e)
+        {
+            return KubernetesApiFailure.Unreachable(e, verb, resource, target);
+        }
+    }
+}
