@@ -28,7 +28,8 @@ public static class Kustomize
     private static async Task<string> RenderCoreAsync(string name)
     {
         // Not the test's token: the result is shared by every test that asks for it.
-        var result = await ProcessRunner.RunAsync("kubectl", ["kustomize", RepositoryLayout.Kustomization(name)], CancellationToken.None);
+        var result = await ProcessRunner.TryRunAsync("kubectl", ["kustomize", RepositoryLayout.Kustomization(name)], CancellationToken.None);
+        Assert.True(result is not null, "kubectl is not installed: the manifest tests render every kustomization with kubectl kustomize");
         Assert.True(result.ExitCode == 0, result.Describe($"kubectl kustomize manifests/{name}"));
         return result.Output;
     }
