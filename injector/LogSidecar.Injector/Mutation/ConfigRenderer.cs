@@ -18,11 +18,14 @@ namespace LogSidecar.Injector.Mutation;
 /// </remarks>
 internal static class ConfigRenderer
 {
-    private static readonly string[] RequiredStreamFields = ["name", "paths"];
-
     private static readonly JsonElement Defaults = RenderDefaults();
 
-    private static readonly JsonElement DefaultStream = Defaults.GetProperty("streams")[0];
+    // Lists of objects whose items are pruned against a default item, keeping the fields that say what the item is.
+    private static readonly (string Name, JsonElement Default, string[] Keep)[] Lists =
+    [
+        ("streams", Defaults.GetProperty("streams")[0], ["name", "paths"]),
+        ("sinks", Defaults.GetProperty("sinks")[0], ["type", "endpoint"]),
+    ];
 
     public static string Render(SidecarConfig config)
     {
@@ -33,13 +36,20 @@ internal static class ConfigRenderer
             writer.WriteStartObject();
             foreach (var property in rendered.RootElement.EnumerateObject())
             {
-                if (property.NameEquals("streams") && property.Value.ValueKind == JsonValueKind.Array)
+                var list = Array.FindIndex(Lists, list => property.NameEquals(list.Name));
+                if (list >= 0 && property.Value.ValueKind == JsonValueKind.Array)
                 {
+                    if (property.Value.GetArrayLength() == 0)
+                    {
+                        // An empty list is the default.
+                        continue;
+                    }
+
                     writer.WritePropertyName(property.Name);
                     writer.WriteStartArray();
-                    foreach (var stream in property.Value.EnumerateArray())
+                    foreach (var item in property.Value.EnumerateArray())
                     {
-                        WritePruned(writer, stream, DefaultStream, RequiredStreamFields);
+                        WritePruned(writer, item, Lists[list].Default, Lists[list].Keep);
                     }
 
                     writer.WriteEndArray();
@@ -97,7 +107,7 @@ internal static class ConfigRenderer
 
     private static JsonElement RenderDefaults()
     {
-        using var document = JsonDocument.Parse(SidecarConfigReader.Write(new SidecarConfig { Streams = [new StreamConfig { Multiline = new MultilineConfig() }] }));
+        using var document = JsonDocument.Parse(SidecarConfigReader.Write(new SidecarConfig { Streams = [new StreamConfig { Multiline = new MultilineConfig() }], Sinks = [new SinkConfig()] }));
         return document.RootElement.Clone();
     }
 }

@@ -19,6 +19,4 @@ internal sealed record InjectionStatus
     public required IReadOnlyList<string> Applied { get; init; }
 
     public required IReadOnlyList<string> Ignored { get; init; }
-
-    public required IReadOnlyList<string> NotYetApplied { get; init; }
 }

@@ -159,7 +159,6 @@ internal sealed class PodInjector
             Containers = [.. selected.Select(i => podSpec.Containers[i].Name)],
             Applied = parsed.Applied,
             Ignored = parsed.Ignored,
-            NotYetApplied = parsed.NotYetApplied,
         };
         var statusJson = JsonSerializer.Serialize(status, StatusJsonContext.Default.InjectionStatus);
 

@@ -1,3 +1,5 @@
+using LogSidecar.Contracts.Annotations;
+
 namespace LogSidecar.Injector.Mutation;
 
 /// <summary>DNS-safe names of what the injector adds, made unique against the pod's own names.</summary>
@@ -6,7 +8,7 @@ internal static class SidecarNames
     public const string Container = "logsidecar";
     public const string Volume = "logsidecar-logs";
     public const string CredentialsVolume = "logsidecar-credentials";
-    public const string CredentialsMountPath = "/var/run/secrets/logsidecar.io/credentials";
+    public const string CredentialsMountPath = SidecarPaths.CredentialsDir;
     public const string ConfigVariable = "LOGSIDECAR_CONFIG";
 
     /// <summary><paramref name="baseName"/>, or <c>baseName-2</c>, <c>-3</c>... whichever is not taken.</summary>

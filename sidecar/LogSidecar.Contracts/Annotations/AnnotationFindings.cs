@@ -3,8 +3,6 @@ namespace LogSidecar.Contracts.Annotations;
 /// <summary>Collects what the parser found about each key, so every problem is reported at once.</summary>
 internal sealed class AnnotationFindings
 {
-    public const string NotYetAppliedMessage = "accepted but not yet applied by this sidecar version";
-
     public List<string> Denials { get; } = [];
 
     public List<string> Warnings { get; } = [];
@@ -12,8 +10,6 @@ internal sealed class AnnotationFindings
     public List<string> Applied { get; } = [];
 
     public List<string> Ignored { get; } = [];
-
-    public List<string> NotYetApplied { get; } = [];
 
     public void Apply(string key) => AddOnce(Applied, key);
 
@@ -26,13 +22,6 @@ internal sealed class AnnotationFindings
 
     /// <summary>The value would make a broken pod: the admission is denied with this message.</summary>
     public void Deny(string key, string message) => Denials.Add($"{key}: {message}");
-
-    /// <summary>Valid, recorded in the status annotation, but the sidecar has no field for it yet.</summary>
-    public void Pending(string key, string? detail = null)
-    {
-        AddOnce(NotYetApplied, key);
-        Warnings.Add($"{key}{detail}: {NotYetAppliedMessage}");
-    }
 
     private static void AddOnce(List<string> list, string key)
     {

@@ -20,8 +20,5 @@ public sealed record AnnotationParseResult
     /// <summary>Keys that were ignored (unknown key, bad value, or superseded).</summary>
     public IReadOnlyList<string> Ignored { get; init; } = [];
 
-    /// <summary>Keys that were valid but need sidecar features this version does not have yet.</summary>
-    public IReadOnlyList<string> NotYetApplied { get; init; } = [];
-
     public bool IsDenied => Denials.Count > 0;
 }

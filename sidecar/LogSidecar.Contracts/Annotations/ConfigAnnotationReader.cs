@@ -9,7 +9,7 @@ namespace LogSidecar.Contracts.Annotations;
 /// </summary>
 internal static class ConfigAnnotationReader
 {
-    private static readonly string[] StreamFields = ["name", "paths", "exclude", "startAt", "format", "regex", "multiline"];
+    private static readonly string[] StreamFields = ["name", "paths", "exclude", "startAt", "format", "regex", "multiline", "mode"];
 
     public static List<StreamConfig>? Read(string json, string mountPath, FormatChoice defaults, AnnotationFindings findings)
     {
@@ -79,6 +79,9 @@ internal static class ConfigAnnotationReader
         {
             Name = String(element, "name", at, findings) ?? "",
             StartAt = String(element, "startAt", at, findings) ?? StartPositions.Head,
+
+            // Per stream: stdout, ship or both; the backend is the pod's (logsidecar.io/sink and endpoint).
+            Mode = String(element, "mode", at, findings),
         };
 
         var paths = Strings(element, "paths", at, findings);

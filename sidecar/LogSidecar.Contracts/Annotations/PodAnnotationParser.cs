@@ -44,13 +44,19 @@ public static partial class PodAnnotationParser
         var formats = FormatRules.Check(Get(AnnotationKeys.Format), Get(AnnotationKeys.Regex), Get(AnnotationKeys.Multiline), FormatKeys.Annotations, "", findings);
         var streams = ReadStreams(Get(AnnotationKeys.Config), Get(AnnotationKeys.Paths), mountPath, formats, findings);
         var containers = ReadContainers(Get(AnnotationKeys.Containers), findings);
-        var secret = ReadShipping(Get, findings);
+        var shipping = ReadShipping(Get, findings);
         var cpu = ReadQuantity(AnnotationKeys.Cpu, Get(AnnotationKeys.Cpu), defaults.Cpu, "0.01", defaults.MaxCpu, findings);
         var memory = ReadQuantity(AnnotationKeys.Memory, Get(AnnotationKeys.Memory), defaults.Memory, defaults.MinMemory, defaults.MaxMemory, findings);
         var native = ReadBool(AnnotationKeys.Native, Get(AnnotationKeys.Native), findings);
         var image = ReadImage(Get(AnnotationKeys.Image), defaults.AllowedImages, findings);
 
         var config = new SidecarConfig { Streams = streams ?? [] };
+        if (shipping.Sink is not null)
+        {
+            config.Mode = shipping.Mode;
+            config.Sinks = [shipping.Sink];
+        }
+
         // The sidecar's own validator is the last word, once the annotations themselves are sound.
         if (streams is not null && findings.Denials.Count == 0)
         {
@@ -71,7 +77,7 @@ public static partial class PodAnnotationParser
                 Memory = memory,
                 Native = native,
                 Image = image,
-                Secret = secret,
+                Secret = shipping.Secret,
             };
 
         return new AnnotationParseResult
@@ -81,7 +87,6 @@ public static partial class PodAnnotationParser
             Warnings = findings.Warnings,
             Applied = findings.Applied,
             Ignored = findings.Ignored,
-            NotYetApplied = findings.NotYetApplied,
         };
     }
 
@@ -185,8 +190,8 @@ public static partial class PodAnnotationParser
         return names;
     }
 
-    /// <summary>Checks mode, sink, endpoint, index and secret together; returns the Secret to mount.</summary>
-    private static string? ReadShipping(Func<string, string?> get, AnnotationFindings findings)
+    /// <summary>Checks mode, sink, endpoint, index and secret together; returns the mode, the backend and the Secret to mount.</summary>
+    private static (string Mode, SinkConfig? Sink, string? Secret) ReadShipping(Func<string, string?> get, AnnotationFindings findings)
     {
         var mode = AnnotationValues.DefaultMode;
         if (get(AnnotationKeys.Mode) is { } requestedMode)
@@ -195,10 +200,6 @@ public static partial class PodAnnotationParser
             {
                 mode = requestedMode;
                 findings.Apply(AnnotationKeys.Mode);
-                if (mode != AnnotationValues.DefaultMode)
-                {
-                    findings.Pending(AnnotationKeys.Mode);
-                }
             }
             else
             {
@@ -212,6 +213,7 @@ public static partial class PodAnnotationParser
         var endpoint = get(AnnotationKeys.Endpoint);
         var index = get(AnnotationKeys.Index);
         var secret = get(AnnotationKeys.Secret);
+        string? acceptedIndex = null;
 
         if (sink is not null)
         {
@@ -227,7 +229,6 @@ public static partial class PodAnnotationParser
             else
             {
                 findings.Apply(AnnotationKeys.Sink);
-                findings.Pending(AnnotationKeys.Sink);
             }
         }
         else if (ships)
@@ -248,7 +249,6 @@ public static partial class PodAnnotationParser
             else
             {
                 findings.Apply(AnnotationKeys.Endpoint);
-                findings.Pending(AnnotationKeys.Endpoint);
             }
         }
         else if (ships)
@@ -266,37 +266,44 @@ public static partial class PodAnnotationParser
             {
                 findings.Ignore(AnnotationKeys.Index, $"ignored because sink {sink} has no index");
             }
-            else if (!IndexName().IsMatch(index))
+            else if (!SinkConfigValidator.IsIndexPattern(index))
             {
-                findings.Ignore(AnnotationKeys.Index, $"'{index}' is not a valid index name (lowercase, no spaces or \\/*?\"<>|,#:, not starting with -, _ or +); the sink's default index is used");
+                findings.Ignore(AnnotationKeys.Index, $"'{index}' is not a valid index name ({SinkConfigValidator.IndexRule}); the sink's default index is used");
             }
             else
             {
                 findings.Apply(AnnotationKeys.Index);
-                findings.Pending(AnnotationKeys.Index);
+                acceptedIndex = index;
             }
+        }
+
+        var backend = ships && sink is not null && endpoint is not null && !findings.Denials.Any(d => d.StartsWith(AnnotationKeys.Endpoint, StringComparison.Ordinal))
+            ? new SinkConfig { Type = sink, Endpoint = endpoint, CredentialsDir = secret is null ? null : SidecarPaths.CredentialsDir }
+            : null;
+        if (backend is not null && acceptedIndex is not null)
+        {
+            backend.Index = acceptedIndex;
         }
 
         if (secret is null)
         {
-            return null;
+            return (mode, backend, null);
         }
 
         if (!ships)
         {
             findings.Ignore(AnnotationKeys.Secret, notShipping);
-            return null;
+            return (mode, backend, null);
         }
 
         if (secret.Length > 253 || !SecretName().IsMatch(secret))
         {
             findings.Deny(AnnotationKeys.Secret, $"'{secret}' is not a valid Secret name; use lowercase letters, digits, '-' and '.'");
-            return null;
+            return (mode, backend, null);
         }
 
         findings.Apply(AnnotationKeys.Secret);
-        findings.Pending(AnnotationKeys.Secret);
-        return secret;
+        return (mode, backend, secret);
     }
 
     private static string ReadQuantity(string key, string? value, string fallback, string min, string max, AnnotationFindings findings)
@@ -406,7 +413,4 @@ public static partial class PodAnnotationParser
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex SecretName();
-
-    [GeneratedRegex(@"^[a-z0-9][^A-Z\s\\/*?""<>|,#:]{0,254}$")]
-    private static partial Regex IndexName();
 }

@@ -31,6 +31,10 @@ internal static partial class SinkConfigValidator
         }
     }
 
+    public const string IndexRule = "use lowercase letters, digits, '-', '_', '.' and the date fields %Y %m %d %H, not starting with '-', '_' or '+'";
+
+    public static bool IsIndexPattern(string index) => IndexPattern().IsMatch(index);
+
     private static void ValidateSink(SinkConfig sink, string at, List<ConfigError> errors)
     {
         SidecarConfigValidator.OneOf(errors, $"{at}.type", sink.Type, SinkTypes.All);
@@ -43,9 +47,9 @@ internal static partial class SinkConfigValidator
             errors.Add(new($"{at}.endpoint", "the URL holds credentials; remove them and put username and password files in credentialsDir (flag --credentials-dir)"));
         }
 
-        if (SinkTypes.HasIndex(sink.Type) && !IndexPattern().IsMatch(sink.Index))
+        if (SinkTypes.HasIndex(sink.Type) && !IsIndexPattern(sink.Index))
         {
-            errors.Add(new($"{at}.index", $"'{sink.Index}' is not a valid index name; use lowercase letters, digits, '-', '_', '.' and the date fields %Y %m %d %H, not starting with '-', '_' or '+'"));
+            errors.Add(new($"{at}.index", $"'{sink.Index}' is not a valid index name; {IndexRule}"));
         }
 
         foreach (var (field, path) in new[] { ("credentialsDir", sink.CredentialsDir), ("caFile", sink.CaFile) })

@@ -95,32 +95,47 @@ public sealed class PodAnnotationParserTests
     }
 
     [Fact]
-    public void KnobsTheSidecarCannotApplyYetAreAcceptedRecordedAndWarnedAbout()
+    public void EveryKnobIsAppliedIncludingTheBackendWhichBecomesTheSidecarsSink()
     {
         var result = Parse(
             (AnnotationKeys.Format, "regex"),
             (AnnotationKeys.Regex, @"^(?<level>\w+) (?<message>.*)$"),
             (AnnotationKeys.Multiline, "python"),
-            (AnnotationKeys.Mode, "ship"),
-            (AnnotationKeys.Sink, "otlp"),
-            (AnnotationKeys.Endpoint, "http://collector.observability:4318"),
-            (AnnotationKeys.Secret, "otlp-token"));
+            (AnnotationKeys.Mode, "both"),
+            (AnnotationKeys.Sink, "elasticsearch"),
+            (AnnotationKeys.Endpoint, "https://elasticsearch.logging:9200"),
+            (AnnotationKeys.Index, "app-%Y.%m.%d"),
+            (AnnotationKeys.Secret, "es-credentials"));
 
         Assert.False(result.IsDenied, string.Join("; ", result.Denials));
-        string[] pending = [AnnotationKeys.Mode, AnnotationKeys.Sink, AnnotationKeys.Endpoint, AnnotationKeys.Secret];
-        Assert.Equal(pending.Order(), result.NotYetApplied.Order());
-        Assert.All(pending, key => Assert.Contains($"{key}: accepted but not yet applied by this sidecar version", result.Warnings));
-        Assert.Equal("otlp-token", result.Settings!.Secret);
+        Assert.Empty(result.Warnings);
+        Assert.Equal("es-credentials", result.Settings!.Secret);
+        var config = result.Settings.Config;
+        Assert.Equal("both", config.Mode);
+        var sink = Assert.Single(config.Sinks);
+        Assert.Equal(("elasticsearch", "https://elasticsearch.logging:9200", "app-%Y.%m.%d", SidecarPaths.CredentialsDir), (sink.Type, sink.Endpoint, sink.Index, sink.CredentialsDir));
+        Assert.Empty(SidecarConfigValidator.Validate(config));
 
-        // Format, regex and multiline are applied by the sidecar.
-        var stream = Assert.Single(result.Settings.Config.Streams);
+        var stream = Assert.Single(config.Streams);
         Assert.Equal("regex", stream.Format);
         Assert.Equal(@"^(?<level>\w+) (?<message>.*)$", stream.Regex);
-        Assert.All(new[] { AnnotationKeys.Format, AnnotationKeys.Regex, AnnotationKeys.Multiline }, key =>
-        {
-            Assert.DoesNotContain(key, result.NotYetApplied);
-            Assert.Contains(key, result.Applied);
-        });
+        Assert.All(new[] { AnnotationKeys.Format, AnnotationKeys.Regex, AnnotationKeys.Multiline, AnnotationKeys.Mode, AnnotationKeys.Sink, AnnotationKeys.Endpoint, AnnotationKeys.Index, AnnotationKeys.Secret }, key =>
+            Assert.Contains(key, result.Applied));
+    }
+
+    [Fact]
+    public void AStreamInTheConfigAnnotationCanStayOnStdoutWhileThePodShips()
+    {
+        var result = Parse(
+            (AnnotationKeys.Config, """{"streams":[{"name":"audit","paths":["audit.log"]},{"name":"debug","paths":["debug.log"],"mode":"stdout"}]}"""),
+            (AnnotationKeys.Mode, "ship"),
+            (AnnotationKeys.Sink, "loki"),
+            (AnnotationKeys.Endpoint, "http://loki.logging:3100"));
+
+        Assert.False(result.IsDenied, string.Join("; ", result.Denials));
+        var config = result.Settings!.Config;
+        Assert.Equal(["ship", "stdout"], config.Streams.Select(stream => DeliveryRoutes.ModeOf(config, stream)));
+        Assert.Equal("loki", Assert.Single(config.Sinks).Type);
     }
 
     [Theory]
