@@ -39,47 +39,11 @@ echo "publishing the sidecar (Native AOT)..." >&2
 dotnet publish "$root/sidecar/LogSidecar/LogSidecar.csproj" -r linux-x64 -c Release -o "$work/bin" >/dev/null
 
 # Deterministic input: the same bytes on every machine and every run.
+records=$("$root/bench/make-input.sh" "$input" "$lines" "$work/app.log")
 case "$input" in
-  text)
-    parse_args=()
-    awk -v n="$lines" 'BEGIN {
-      pad = "................................................................................";
-      for (i = 1; i <= n; i++) {
-        line = sprintf("2026-11-23T10:%02d:%02d.%03dZ INFO  [worker-%d] com.example.orders.OrderService - processed order %09d for customer %06d in %d ms status=ok",
-                       int(i / 60000) % 60, int(i / 1000) % 60, i % 1000, i % 8, i, (i * 7919) % 1000000, i % 97);
-        printf "%s %s\n", line, substr(pad, 1, 155 - length(line) - 1);
-      }
-    }' > "$work/app.log"
-    records=$lines ;;
-  json)
-    parse_args=(--format json)
-    awk -v n="$lines" 'BEGIN {
-      split("debug info info info warn error", levels, " ");
-      for (i = 1; i <= n; i++) {
-        line = sprintf("{\"time\":\"2026-11-23T10:%02d:%02d.%03dZ\",\"level\":\"%s\",\"msg\":\"processed order %09d\",\"customer\":%d,\"took_ms\":%d,\"region\":\"eu-west-1\",\"ok\":true",
-                       int(i / 60000) % 60, int(i / 1000) % 60, i % 1000, levels[i % 6 + 1], i, (i * 7919) % 1000000, i % 97);
-        printf "%s,\"trace\":\"%s\"}\n", line, substr("0123456789abcdef0123456789abcdef0123456789abcdef", 1, 155 - length(line) - 13);
-      }
-    }' > "$work/app.log"
-    records=$lines ;;
-  java)
-    parse_args=(--multiline java)
-    awk -v n="$lines" 'BEGIN {
-      for (i = 1; i <= n; i += 10) {
-        printf "2026-11-23 10:%02d:%02d.%03d ERROR [worker-%d] c.e.orders.OrderService - order %09d failed\n", int(i / 60000) % 60, int(i / 1000) % 60, i % 1000, i % 8, i;
-        printf "java.lang.IllegalStateException: inventory reservation %d expired\n", i;
-        printf "\tat com.example.orders.Inventory.reserve(Inventory.java:88)\n";
-        printf "\tat com.example.orders.OrderService.place(OrderService.java:41)\n";
-        printf "\tat org.springframework.web.servlet.FrameworkServlet.processRequest(FrameworkServlet.java:1014)\n";
-        printf "Caused by: java.net.SocketTimeoutException: Read timed out\n";
-        printf "\tat java.base/java.net.SocketInputStream.socketRead0(Native Method)\n";
-        printf "\tat java.base/java.net.SocketInputStream.read(SocketInputStream.java:168)\n";
-        printf "\tat com.example.orders.InventoryClient.call(InventoryClient.java:57)\n";
-        printf "\t... 48 more\n";
-      }
-    }' > "$work/app.log"
-    records=$(( (lines + 9) / 10 )) ;;
-  *) echo "unknown input: $input (text, json or java)" >&2; exit 2 ;;
+  text) parse_args=() ;;
+  json) parse_args=(--format json) ;;
+  java) parse_args=(--multiline java) ;;
 esac
 lines=$(wc -l < "$work/app.log")
 bytes=$(stat -c %s "$work/app.log")

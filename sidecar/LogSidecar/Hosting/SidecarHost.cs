@@ -135,7 +135,7 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
         IRecordFormatter formatter = outputOptions.Json
             ? new JsonRecordFormatter(outputOptions, pod, Metrics, parsers)
             : new RawRecordFormatter(outputOptions, Metrics);
-        var stdoutSink = new StdoutSink(formatter, new OutputBuffer(stdout, OutputBufferBytes), Metrics);
+        var stdoutSink = new StdoutSink(formatter, stdout, OutputBufferBytes, Metrics);
         var factory = new SinkFactory(pod, parsers, Metrics, new DeadLetterWriter(stderr, time), time, loggers);
         foreach (var stream in config.Streams)
         {

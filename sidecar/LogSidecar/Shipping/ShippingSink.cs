@@ -25,7 +25,8 @@ internal sealed partial class ShippingSink : ISink, IDisposable
     private readonly SinkMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly ShipItems _items;
+    private ShipItems _items;
+    private ShipItems _sending;
     private readonly DeliveryVerdicts _verdicts = new();
     private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
     private readonly MemoryStream _compressed = new();
@@ -45,6 +46,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         _time = time;
         _log = log;
         _items = new ShipItems(options.MaxBatchBytes + (64 * 1024));
+        _sending = new ShipItems(options.MaxBatchBytes + (64 * 1024));
     }
 
     public string Name => _options.Name;
@@ -64,13 +66,21 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         }
 
         _protocol.Encode(batch, record, _items);
-        _metrics.Backlog(_items.Count);
     }
 
-    public async Task FlushAsync(CancellationToken abort)
+    public Task FlushAsync(CancellationToken abort)
+    {
+        // The loop waits for this flush before the next one, so the other item set is free again by then;
+        // everything below works on the set being sent, while appends fill the other.
+        (_items, _sending) = (_sending, _items);
+        _metrics.Backlog(_sending.Count);
+        return SendAllAsync(_oldestAppend, abort);
+    }
+
+    private async Task SendAllAsync(long oldestAppend, CancellationToken abort)
     {
         _selected.Clear();
-        for (var i = 0; i < _items.Count; i++)
+        for (var i = 0; i < _sending.Count; i++)
         {
             _selected.Add(i);
         }
@@ -78,7 +88,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         for (var attempt = 0; _selected.Count > 0; attempt++)
         {
             var outcome = await SendAsync(abort);
-            Settle();
+            Settle(oldestAppend);
             if (_selected.Count == 0)
             {
                 break;
@@ -91,8 +101,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
             await Task.Delay(delay, _time, abort);
         }
 
-        _items.Clear();
-        _metrics.Backlog(0);
+        _sending.Clear();
     }
 
     public void Dispose()
@@ -104,7 +113,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
     /// <summary>Sends the selected items once and sets their verdicts; a transport failure marks them all for retry.</summary>
     private async Task<SendOutcome> SendAsync(CancellationToken abort)
     {
-        _verdicts.Reset(_items.Count);
+        _verdicts.Reset(_sending.Count);
         using var request = new HttpRequestMessage(HttpMethod.Post, _protocol.Target) { Content = Body() };
         request.Headers.Authorization = _credentials.Header;
         ReportCredentialsProblem();
@@ -121,7 +130,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
                 Log.Unauthorized(_log, Name, (int)response.StatusCode, _options.CredentialsDir ?? "(none)");
             }
 
-            return await _protocol.ReadResponseAsync(response, _items, _selected, _verdicts, either.Token);
+            return await _protocol.ReadResponseAsync(response, _sending, _selected, _verdicts, either.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !abort.IsCancellationRequested)
         {
@@ -145,7 +154,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
     private HttpContent Body()
     {
         _body.ResetWrittenCount();
-        _protocol.WriteBody(_items, _selected, _body);
+        _protocol.WriteBody(_sending, _selected, _body);
         HttpContent content;
         if (_options.Gzip)
         {
@@ -168,7 +177,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
     }
 
     /// <summary>Counts the delivered, dead-letters the refused and keeps the rest selected for the next attempt.</summary>
-    private void Settle()
+    private void Settle(long oldestAppend)
     {
         _again.Clear();
         var delivered = 0;
@@ -182,7 +191,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
                 case ItemVerdict.Rejected:
                     var label = _verdicts.Label(index) ?? "rejected";
                     _metrics.DeadLettered(label);
-                    _deadLetters.Write(Name, _verdicts.Detail(index) ?? label, _items, _items[index], _protocol);
+                    _deadLetters.Write(Name, _verdicts.Detail(index) ?? label, _sending, _sending[index], _protocol);
                     break;
                 default:
                     _again.Add(index);
@@ -192,7 +201,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
 
         if (delivered > 0)
         {
-            _metrics.Delivered(delivered, _time.GetElapsedTime(_oldestAppend));
+            _metrics.Delivered(delivered, _time.GetElapsedTime(oldestAppend));
         }
 
         _selected.Clear();

@@ -5,11 +5,13 @@ using LogSidecar.Tailing;
 namespace LogSidecar.Sinks;
 
 /// <summary>
-/// The single consumer of the record channel: hands each record to the sinks of its stream, flushes
-/// a sink when its request is full, when the input runs dry (stdout) or when its flush interval has
-/// passed (backends), and acknowledges each file's batches in the order they arrived once every sink holding
-/// their records has flushed, so a checkpoint never passes an undelivered record. While a sink
-/// flushes (and retries), nothing is read: the channel fills and the readers wait.
+/// The single consumer of the record channel: hands each record to the sinks of its stream and
+/// flushes a sink when its request is full, when the input runs dry (stdout) or when its flush
+/// interval has passed (backends). Each sink has at most one flush in flight: the next request is
+/// built meanwhile, and a sink that must flush again first waits for the previous one, so a slow or
+/// failing backend stops the loop and the channel fills and the readers wait (the files are the
+/// buffer). Each file's batches are acknowledged in arrival order once every flush holding their
+/// records completed, so a checkpoint never passes an undelivered record.
 /// </summary>
 internal sealed class DeliveryLoop
 {
@@ -44,13 +46,7 @@ internal sealed class DeliveryLoop
             }
 
             // The input ran dry: send what is due rather than wait for more.
-            foreach (var slot in _slots)
-            {
-                if (slot.Sink.HasPending && Due(slot) <= _time.GetTimestamp())
-                {
-                    await FlushAsync(slot, abort);
-                }
-            }
+            await FlushDueAsync(abort);
         }
 
         foreach (var slot in _slots)
@@ -60,48 +56,74 @@ internal sealed class DeliveryLoop
                 await FlushAsync(slot, abort);
             }
         }
+
+        foreach (var slot in _slots)
+        {
+            await CompleteInFlightAsync(slot);
+        }
     }
 
-    /// <summary>True when there is input; false when the channel completed. Wakes early when a pending sink falls due.</summary>
+    /// <summary>
+    /// True when there is input; false when the channel completed. Meanwhile acknowledges flushes as
+    /// they complete and starts those of sinks whose interval has passed.
+    /// </summary>
     private async Task<bool> WaitForInputAsync(CancellationToken abort)
     {
+        var wake = new List<Task>(_slots.Length + 2);
         while (true)
         {
+            wake.Clear();
             var due = long.MaxValue;
             foreach (var slot in _slots)
             {
+                if (slot.InFlight.IsCompleted)
+                {
+                    await CompleteInFlightAsync(slot);
+                }
+                else
+                {
+                    wake.Add(slot.InFlight);
+                }
+
                 if (slot.Sink.HasPending)
                 {
                     due = Math.Min(due, Due(slot));
                 }
             }
 
-            if (due == long.MaxValue)
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
+            var input = _input.WaitToReadAsync(stop.Token).AsTask();
+            if (wake.Count == 0 && due == long.MaxValue)
             {
-                return await _input.WaitToReadAsync(abort);
+                return await input;
             }
 
+            wake.Add(input);
             var wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
-            if (wait > TimeSpan.Zero)
+            if (due != long.MaxValue)
             {
-                using var timeout = new CancellationTokenSource(wait, _time);
-                using var either = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
-                try
-                {
-                    return await _input.WaitToReadAsync(either.Token);
-                }
-                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !abort.IsCancellationRequested)
-                {
-                    // A sink fell due: flush it below, then wait again.
-                }
+                wake.Add(wait > TimeSpan.Zero ? Task.Delay(wait, _time, stop.Token) : Task.CompletedTask);
             }
 
-            foreach (var slot in _slots)
+            if (await Task.WhenAny(wake) == input)
             {
-                if (slot.Sink.HasPending && Due(slot) <= _time.GetTimestamp())
-                {
-                    await FlushAsync(slot, abort);
-                }
+                return await input;
+            }
+
+            // A flush completed or a sink fell due: stop waiting for input (it stays in the channel), act, wait again.
+            await stop.CancelAsync();
+            abort.ThrowIfCancellationRequested();
+            await FlushDueAsync(abort);
+        }
+    }
+
+    private async Task FlushDueAsync(CancellationToken abort)
+    {
+        foreach (var slot in _slots)
+        {
+            if (slot.Sink.HasPending && Due(slot) <= _time.GetTimestamp())
+            {
+                await FlushAsync(slot, abort);
             }
         }
     }
@@ -151,20 +173,28 @@ internal sealed class DeliveryLoop
         AcknowledgeDelivered(ack.File);
     }
 
+    /// <summary>Waits for the sink's previous flush, then starts sending what is pending without waiting for it.</summary>
     private async Task FlushAsync(SinkSlot slot, CancellationToken abort)
     {
-        await slot.Sink.FlushAsync(abort);
-        foreach (var ack in slot.Held)
+        await CompleteInFlightAsync(slot);
+        slot.Send(slot.Sink.FlushAsync(abort));
+    }
+
+    /// <summary>Waits for the sink's flush in flight (rethrowing its failure) and acknowledges what it delivered.</summary>
+    private async Task CompleteInFlightAsync(SinkSlot slot)
+    {
+        await slot.InFlight;
+        foreach (var ack in slot.Sent)
         {
             ack.Holders--;
         }
 
-        foreach (var ack in slot.Held)
+        foreach (var ack in slot.Sent)
         {
             AcknowledgeDelivered(ack.File);
         }
 
-        slot.Held.Clear();
+        slot.Sent.Clear();
     }
 
     private void AcknowledgeDelivered(TrackedFile file)

@@ -3,8 +3,10 @@ using LogSidecar.Pipeline;
 namespace LogSidecar.Sinks;
 
 /// <summary>
-/// A destination of records. The delivery loop appends records and flushes; a flush returns only
-/// when every appended record was delivered or dead-lettered, so the loop may then acknowledge them.
+/// A destination of records. The delivery loop appends records and flushes. A flush takes what is
+/// pending before it returns its task (so the loop may append the next records meanwhile) and its
+/// task completes only when every record was delivered or dead-lettered; the loop never starts a
+/// second flush of a sink before the first completed.
 /// </summary>
 internal interface ISink
 {

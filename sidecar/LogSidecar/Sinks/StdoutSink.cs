@@ -6,31 +6,42 @@ namespace LogSidecar.Sinks;
 
 /// <summary>
 /// Formats records into one large buffer and writes it to stdout in one call when it is full or the
-/// input runs dry; a record counts as delivered once the write returned.
+/// input runs dry; a record counts as delivered once the write returned. Two buffers take turns, so
+/// the next one fills while the previous one is written.
 /// </summary>
-internal sealed class StdoutSink(IRecordFormatter formatter, OutputBuffer buffer, SidecarMetrics metrics) : ISink
+internal sealed class StdoutSink(IRecordFormatter formatter, Stream stdout, int bufferBytes, SidecarMetrics metrics) : ISink
 {
+    private OutputBuffer _filling = new(stdout, bufferBytes);
+    private OutputBuffer _writing = new(stdout, bufferBytes);
     private int _records;
 
     public string Name => "stdout";
 
     public TimeSpan FlushInterval => TimeSpan.Zero;
 
-    public bool HasPending => buffer.Length > 0 || _records > 0;
+    public bool HasPending => _filling.Length > 0 || _records > 0;
 
-    public bool Fits(LineBatch batch, in LineRecord record) => buffer.Fits(formatter.WorstCaseBytes(batch, record));
+    public bool Fits(LineBatch batch, in LineRecord record) => _filling.Fits(formatter.WorstCaseBytes(batch, record));
 
     public void Append(LineBatch batch, in LineRecord record)
     {
-        formatter.Write(batch, record, buffer);
+        formatter.Write(batch, record, _filling);
         _records++;
     }
 
-    public async Task FlushAsync(CancellationToken abort)
+    public Task FlushAsync(CancellationToken abort)
     {
-        var before = buffer.BytesWritten;
-        await buffer.FlushAsync(abort);
-        metrics.Written(_records, buffer.BytesWritten - before);
+        // The loop waits for this flush before the next one, so the other buffer is free again by then.
+        (_filling, _writing) = (_writing, _filling);
+        var records = _records;
         _records = 0;
+        return WriteAsync(_writing, records, abort);
+    }
+
+    private async Task WriteAsync(OutputBuffer buffer, int records, CancellationToken abort)
+    {
+        var length = buffer.Length;
+        await buffer.FlushAsync(abort);
+        metrics.Written(records, length);
     }
 }

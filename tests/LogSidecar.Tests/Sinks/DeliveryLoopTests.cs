@@ -35,22 +35,17 @@ public class DeliveryLoopTests
         Assert.Equal(0, backend.Flushes);
         stdout.ReleaseFlush();
 
-        // The flush interval passes: the backend takes the batch, and only now is it acknowledged.
+        // The flush interval passes: the backend takes the batch, and only when it delivered is the batch acknowledged.
         _time.Advance(TimeSpan.FromSeconds(1));
         await backend.FlushStartedAsync();
         Assert.Null(_shipped.Acknowledged);
         backend.ReleaseFlush();
-        await _channel.Writer.WriteAsync(Batch(_local, endOffset: 90), TestContext.Current.CancellationToken);
-        await stdout.FlushStartedAsync();
+        _channel.Writer.Complete();
+        await running;
 
         Assert.Equal(100, _shipped.Acknowledged?.Offset);
         Assert.Equal(80, _local.Acknowledged?.Offset);
-        stdout.ReleaseFlush();
-
-        _channel.Writer.Complete();
-        await running;
-        Assert.Equal(90, _local.Acknowledged?.Offset);
-        Assert.Equal(4, stdout.Appended);
+        Assert.Equal(3, stdout.Appended);
         Assert.Equal(1, backend.Appended);
     }
 
