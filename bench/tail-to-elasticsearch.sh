@@ -72,6 +72,8 @@ for run in $(seq 1 "$runs"); do
   results+=("$elapsed $user $sys $rss")
 done
 
+receiver_cpu=$(awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$receiver_pid/stat" 2>/dev/null || echo "?")
+echo "receiver CPU over all runs: ${receiver_cpu}s" >&2
 exec 3>&-
 wait "$receiver_pid" || true
 receiver_pid=

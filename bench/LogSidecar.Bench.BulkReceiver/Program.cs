@@ -14,6 +14,7 @@ var item = """{"create":{"_index":"logs","_id":"x","_version":1,"result":"create
 var comma = ","u8.ToArray();
 var tail = "]}"u8.ToArray();
 long documents = 0;
+var responses = new System.Collections.Concurrent.ConcurrentDictionary<int, byte[]>();
 
 app.MapPost("/_bulk", async (HttpContext context) =>
 {
@@ -31,19 +32,23 @@ app.MapPost("/_bulk", async (HttpContext context) =>
     var count = (int)(newlines / 2);
     Interlocked.Add(ref documents, count);
     context.Response.ContentType = "application/json";
-    await context.Response.Body.WriteAsync(head);
+    await context.Response.Body.WriteAsync(responses.GetOrAdd(count, Answer));
+});
+
+// The answer to a request of n documents: the same for every such request, so it is built once.
+byte[] Answer(int count)
+{
+    using var answer = new MemoryStream();
+    answer.Write(head);
     for (var i = 0; i < count; i++)
     {
-        if (i > 0)
-        {
-            await context.Response.Body.WriteAsync(comma);
-        }
-
-        await context.Response.Body.WriteAsync(item);
+        answer.Write(i == 0 ? [] : comma);
+        answer.Write(item);
     }
 
-    await context.Response.Body.WriteAsync(tail);
-});
+    answer.Write(tail);
+    return answer.ToArray();
+}
 
 await app.StartAsync();
 await Console.Error.WriteLineAsync($"listening on 127.0.0.1:{port}");
