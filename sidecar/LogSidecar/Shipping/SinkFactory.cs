@@ -19,6 +19,7 @@ internal sealed class SinkFactory(PodMetadata pod, IReadOnlyDictionary<string, I
         IBackendProtocol? protocol = config.Type switch
         {
             SinkTypes.Elasticsearch or SinkTypes.OpenSearch => new BulkProtocol(endpoint, new IndexPattern(config.Index), Formatter("@timestamp"), time),
+            SinkTypes.Loki => new Loki.LokiPushProtocol(endpoint, new Loki.LokiLabelSets(config.Labels, pod), Formatter("time"), time),
             _ => null,
         };
 
