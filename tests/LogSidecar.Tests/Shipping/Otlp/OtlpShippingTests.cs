@@ -127,6 +127,33 @@ public class OtlpShippingTests
         });
     }
 
+    [Fact]
+    public async Task APartialSuccessIsReportedAsOneDeadLetterLineWithTheCountAndNothingIsSentAgain()
+    {
+        using var dir = new TempDirectory();
+        var log = dir.File("app.log");
+        await using var writer = LogWriterProcess.Start(log);
+        await writer.WriteAsync(50);
+        await using var receiver = new OtlpLogsReceiver();
+        await receiver.StartAsync();
+        receiver.RejectNext(4, "4 log records were larger than the exporter's limit");
+
+        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), once: true);
+
+        Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
+        Assert.Equal(1, receiver.Requests);
+        Assert.Equal(46, receiver.Records.Count);
+        var deadLetter = Assert.Single(LokiShippingTests.DeadLetters(sidecar.Process.Errors));
+        Assert.Equal(4, deadLetter["rejected_records"]!.GetValue<int>());
+        Assert.Equal(50, deadLetter["request_records"]!.GetValue<int>());
+        Assert.Contains("4 log records were larger than the exporter's limit", deadLetter["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var request = Assert.Single(deadLetter["request"]!.AsArray())!;
+        Assert.Equal(log, request["file"]!.GetValue<string>());
+        Assert.Equal(0, request["first_offset"]!.GetValue<long>());
+        var lines = await File.ReadAllLinesAsync(log, TestContext.Current.CancellationToken);
+        Assert.Equal(lines[..49].Sum(line => line.Length + 1), request["last_offset"]!.GetValue<long>());
+    }
+
     internal static JsonObject Sink(LoopbackHttpReceiver receiver) => new()
     {
         ["type"] = "otlp",
