@@ -35,6 +35,7 @@ internal sealed class LokiLabelSets
     // distinct (stream, path) pairs, which the tailed globs bound.
     private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
     private readonly List<byte[]> _sets = [];
+    private readonly List<byte[]> _selectors = [];
     private readonly ConditionalWeakTable<TrackedFile, StrongBox<int>> _byFile = [];
     private readonly ConditionalWeakTable<TrackedFile, StrongBox<int>>.CreateValueCallback _number;
 
@@ -51,21 +52,26 @@ internal sealed class LokiLabelSets
     /// <summary>The set as a JSON object, such as <c>{"namespace":"shop","pod":"web-1"}</c>.</summary>
     public ReadOnlySpan<byte> Json(int number) => _sets[number];
 
+    /// <summary>The set as the protobuf push wants it, a Prometheus selector such as <c>{namespace="shop", pod="web-1"}</c>.</summary>
+    public ReadOnlySpan<byte> Selector(int number) => _selectors[number];
+
     private int Number(TrackedFile file)
     {
-        var json = Build(file);
+        var pairs = Pairs(file);
+        var json = Json(pairs);
         var key = System.Text.Encoding.UTF8.GetString(json);
         if (!_numbers.TryGetValue(key, out var number))
         {
             number = _sets.Count;
             _sets.Add(json);
+            _selectors.Add(Selector(pairs));
             _numbers[key] = number;
         }
 
         return number;
     }
 
-    private byte[] Build(TrackedFile file)
+    private List<(string Name, string Value)> Pairs(TrackedFile file)
     {
         var pairs = new List<(string Name, string Value)>();
         foreach (var label in _labels.Distinct(StringComparer.Ordinal))
@@ -95,6 +101,11 @@ internal sealed class LokiLabelSets
             pairs.Add(("stream", file.Stream.Length > 0 ? file.Stream : "default"));
         }
 
+        return pairs;
+    }
+
+    private static byte[] Json(List<(string Name, string Value)> pairs)
+    {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, Relaxed))
         {
@@ -108,5 +119,19 @@ internal sealed class LokiLabelSets
         }
 
         return buffer.ToArray();
+    }
+
+    // Label values are Go-quoted strings in a selector: backslash, quote and newline are escaped.
+    private static byte[] Selector(List<(string Name, string Value)> pairs)
+    {
+        var text = new System.Text.StringBuilder("{");
+        foreach (var (name, value) in pairs)
+        {
+            text.Append(text.Length == 1 ? "" : ", ").Append(name).Append("=\"")
+                .Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal))
+                .Append('"');
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(text.Append('}').ToString());
     }
 }

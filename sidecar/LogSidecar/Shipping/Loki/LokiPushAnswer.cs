@@ -13,6 +13,27 @@ internal readonly record struct LokiPushAnswer(string Label, string Detail)
     // Longest Loki message quoted in a reason: a 400 can list every refused entry.
     private const int MaxQuoted = 2048;
 
+    // What is read of an answer; the rest of a long list of refused entries is not needed.
+    private const int MaxAnswerBytes = 16 * 1024;
+
+    /// <summary>Sets the verdict of every item of the request from Loki's answer (a push is answered as a whole).</summary>
+    public static async Task<SendOutcome> ReadAsync(HttpResponseMessage response, IReadOnlyList<int> selected, DeliveryVerdicts verdicts, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var status = response.StatusCode;
+        var verdict = ResponseClassifier.ForLokiPush(status);
+        if (verdict == ItemVerdict.Delivered)
+        {
+            verdicts.SetAll(selected, ItemVerdict.Delivered);
+            return SendOutcome.Done;
+        }
+
+        var answer = Explain(status, await ReadMessageAsync(response, cancellationToken));
+        verdicts.SetAll(selected, verdict, answer.Label, answer.Detail);
+        return verdict == ItemVerdict.Retry
+            ? new SendOutcome(ResponseClassifier.Label(status), ResponseClassifier.RetryAfter(response, time))
+            : SendOutcome.Done;
+    }
+
     public static LokiPushAnswer Explain(HttpStatusCode status, string message)
     {
         var code = (int)status;
@@ -48,6 +69,20 @@ internal readonly record struct LokiPushAnswer(string Label, string Detail)
         }
 
         return new(ResponseClassifier.Label(status), said);
+    }
+
+    private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[MaxAnswerBytes];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, length).Trim();
     }
 
     private static bool Contains(string message, params ReadOnlySpan<string> phrases)

@@ -12,15 +12,13 @@ namespace LogSidecar.Shipping.Loki;
 /// label set (<see cref="LokiLabelSets"/>, bounded: never a per-line value), each entry is the
 /// record's time in nanoseconds and its stdout JSON object as the line, so LogQL's <c>| json</c>
 /// finds every field. The line is escaped as a JSON string once, when the record is encoded.
-/// Loki answers a request as a whole: see <see cref="LokiPushAnswer"/>.
+/// Loki answers a request as a whole: see <see cref="LokiPushAnswer"/>. (<see cref="LokiProtobufProtocol"/>
+/// sends the same entries as protobuf and snappy.)
 /// </summary>
 internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonRecordFormatter formatter, TimeProvider time) : IBackendProtocol
 {
     // An entry around the escaped line: ["<up to 20 digits>","..."], plus a stream's header and trailer share.
     private const int EntryOverhead = 32;
-
-    // Loki's answers are short messages; one that lists many rejected entries is cut here for the dead letter.
-    private const int MaxAnswerBytes = 16 * 1024;
 
     private readonly OutputBuffer _line = new(Stream.Null, 64 * 1024);
     private readonly List<(int Group, int Index)> _order = [];
@@ -107,37 +105,8 @@ internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonR
         writer.WriteRawValue(_unescaped.AsSpan(0, length), skipInputValidation: true);
     }
 
-    public async Task<SendOutcome> ReadResponseAsync(HttpResponseMessage response, ShipItems items, IReadOnlyList<int> selected, DeliveryVerdicts verdicts, CancellationToken cancellationToken)
-    {
-        var status = response.StatusCode;
-        var verdict = ResponseClassifier.ForLokiPush(status);
-        if (verdict == ItemVerdict.Delivered)
-        {
-            verdicts.SetAll(selected, ItemVerdict.Delivered);
-            return SendOutcome.Done;
-        }
-
-        var message = await ReadMessageAsync(response, cancellationToken);
-        var answer = LokiPushAnswer.Explain(status, message);
-        verdicts.SetAll(selected, verdict, answer.Label, answer.Detail);
-        return verdict == ItemVerdict.Retry
-            ? new SendOutcome(ResponseClassifier.Label(status), ResponseClassifier.RetryAfter(response, time))
-            : SendOutcome.Done;
-    }
-
-    private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[MaxAnswerBytes];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer, 0, length).Trim();
-    }
+    public Task<SendOutcome> ReadResponseAsync(HttpResponseMessage response, ShipItems items, IReadOnlyList<int> selected, DeliveryVerdicts verdicts, CancellationToken cancellationToken) =>
+        LokiPushAnswer.ReadAsync(response, selected, verdicts, time, cancellationToken);
 
     private static void Put(Span<byte> span, ref int written, ReadOnlySpan<byte> bytes)
     {

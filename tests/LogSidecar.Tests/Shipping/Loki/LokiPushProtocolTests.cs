@@ -9,6 +9,7 @@ using LogSidecar.Pipeline;
 using LogSidecar.Shipping;
 using LogSidecar.Shipping.Loki;
 using LogSidecar.Tailing;
+using LogSidecar.Tests.Shipping.Receivers;
 
 namespace LogSidecar.Tests.Shipping.Loki;
 
@@ -43,6 +44,43 @@ public class LokiPushProtocolTests
         var labels = new LokiLabelSets(["namespace", "pod"], new PodMetadata(null, null, null, null, null));
 
         Assert.Equal("""{"stream":"app"}""", Encoding.UTF8.GetString(labels.Json(labels.For(file))));
+    }
+
+    [Fact]
+    public void TheProtobufPushIsSnappyCompressedWithOneStreamPerSelectorAndExactTimestamps()
+    {
+        var access = new TrackedFile("/var/log/app/we\"ird\\.log", "access");
+        var error = new TrackedFile("/var/log/app/error.log", "error");
+        var labels = new LokiLabelSets(["stream", "file"], Pod);
+        var formatter = new JsonRecordFormatter(new OutputOptions(Json: true, Split: false, int.MaxValue / 4), Pod, new SidecarMetrics());
+        var protocol = new LokiProtobufProtocol(new Uri("http://127.0.0.1:3100/"), labels, formatter, TimeProvider.System);
+        var items = new ShipItems(64 * 1024);
+        foreach (var (file, line) in new[] { (access, "GET /a"), (error, "boom"), (access, "GET /b") })
+        {
+            var batch = Batch(file, line);
+            protocol.Encode(batch, batch.Records[0], items);
+        }
+
+        var body = new ArrayBufferWriter<byte>();
+        protocol.WriteBody(items, [0, 1, 2], body);
+        var streams = OtlpWire.Fields(Snappier.Snappy.DecompressToArray(body.WrittenSpan)).Select(f => OtlpWire.Fields(f.Bytes)).ToList();
+
+        Assert.Equal(2, streams.Count);
+        Assert.Equal("{stream=\"access\", filename=\"/var/log/app/we\\\"ird\\\\.log\"}", OtlpWire.Text(streams[0].Single(f => f.Field == 1).Bytes));
+        Assert.Equal("{stream=\"error\", filename=\"/var/log/app/error.log\"}", OtlpWire.Text(streams[1].Single(f => f.Field == 1).Bytes));
+        var entries = streams[0].Where(f => f.Field == 2).Select(f => OtlpWire.Fields(f.Bytes)).ToList();
+        Assert.Equal(["GET /a", "GET /b"], entries.Select(e => JsonNode.Parse(OtlpWire.Text(e.Single(f => f.Field == 2).Bytes))!["message"]!.GetValue<string>()));
+        var timestamp = OtlpWire.Fields(entries[0].Single(f => f.Field == 1).Bytes);
+        Assert.Equal((ulong)ReadTime.ToUnixTimeSeconds(), timestamp.Single(f => f.Field == 1).Number);
+        Assert.Equal(123_000_000UL, timestamp.Single(f => f.Field == 2).Number);
+
+        var deadLetter = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(deadLetter))
+        {
+            protocol.WriteDeadLetter(items, items[1], writer);
+        }
+
+        Assert.Equal("boom", JsonNode.Parse(deadLetter.WrittenSpan)!["message"]!.GetValue<string>());
     }
 
     [Fact]
@@ -101,17 +139,23 @@ public class LokiPushProtocolTests
         var offset = 0L;
         foreach (var (file, line) in records)
         {
-            var bytes = Encoding.UTF8.GetBytes(line);
-            var batch = new LineBatch(file, bytes.Length + 1, ReadTime) { Identity = new FileIdentity(8, (ulong)file.Path.Length, 0, 42) };
-            bytes.CopyTo(batch.Buffer, 0);
-            batch.Add(new LineRecord(0, bytes.Length, offset, RecordFlags.None));
+            var batch = Batch(file, line, offset);
             var before = items.ByteCount;
             protocol.Encode(batch, batch.Records[0], items);
             Assert.True(items.ByteCount - before <= protocol.WorstCaseBytes(batch, batch.Records[0]));
-            offset += bytes.Length + 1;
+            offset += Encoding.UTF8.GetByteCount(line) + 1;
         }
 
         return (protocol, items);
+    }
+
+    private static LineBatch Batch(TrackedFile file, string line, long offset = 0)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        var batch = new LineBatch(file, bytes.Length + 1, ReadTime) { Identity = new FileIdentity(8, (ulong)file.Path.Length, 0, 42) };
+        bytes.CopyTo(batch.Buffer, 0);
+        batch.Add(new LineRecord(0, bytes.Length, offset, RecordFlags.None));
+        return batch;
     }
 
     private static byte[] Body(LokiPushProtocol protocol, ShipItems items)

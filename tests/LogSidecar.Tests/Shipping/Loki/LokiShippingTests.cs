@@ -78,6 +78,37 @@ public class LokiShippingTests
     }
 
     [Fact]
+    public async Task WithSnappyThePushIsProtobufAndEveryLineArrivesWithItsLabelsAndExactTime()
+    {
+        using var dir = new TempDirectory();
+        var log = dir.File("api.log");
+        var start = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+        await File.WriteAllLinesAsync(log, Enumerable.Range(1, 1000).Select(n => JsonLine(start.AddTicks(n * 12_345), "error", $"request {n}")), TestContext.Current.CancellationToken);
+        await using var receiver = new LokiPushReceiver();
+        await receiver.StartAsync();
+        receiver.FailNext(new RequestFault(503));
+        var sink = Sink(receiver);
+        sink["compression"] = "snappy";
+        sink["labels"] = new JsonArray("namespace", "pod", "file");
+
+        await using var sidecar = ShippingSidecar.Start(dir, log, sink, once: true, flags: ["--format", "json"], environment: Pod);
+
+        Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
+        Assert.DoesNotContain("dead-letter", sidecar.Process.Errors, StringComparison.Ordinal);
+        Assert.True(receiver.ProtobufRequests >= 1);
+        var entries = receiver.Entries.ToList();
+        Assert.Equal(1000, entries.Count);
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal) { ["namespace"] = "shop", ["pod"] = "web-7d9f", ["filename"] = log };
+        foreach (var entry in entries)
+        {
+            Assert.Equal(expected, entry.Labels);
+            var line = JsonNode.Parse(entry.Line)!.AsObject();
+            var n = int.Parse(line["message"]!.GetValue<string>().Split(' ')[1], CultureInfo.InvariantCulture);
+            Assert.Equal((start.AddTicks(n * 12_345) - DateTimeOffset.UnixEpoch).Ticks * 100, entry.UnixNanos);
+        }
+    }
+
+    [Fact]
     public async Task A429WithRetryAfterAndA503AreWaitedOutAndEveryLineArrivesOnceWithNothingDeadLettered()
     {
         using var dir = new TempDirectory();
