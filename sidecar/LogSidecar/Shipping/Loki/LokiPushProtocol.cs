@@ -20,6 +20,9 @@ internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonR
     // An entry around the escaped line: ["<up to 20 digits>","..."], plus a stream's header and trailer share.
     private const int EntryOverhead = 32;
 
+    // What JsonEscaper escapes: control characters, quote and backslash.
+    private static readonly SearchValues<byte> NeedsEscape = SearchValues.Create([.. Enumerable.Range(0, 32).Select(b => (byte)b), (byte)'"', (byte)'\\']);
+
     private readonly OutputBuffer _line = new(Stream.Null, 64 * 1024);
     private readonly List<(int Group, int Index)> _order = [];
     private byte[] _unescaped = new byte[4096];
@@ -37,7 +40,7 @@ internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonR
         formatter.Write(batch, record, _line);
         var json = _line.Slice(0, _line.Length).TrimEnd((byte)'\n');
         var start = items.Bytes.Length;
-        var written = JsonEscaper.Escape(json, items.Bytes.GetSpan(JsonEscaper.MaxOutputLength(json.Length)));
+        var written = JsonEscaper.Escape(json, items.Bytes.GetSpan(EscapedLength(json)));
         items.Bytes.Advance(written);
         var identity = batch.Identity!;
         var id = RecordId.Of(identity.Device, identity.Inode, record.FileOffset, batch.Bytes(record));
@@ -107,6 +110,22 @@ internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonR
 
     public Task<SendOutcome> ReadResponseAsync(HttpResponseMessage response, ShipItems items, IReadOnlyList<int> selected, DeliveryVerdicts verdicts, CancellationToken cancellationToken) =>
         LokiPushAnswer.ReadAsync(response, selected, verdicts, time, cancellationToken);
+
+    /// <summary>
+    /// The room escaping needs, counted rather than the sixfold worst case: the items buffer grows
+    /// to what a request asks once and stays that size, so a huge line must not ask six times its size.
+    /// </summary>
+    private static int EscapedLength(ReadOnlySpan<byte> json)
+    {
+        var length = json.Length;
+        for (var at = json.IndexOfAny(NeedsEscape); at >= 0; at = json.IndexOfAny(NeedsEscape))
+        {
+            length += 5;
+            json = json[(at + 1)..];
+        }
+
+        return length;
+    }
 
     private static void Put(Span<byte> span, ref int written, ReadOnlySpan<byte> bytes)
     {
