@@ -24,7 +24,7 @@ public sealed record SinkConfig
     /// <summary>PEM file of the CA that signed the backend's certificate, when it is not in the system store.</summary>
     public string? CaFile { get; set; }
 
-    /// <summary>Request body compression: gzip or none.</summary>
+    /// <summary>Request body compression: gzip or none; for Loki also snappy, which sends the push as protobuf.</summary>
     public string Compression { get; set; } = SinkCompressions.Gzip;
 
     /// <summary>Loki stream labels taken from each record: any of namespace, pod, container, node, stream, file. Never per-line values.</summary>

@@ -61,6 +61,11 @@ internal static partial class SinkConfigValidator
         }
 
         SidecarConfigValidator.OneOf(errors, $"{at}.compression", sink.Compression, SinkCompressions.All);
+        if (sink.Compression == SinkCompressions.Snappy && sink.Type != SinkTypes.Loki)
+        {
+            errors.Add(new($"{at}.compression", $"snappy is Loki's protobuf push; a {sink.Type} sink takes gzip or none"));
+        }
+
         for (var l = 0; l < sink.Labels.Count; l++)
         {
             SidecarConfigValidator.OneOf(errors, $"{at}.labels[{l}]", sink.Labels[l], LokiLabels.All);

@@ -34,4 +34,46 @@ internal sealed class DeadLetterWriter(TextWriter stderr, TimeProvider time)
         // The same synchronized writer as the diagnostics, one call per line, so lines never interleave.
         stderr.WriteLine(System.Text.Encoding.UTF8.GetString(_line.WrittenSpan));
     }
+
+    /// <summary>
+    /// One line for records the backend dropped without naming them: the count, the reason and,
+    /// per file, the offsets of the request's first and last record, where the dropped ones are.
+    /// </summary>
+    public void WriteUnattributed(string sink, UnattributedRejection rejection, ShipItems items, IReadOnlyList<int> request)
+    {
+        _line.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(_line))
+        {
+            json.WriteStartObject();
+            json.WriteString("time", time.GetUtcNow().UtcDateTime);
+            json.WriteString("level", "error");
+            json.WriteString("source", "logsidecar");
+            json.WriteString("component", "dead-letter");
+            json.WriteString("sink", sink);
+            json.WriteString("reason", rejection.Reason);
+            json.WriteNumber("rejected_records", rejection.Records);
+            json.WriteNumber("request_records", request.Count);
+            json.WriteStartArray("request");
+            for (var i = 0; i < request.Count;)
+            {
+                var first = items[request[i]];
+                var last = first;
+                for (i++; i < request.Count && ReferenceEquals(items[request[i]].File, first.File); i++)
+                {
+                    last = items[request[i]];
+                }
+
+                json.WriteStartObject();
+                json.WriteString("file", first.File.Path);
+                json.WriteNumber("first_offset", first.Id.Offset);
+                json.WriteNumber("last_offset", last.Id.Offset);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        stderr.WriteLine(System.Text.Encoding.UTF8.GetString(_line.WrittenSpan));
+    }
 }

@@ -43,6 +43,18 @@ internal static class ResponseClassifier
         _ => ItemVerdict.Rejected,
     };
 
+    /// <summary>
+    /// A Loki push answer: 204 (or 200) stored it; 429 and 5xx are worth retrying; any other 2xx
+    /// stored nothing we can count on (Loki answers 260 when its limits block ingestion), and 400
+    /// may be a partial ingest, so both are refused for good rather than sent again.
+    /// </summary>
+    public static ItemVerdict ForLokiPush(HttpStatusCode status) => (int)status switch
+    {
+        200 or 204 => ItemVerdict.Delivered,
+        >= 200 and < 300 => ItemVerdict.Rejected,
+        _ => ForStatus(status, RetryRule.TooManyRequestsAndServerErrors),
+    };
+
     public static string Label(HttpStatusCode status) => string.Create(CultureInfo.InvariantCulture, $"status_{(int)status}");
 
     /// <summary>The delay the server asked for (seconds or an HTTP date), if any.</summary>

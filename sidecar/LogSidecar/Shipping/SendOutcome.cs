@@ -6,5 +6,8 @@ namespace LogSidecar.Shipping;
 /// </summary>
 internal readonly record struct SendOutcome(string? RetryReason, TimeSpan? RetryAfter)
 {
+    /// <summary>Records of an accepted request that the backend says it dropped without naming them.</summary>
+    public UnattributedRejection? Unattributed { get; init; }
+
     public static SendOutcome Done => default;
 }

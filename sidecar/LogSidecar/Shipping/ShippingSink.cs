@@ -88,6 +88,12 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         for (var attempt = 0; _selected.Count > 0; attempt++)
         {
             var outcome = await SendAsync(abort);
+            if (outcome.Unattributed is { } rejected)
+            {
+                _metrics.DeadLettered(rejected.Label, rejected.Records);
+                _deadLetters.WriteUnattributed(Name, rejected, _sending, _selected);
+            }
+
             Settle(oldestAppend);
             if (_selected.Count == 0)
             {

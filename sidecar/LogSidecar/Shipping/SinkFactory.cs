@@ -19,6 +19,9 @@ internal sealed class SinkFactory(PodMetadata pod, IReadOnlyDictionary<string, I
         IBackendProtocol? protocol = config.Type switch
         {
             SinkTypes.Elasticsearch or SinkTypes.OpenSearch => new BulkProtocol(endpoint, new IndexPattern(config.Index), Formatter("@timestamp"), time),
+            SinkTypes.Loki when config.Compression == SinkCompressions.Snappy => new Loki.LokiProtobufProtocol(endpoint, new Loki.LokiLabelSets(config.Labels, pod), Formatter("time"), time),
+            SinkTypes.Loki => new Loki.LokiPushProtocol(endpoint, new Loki.LokiLabelSets(config.Labels, pod), Formatter("time"), time),
+            SinkTypes.Otlp => new Otlp.OtlpLogsProtocol(endpoint, pod, new Otlp.LogRecordEncoder(parsers, metrics), time),
             _ => null,
         };
 

@@ -41,7 +41,7 @@ internal sealed class SinkMetrics(string sink)
 
     public void Retried(string reason, int records) => _retries.AddOrUpdate(reason, records, (_, count) => count + records);
 
-    public void DeadLettered(string reason) => _deadLettered.AddOrUpdate(reason, 1, static (_, count) => count + 1);
+    public void DeadLettered(string reason, int records = 1) => _deadLettered.AddOrUpdate(reason, static (_, n) => n, static (_, count, n) => count + n, records);
 
     public void Backlog(int records) => Interlocked.Exchange(ref _backlog, records);
 

@@ -5,8 +5,8 @@ namespace LogSidecar.Tests.Shipping;
 /// <summary>Starts the real sidecar shipping the --path file to one backend, with fast retries so faults play out quickly.</summary>
 internal static class ShippingSidecar
 {
-    /// <summary>The sink's fields on top of quick retry and flush settings.</summary>
-    public static SidecarProcess Start(TempDirectory dir, string log, JsonObject sink, string mode = "ship", bool once = false)
+    /// <summary>The sink's fields on top of quick retry and flush settings; <paramref name="flags"/> (such as --format) and <paramref name="environment"/> (pod metadata) go to the process as they are.</summary>
+    public static SidecarProcess Start(TempDirectory dir, string log, JsonObject sink, string mode = "ship", bool once = false, IEnumerable<string>? flags = null, IDictionary<string, string>? environment = null)
     {
         var fast = new JsonObject
         {
@@ -29,6 +29,7 @@ internal static class ShippingSidecar
             args.Add("--once");
         }
 
-        return SidecarProcess.Start(args);
+        args.AddRange(flags ?? []);
+        return SidecarProcess.Start(args, environment: environment);
     }
 }
