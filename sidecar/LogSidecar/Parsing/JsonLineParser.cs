@@ -9,6 +9,9 @@ namespace LogSidecar.Parsing;
 /// </summary>
 internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timestamps) : IRecordParser
 {
+    // Times and levels are short; a longer escaped value is not one of them.
+    private const int MaxUnescapedValue = 128;
+
     private readonly List<Property> _properties = [];
 
     public bool Parse(ReadOnlySpan<byte> text, DateTimeOffset readTime, ParsedRecord record)
@@ -66,6 +69,7 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
     {
         int time = -1, level = -1, message = -1;
         int timeRank = int.MaxValue, levelRank = int.MaxValue, messageRank = int.MaxValue;
+        Span<byte> unescaped = stackalloc byte[MaxUnescapedValue];
         for (var i = 0; i < _properties.Count; i++)
         {
             var property = _properties[i];
@@ -76,14 +80,16 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
 
             var key = text[property.Key];
             var value = text[property.Value];
-            var unquoted = property.Type == JsonTokenType.String ? value[1..^1] : value;
+            var unquoted = property.Type != JsonTokenType.String ? value
+                : property.EscapedString ? Unescape(value, unescaped)
+                : value[1..^1];
             if (timeRank == 0 && levelRank == 0 && messageRank == 0)
             {
                 break; // each preferred key found: nothing can rank better
             }
 
             var rank = timeRank == 0 ? -1 : WellKnownKeys.Rank(keys.Time, key);
-            if (rank >= 0 && rank < timeRank && !property.EscapedString && property.Type is JsonTokenType.String or JsonTokenType.Number
+            if (rank >= 0 && rank < timeRank && property.Type is JsonTokenType.String or JsonTokenType.Number
                 && timestamps.TryParse(unquoted, readTime, out var parsed))
             {
                 (time, timeRank, record.Time) = (i, rank, parsed);
@@ -112,6 +118,22 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
         }
 
         return (time, level, message);
+    }
+
+    /// <summary>
+    /// A JSON string's text with its escapes resolved (serializers write <c>+</c> in an offset as
+    /// <c>\u002B</c>), or empty when it is too long to be a time or a level.
+    /// </summary>
+    private static ReadOnlySpan<byte> Unescape(ReadOnlySpan<byte> quoted, Span<byte> buffer)
+    {
+        if (quoted.Length > buffer.Length)
+        {
+            return [];
+        }
+
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        return buffer[..reader.CopyString(buffer)];
     }
 
     private readonly record struct Property(Range Key, bool KeyEscaped, Range Value, JsonTokenType Type, bool EscapedString);

@@ -34,6 +34,16 @@ public class JsonLineParserTests
     }
 
     [Fact]
+    public void EscapedTimesAndLevelsAsSystemTextJsonWritesThemAreUnderstood()
+    {
+        var parsed = ParserHarness.Parse(ParserHarness.Stream(RecordFormats.Json), """{"ts":"2026-11-23T10:00:01.250\u002B01:00","level":"\u0057arning","msg":"x"}""");
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 0, 1, 250, TimeSpan.Zero), parsed.Time);
+        Assert.Equal("WARN", parsed.Severity);
+        Assert.Empty(parsed.Fields);
+    }
+
+    [Fact]
     public void UnreadableTimeAndUnknownLevelStayAsFields()
     {
         var parsed = ParserHarness.Parse(ParserHarness.Stream(RecordFormats.Json), """{"time":"yesterday","level":"loud","msg":"x"}""");
