@@ -9,5 +9,8 @@ internal readonly record struct SendOutcome(string? RetryReason, TimeSpan? Retry
     /// <summary>Records of an accepted request that the backend says it dropped without naming them.</summary>
     public UnattributedRejection? Unattributed { get; init; }
 
+    /// <summary>The backend refused the request for its size (413): none of it was looked at.</summary>
+    public bool TooLarge { get; init; }
+
     public static SendOutcome Done => default;
 }

@@ -30,7 +30,8 @@ internal sealed partial class ShippingSink : ISink, IDisposable
     private readonly DeliveryVerdicts _verdicts = new();
     private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
     private readonly MemoryStream _compressed = new();
-    private readonly List<int> _selected = [];
+    private readonly List<int> _unsettled = [];
+    private readonly List<int> _request = [];
     private readonly List<int> _again = [];
     private long _oldestAppend;
     private string? _credentialsProblem;
@@ -79,31 +80,51 @@ internal sealed partial class ShippingSink : ISink, IDisposable
 
     private async Task SendAllAsync(long oldestAppend, CancellationToken abort)
     {
-        _selected.Clear();
+        _unsettled.Clear();
         for (var i = 0; i < _sending.Count; i++)
         {
-            _selected.Add(i);
+            _unsettled.Add(i);
         }
 
-        for (var attempt = 0; _selected.Count > 0; attempt++)
+        // Items per request: halved when the backend says a request is too large, so big batches still get through.
+        var window = _unsettled.Count;
+        var attempt = 0;
+        while (_unsettled.Count > 0)
         {
+            _request.Clear();
+            _request.AddRange(_unsettled.Take(window));
             var outcome = await SendAsync(abort);
+            if (outcome.TooLarge)
+            {
+                if (_request.Count > 1)
+                {
+                    window = _request.Count / 2;
+                    Log.Splitting(_log, Name, _request.Count, window);
+                    continue;
+                }
+
+                _verdicts.Set(_request[0], ItemVerdict.Rejected, "status_413", "413: this one record is larger than the backend accepts in a request; raise the backend's limit (Elasticsearch http.max_content_length, Loki grpc_server_max_recv_msg_size)");
+            }
+
             if (outcome.Unattributed is { } rejected)
             {
                 _metrics.DeadLettered(rejected.Label, rejected.Records);
-                _deadLetters.WriteUnattributed(Name, rejected, _sending, _selected);
+                _deadLetters.WriteUnattributed(Name, rejected, _sending, _request);
             }
 
-            Settle(oldestAppend);
-            if (_selected.Count == 0)
+            var again = Settle(oldestAppend);
+            _unsettled.RemoveRange(0, _request.Count);
+            _unsettled.InsertRange(0, _again);
+            if (again == 0)
             {
-                break;
+                attempt = 0;
+                continue;
             }
 
             var reason = outcome.RetryReason ?? "unknown";
-            _metrics.Retried(reason, _selected.Count);
+            _metrics.Retried(reason, again);
             var delay = new RetrySchedule(_options.RetryInitial, _options.RetryMax).Delay(attempt, outcome.RetryAfter, Random.Shared.NextDouble());
-            Log.Retrying(_log, Name, _selected.Count, reason, delay.TotalSeconds, attempt + 1);
+            Log.Retrying(_log, Name, again, reason, delay.TotalSeconds, ++attempt);
             await Task.Delay(delay, _time, abort);
         }
 
@@ -130,28 +151,39 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         {
             _metrics.Requested(request.Content.Headers.ContentLength ?? 0);
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, either.Token);
+            if (response.StatusCode == System.Net.HttpStatusCode.RequestEntityTooLarge)
+            {
+                return new SendOutcome(ResponseClassifier.Label(response.StatusCode), null) { TooLarge = true };
+            }
+
             if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
             {
                 _credentials.Invalidate();
                 Log.Unauthorized(_log, Name, (int)response.StatusCode, _options.CredentialsDir ?? "(none)");
             }
 
-            return await _protocol.ReadResponseAsync(response, _sending, _selected, _verdicts, either.Token);
+            return await _protocol.ReadResponseAsync(response, _sending, _request, _verdicts, either.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !abort.IsCancellationRequested)
         {
-            _verdicts.SetAll(_selected, ItemVerdict.Retry);
+            _verdicts.SetAll(_request, ItemVerdict.Retry);
             return new SendOutcome("timeout", null);
+        }
+        catch (HttpRequestException e) when (e.GetBaseException() is System.Security.Authentication.AuthenticationException tls)
+        {
+            _verdicts.SetAll(_request, ItemVerdict.Retry);
+            Log.TlsFailed(_log, Name, tls.Message);
+            return new SendOutcome("tls", null);
         }
         catch (HttpRequestException e)
         {
-            _verdicts.SetAll(_selected, ItemVerdict.Retry);
+            _verdicts.SetAll(_request, ItemVerdict.Retry);
             Log.TransportFailed(_log, Name, e.GetBaseException().Message);
             return new SendOutcome("network", null);
         }
         catch (IOException e)
         {
-            _verdicts.SetAll(_selected, ItemVerdict.Retry);
+            _verdicts.SetAll(_request, ItemVerdict.Retry);
             Log.TransportFailed(_log, Name, e.Message);
             return new SendOutcome("network", null);
         }
@@ -160,7 +192,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
     private HttpContent Body()
     {
         _body.ResetWrittenCount();
-        _protocol.WriteBody(_sending, _selected, _body);
+        _protocol.WriteBody(_sending, _request, _body);
         HttpContent content;
         if (_options.Gzip)
         {
@@ -182,12 +214,12 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         return content;
     }
 
-    /// <summary>Counts the delivered, dead-letters the refused and keeps the rest selected for the next attempt.</summary>
-    private void Settle(long oldestAppend)
+    /// <summary>Counts the delivered, dead-letters the refused and keeps the rest (in <c>_again</c>) for the next attempt; returns how many.</summary>
+    private int Settle(long oldestAppend)
     {
         _again.Clear();
         var delivered = 0;
-        foreach (var index in _selected)
+        foreach (var index in _request)
         {
             switch (_verdicts[index])
             {
@@ -210,8 +242,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
             _metrics.Delivered(delivered, _time.GetElapsedTime(oldestAppend));
         }
 
-        _selected.Clear();
-        _selected.AddRange(_again);
+        return _again.Count;
     }
 
     private void ReportCredentialsProblem()
@@ -230,6 +261,12 @@ internal sealed partial class ShippingSink : ISink, IDisposable
     {
         [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Sink {Sink}: {Records} record(s) not delivered ({Reason}); retry {Attempt} in {Seconds:0.0} s. Reading pauses until they are delivered")]
         public static partial void Retrying(ILogger logger, string sink, int records, string reason, double seconds, int attempt);
+
+        [LoggerMessage(EventId = 74, Level = LogLevel.Warning, Message = "Sink {Sink}: the backend refused a request of {Records} record(s) as too large (413); sending at most {Window} per request. Lower maxBatchBytes to avoid this")]
+        public static partial void Splitting(ILogger logger, string sink, int records, int window);
+
+        [LoggerMessage(EventId = 75, Level = LogLevel.Error, Message = "Sink {Sink}: TLS handshake failed: {Reason}. Check caFile (it must hold the CA that signed the backend's certificate) and that the endpoint's host name is in that certificate")]
+        public static partial void TlsFailed(ILogger logger, string sink, string reason);
 
         [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "Sink {Sink}: request failed: {Reason}")]
         public static partial void TransportFailed(ILogger logger, string sink, string reason);

@@ -38,6 +38,9 @@ internal sealed class ElasticsearchBulkReceiver : LoopbackHttpReceiver
     /// <summary>When set, requests without exactly this Authorization header get 401 security_exception, as a secured cluster answers.</summary>
     public string? RequiredAuthorization { get; set; }
 
+    /// <summary>When set, a request whose body (as sent) is longer gets 413, as http.max_content_length does.</summary>
+    public int? MaxContentLength { get; set; }
+
     /// <summary>How often the item with this id was sent.</summary>
     public int Attempts(string id) => _attempts.GetValueOrDefault(id);
 
@@ -55,6 +58,12 @@ internal sealed class ElasticsearchBulkReceiver : LoopbackHttpReceiver
         if (context.Request.Method != "POST" || context.Request.Path != "/_bulk")
         {
             context.Response.StatusCode = 404;
+            return;
+        }
+
+        if (context.Request.ContentLength > MaxContentLength)
+        {
+            context.Response.StatusCode = 413;
             return;
         }
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +21,10 @@ internal abstract class LoopbackHttpReceiver : IAsyncDisposable
     private int _port;
     private TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Uri Endpoint => new($"http://127.0.0.1:{_port}/");
+    public Uri Endpoint => new($"{(Certificate is null ? "http" : "https")}://127.0.0.1:{_port}/");
+
+    /// <summary>When set before <see cref="StartAsync"/>, the receiver serves HTTPS with this certificate.</summary>
+    public X509Certificate2? Certificate { get; init; }
 
     /// <summary>Requests answered so far, whatever the answer.</summary>
     public int Requests => Volatile.Read(ref _requests);
@@ -31,7 +35,13 @@ internal abstract class LoopbackHttpReceiver : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, _port));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, _port, listen =>
+        {
+            if (Certificate is not null)
+            {
+                listen.UseHttps(Certificate);
+            }
+        }));
         builder.Services.AddRouting();
         var app = builder.Build();
         app.Run(async context =>
