@@ -130,14 +130,7 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
             return null;
         }
 
-        _parsed.Reset();
-        if (!_parser.Parse(text, readTime, _parsed))
-        {
-            var error = _parsed.Error;
-            _parsed.Reset();
-            _parsed.Error = error;
-            _metrics.ParseError(_suffixFile!.Stream);
-        }
+        _parser.ParseOrKeepError(text, readTime, _parsed, _metrics, _suffixFile!.Stream);
 
         return _parsed;
     }

@@ -17,13 +17,7 @@ internal sealed class DeadLetterWriter(TextWriter stderr, TimeProvider time)
         _line.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(_line))
         {
-            json.WriteStartObject();
-            json.WriteString("time", time.GetUtcNow().UtcDateTime);
-            json.WriteString("level", "error");
-            json.WriteString("source", "logsidecar");
-            json.WriteString("component", "dead-letter");
-            json.WriteString("sink", sink);
-            json.WriteString("reason", reason);
+            WriteHeader(json, sink, reason);
             json.WriteString("file", item.File.Path);
             json.WriteNumber("offset", item.Id.Offset);
             json.WritePropertyName("record");
@@ -44,13 +38,7 @@ internal sealed class DeadLetterWriter(TextWriter stderr, TimeProvider time)
         _line.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(_line))
         {
-            json.WriteStartObject();
-            json.WriteString("time", time.GetUtcNow().UtcDateTime);
-            json.WriteString("level", "error");
-            json.WriteString("source", "logsidecar");
-            json.WriteString("component", "dead-letter");
-            json.WriteString("sink", sink);
-            json.WriteString("reason", rejection.Reason);
+            WriteHeader(json, sink, rejection.Reason);
             json.WriteNumber("rejected_records", rejection.Records);
             json.WriteNumber("request_records", request.Count);
             json.WriteStartArray("request");
@@ -75,5 +63,17 @@ internal sealed class DeadLetterWriter(TextWriter stderr, TimeProvider time)
         }
 
         stderr.WriteLine(System.Text.Encoding.UTF8.GetString(_line.WrittenSpan));
+    }
+
+    /// <summary>Opens the line with what every dead letter has, in the diagnostics' layout.</summary>
+    private void WriteHeader(Utf8JsonWriter json, string sink, string reason)
+    {
+        json.WriteStartObject();
+        json.WriteString("time", time.GetUtcNow().UtcDateTime);
+        json.WriteString("level", "error");
+        json.WriteString("source", "logsidecar");
+        json.WriteString("component", "dead-letter");
+        json.WriteString("sink", sink);
+        json.WriteString("reason", reason);
     }
 }

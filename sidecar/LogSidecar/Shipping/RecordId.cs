@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.IO.Hashing;
+using LogSidecar.Pipeline;
 
 namespace LogSidecar.Shipping;
 
@@ -17,6 +18,10 @@ internal readonly record struct RecordId(ulong Device, ulong Inode, long Offset,
 
     public static RecordId Of(ulong device, ulong inode, long offset, ReadOnlySpan<byte> bytes) =>
         new(device, inode, offset, XxHash3.HashToUInt64(bytes));
+
+    /// <summary>The id of a record of a batch, from the file identity the batch was read under.</summary>
+    public static RecordId Of(LineBatch batch, in LineRecord record) =>
+        Of(batch.Identity!.Device, batch.Identity.Inode, record.FileOffset, batch.Bytes(record));
 
     /// <summary>Writes the id as lowercase hex, such as <c>803-1a2b-4f0-9c1e...</c>.</summary>
     public int Format(Span<byte> destination)

@@ -33,10 +33,9 @@ internal sealed class BulkProtocol(Uri endpoint, IndexPattern indexPattern, Json
     {
         var start = items.Bytes.Length;
         formatter.Write(batch, record, items.Bytes);
-        var identity = batch.Identity!;
-        var id = RecordId.Of(identity.Device, identity.Inode, record.FileOffset, batch.Bytes(record));
+        var id = RecordId.Of(batch, record);
         var recordTime = formatter.LastTime;
-        items.Add(new ShipItem(start, items.Bytes.Length - start, (recordTime.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) * 100, IndexPattern.HourOf(recordTime), id, batch.File));
+        items.Add(new ShipItem(start, items.Bytes.Length - start, UnixTime.Nanoseconds(recordTime), IndexPattern.HourOf(recordTime), id, batch.File));
     }
 
     public void WriteBody(ShipItems items, IReadOnlyList<int> selected, IBufferWriter<byte> body)

@@ -134,4 +134,19 @@ internal sealed class LokiLabelSets
 
         return System.Text.Encoding.UTF8.GetBytes(text.Append('}').ToString());
     }
+
+    /// <summary>
+    /// The selected items grouped by label set, and within a set in the order read (the index breaks
+    /// ties), so Loki sees each stream's entries in order even when files interleave in a batch.
+    /// </summary>
+    public static void Order(ShipItems items, IReadOnlyList<int> selected, List<(int Group, int Index)> order)
+    {
+        order.Clear();
+        foreach (var index in selected)
+        {
+            order.Add((items[index].Group, index));
+        }
+
+        order.Sort();
+    }
 }

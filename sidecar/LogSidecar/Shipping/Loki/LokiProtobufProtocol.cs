@@ -41,7 +41,7 @@ internal sealed class LokiProtobufProtocol(Uri endpoint, LokiLabelSets labels, J
         _line.Rewind(0);
         formatter.Write(batch, record, _line);
         var line = _line.Slice(0, _line.Length).TrimEnd((byte)'\n');
-        var nanos = (formatter.LastTime.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) * 100;
+        var nanos = UnixTime.Nanoseconds(formatter.LastTime);
         var seconds = Math.DivRem(nanos, 1_000_000_000L, out var fraction);
         if (fraction < 0)
         {
@@ -63,21 +63,14 @@ internal sealed class LokiProtobufProtocol(Uri endpoint, LokiLabelSets labels, J
 
         Bytes(span, ref written, LineField, line);
         items.Bytes.Advance(written);
-        var identity = batch.Identity!;
-        var id = RecordId.Of(identity.Device, identity.Inode, record.FileOffset, batch.Bytes(record));
+        var id = RecordId.Of(batch, record);
         items.Add(new ShipItem(start, written, nanos, labels.For(batch.File), id, batch.File));
     }
 
     /// <summary>One StreamAdapter per label set, entries in the order read, then the whole request snappy-compressed.</summary>
     public void WriteBody(ShipItems items, IReadOnlyList<int> selected, IBufferWriter<byte> body)
     {
-        _order.Clear();
-        foreach (var index in selected)
-        {
-            _order.Add((items[index].Group, index));
-        }
-
-        _order.Sort();
+        LokiLabelSets.Order(items, selected, _order);
         _request.ResetWrittenCount();
         for (var first = 0; first < _order.Count;)
         {

@@ -42,24 +42,15 @@ internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonR
         var start = items.Bytes.Length;
         var written = JsonEscaper.Escape(json, items.Bytes.GetSpan(EscapedLength(json)));
         items.Bytes.Advance(written);
-        var identity = batch.Identity!;
-        var id = RecordId.Of(identity.Device, identity.Inode, record.FileOffset, batch.Bytes(record));
-        var nanos = (formatter.LastTime.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) * 100;
+        var id = RecordId.Of(batch, record);
+        var nanos = UnixTime.Nanoseconds(formatter.LastTime);
         items.Add(new ShipItem(start, written, nanos, labels.For(batch.File), id, batch.File));
     }
 
     /// <summary><c>{"streams":[{"stream":{labels},"values":[["ns","line"],...]},...]}</c>: one stream per label set, entries in file order.</summary>
     public void WriteBody(ShipItems items, IReadOnlyList<int> selected, IBufferWriter<byte> body)
     {
-        // Grouped by set, and within a set in the order read (the index breaks ties), so Loki sees
-        // each stream's entries in order even when files interleave in the batch.
-        _order.Clear();
-        foreach (var index in selected)
-        {
-            _order.Add((items[index].Group, index));
-        }
-
-        _order.Sort();
+        LokiLabelSets.Order(items, selected, _order);
         body.Write("{\"streams\":["u8);
         for (var i = 0; i < _order.Count; i++)
         {

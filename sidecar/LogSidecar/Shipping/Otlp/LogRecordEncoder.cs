@@ -74,8 +74,8 @@ internal sealed class LogRecordEncoder
             AddTrue(_attributes, "logsidecar.truncated"u8);
         }
 
-        var observed = UnixNanos(batch.ReadTime);
-        var time = parsed?.Time is { } parsedTime ? UnixNanos(parsedTime) : (long?)null;
+        var observed = UnixTime.Nanoseconds(batch.ReadTime);
+        var time = parsed?.Time is { } parsedTime ? UnixTime.Nanoseconds(parsedTime) : (long?)null;
         var severity = parsed?.Severity ?? default;
         var bodyValue = FieldSize(body.Length);
         var size = (time is null ? 0 : 9)
@@ -105,8 +105,6 @@ internal sealed class LogRecordEncoder
         output.Advance(written);
         return time ?? observed;
     }
-
-    public static long UnixNanos(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) * 100;
 
     /// <summary>Appends a <c>KeyValue</c> attribute with a string value as field <paramref name="field"/> (LogRecord's attributes unless told).</summary>
     public static void AddString(IBufferWriter<byte> output, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int field = AttributesField)
@@ -149,15 +147,7 @@ internal sealed class LogRecordEncoder
             return null;
         }
 
-        // As the stdout formatter does: a record that does not parse keeps only the error and passes as plain text.
-        _parsed.Reset();
-        if (!_parser.Parse(text, readTime, _parsed))
-        {
-            var error = _parsed.Error;
-            _parsed.Reset();
-            _parsed.Error = error;
-            _metrics.ParseError(file.Stream);
-        }
+        _parser.ParseOrKeepError(text, readTime, _parsed, _metrics, file.Stream);
 
         return _parsed;
     }

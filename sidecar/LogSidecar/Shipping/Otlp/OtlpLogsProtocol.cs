@@ -52,8 +52,7 @@ internal sealed class OtlpLogsProtocol : IBackendProtocol
     {
         var start = items.Bytes.Length;
         var time = _encoder.Write(batch, record, items.Bytes);
-        var identity = batch.Identity!;
-        var id = RecordId.Of(identity.Device, identity.Inode, record.FileOffset, batch.Bytes(record));
+        var id = RecordId.Of(batch, record);
         items.Add(new ShipItem(start, items.Bytes.Length - start, time, 0, id, batch.File));
     }
 
