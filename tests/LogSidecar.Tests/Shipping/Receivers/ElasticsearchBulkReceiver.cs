@@ -17,7 +17,6 @@ internal sealed class ElasticsearchBulkReceiver : LoopbackHttpReceiver
 {
     private readonly ConcurrentDictionary<(string Index, string Id), JsonObject> _documents = new();
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<RequestFault> _requestFaults = new();
     private int _created;
     private int _conflicts;
 
@@ -44,15 +43,6 @@ internal sealed class ElasticsearchBulkReceiver : LoopbackHttpReceiver
     /// <summary>How often the item with this id was sent.</summary>
     public int Attempts(string id) => _attempts.GetValueOrDefault(id);
 
-    /// <summary>The next requests get this fault, one each, in order.</summary>
-    public void FailNext(params RequestFault[] faults)
-    {
-        foreach (var fault in faults)
-        {
-            _requestFaults.Enqueue(fault);
-        }
-    }
-
     protected override async Task HandleAsync(HttpContext context)
     {
         if (context.Request.Method != "POST" || context.Request.Path != "/_bulk")
@@ -76,21 +66,8 @@ internal sealed class ElasticsearchBulkReceiver : LoopbackHttpReceiver
             return;
         }
 
-        if (_requestFaults.TryDequeue(out var fault))
+        if (await AnswerFaultAsync(context, fault => context.Response.WriteAsync($$"""{"error":{"type":"injected","reason":"status {{fault.Status}}"},"status":{{fault.Status}}}""")))
         {
-            if (fault.ResetConnection)
-            {
-                context.Abort();
-                return;
-            }
-
-            context.Response.StatusCode = fault.Status;
-            if (fault.RetryAfterSeconds is { } seconds)
-            {
-                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            await context.Response.WriteAsync($$"""{"error":{"type":"injected","reason":"status {{fault.Status}}"},"status":{{fault.Status}}}""");
             return;
         }
 

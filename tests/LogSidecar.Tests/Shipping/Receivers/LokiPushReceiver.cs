@@ -22,7 +22,6 @@ internal sealed partial class LokiPushReceiver : LoopbackHttpReceiver
 {
     private readonly ConcurrentQueue<LokiEntry> _entries = new();
     private readonly ConcurrentQueue<LokiEntry> _refused = new();
-    private readonly ConcurrentQueue<RequestFault> _faults = new();
     private readonly Lock _lock = new();
     private int _protobufRequests;
 
@@ -40,15 +39,6 @@ internal sealed partial class LokiPushReceiver : LoopbackHttpReceiver
     /// <summary>Entries refused as out of order.</summary>
     public IReadOnlyCollection<LokiEntry> Refused => _refused;
 
-    /// <summary>The next requests get these faults, one each, in order.</summary>
-    public void FailNext(params RequestFault[] faults)
-    {
-        foreach (var fault in faults)
-        {
-            _faults.Enqueue(fault);
-        }
-    }
-
     protected override async Task HandleAsync(HttpContext context)
     {
         if (context.Request.Method != "POST" || context.Request.Path != "/loki/api/v1/push")
@@ -58,21 +48,8 @@ internal sealed partial class LokiPushReceiver : LoopbackHttpReceiver
         }
 
         var body = await ReadBodyAsync(context.Request);
-        if (_faults.TryDequeue(out var fault))
+        if (await AnswerFaultAsync(context, fault => context.Response.WriteAsync(fault.Status == 429 ? "Ingestion rate limit exceeded for user fake (limit: 4194304 bytes/sec)" : "injected fault")))
         {
-            if (fault.ResetConnection)
-            {
-                context.Abort();
-                return;
-            }
-
-            context.Response.StatusCode = fault.Status;
-            if (fault.RetryAfterSeconds is { } seconds)
-            {
-                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            }
-
-            await context.Response.WriteAsync(fault.Status == 429 ? "Ingestion rate limit exceeded for user fake (limit: 4194304 bytes/sec)" : "injected fault");
             return;
         }
 

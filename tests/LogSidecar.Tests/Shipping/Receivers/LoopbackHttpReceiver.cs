@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
@@ -17,6 +19,7 @@ namespace LogSidecar.Tests.Shipping.Receivers;
 internal abstract class LoopbackHttpReceiver : IAsyncDisposable
 {
     private readonly Lock _lock = new();
+    private readonly ConcurrentQueue<RequestFault> _faults = new();
     private WebApplication? _app;
     private int _port;
     private TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -112,7 +115,43 @@ internal abstract class LoopbackHttpReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>The next requests get these faults, one each, in order, instead of being processed.</summary>
+    public void FailNext(params RequestFault[] faults)
+    {
+        foreach (var fault in faults)
+        {
+            _faults.Enqueue(fault);
+        }
+    }
+
     protected abstract Task HandleAsync(HttpContext context);
+
+    /// <summary>
+    /// Answers the request with the next injected fault, if any: a reset connection, or the status
+    /// with its Retry-After and the error body the backend would send. True when it did.
+    /// </summary>
+    protected async Task<bool> AnswerFaultAsync(HttpContext context, Func<RequestFault, Task> writeError)
+    {
+        if (!_faults.TryDequeue(out var fault))
+        {
+            return false;
+        }
+
+        if (fault.ResetConnection)
+        {
+            context.Abort();
+            return true;
+        }
+
+        context.Response.StatusCode = fault.Status;
+        if (fault.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        await writeError(fault);
+        return true;
+    }
 
     private void Pulse()
     {

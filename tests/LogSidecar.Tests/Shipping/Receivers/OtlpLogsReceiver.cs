@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
@@ -15,7 +14,6 @@ namespace LogSidecar.Tests.Shipping.Receivers;
 internal sealed class OtlpLogsReceiver : LoopbackHttpReceiver
 {
     private readonly ConcurrentQueue<OtlpLogRecord> _records = new();
-    private readonly ConcurrentQueue<RequestFault> _faults = new();
     private readonly ConcurrentQueue<(int Count, string Message)> _rejections = new();
     private int _dropped;
 
@@ -23,15 +21,6 @@ internal sealed class OtlpLogsReceiver : LoopbackHttpReceiver
 
     /// <summary>Records answered as rejected in a partial success.</summary>
     public int Dropped => Volatile.Read(ref _dropped);
-
-    /// <summary>The next requests get these faults, one each, in order.</summary>
-    public void FailNext(params RequestFault[] faults)
-    {
-        foreach (var fault in faults)
-        {
-            _faults.Enqueue(fault);
-        }
-    }
 
     /// <summary>The next accepted request stores all but its last <paramref name="count"/> records and says so in partial_success.</summary>
     public void RejectNext(int count, string message) => _rejections.Enqueue((count, message));
@@ -68,22 +57,9 @@ internal sealed class OtlpLogsReceiver : LoopbackHttpReceiver
         }
 
         var body = await ReadBodyAsync(context.Request);
-        if (_faults.TryDequeue(out var fault))
+        // google.rpc.Status codes: 3 INVALID_ARGUMENT, 8 RESOURCE_EXHAUSTED, 14 UNAVAILABLE.
+        if (await AnswerFaultAsync(context, fault => AnswerAsync(context, fault.Status, Status(fault.Status switch { 400 => 3UL, 429 => 8UL, _ => 14UL }, $"injected: status {fault.Status}, log record field 'body' is invalid"))))
         {
-            if (fault.ResetConnection)
-            {
-                context.Abort();
-                return;
-            }
-
-            if (fault.RetryAfterSeconds is { } seconds)
-            {
-                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            }
-
-            // google.rpc.Status codes: 3 INVALID_ARGUMENT, 8 RESOURCE_EXHAUSTED, 14 UNAVAILABLE.
-            var code = fault.Status switch { 400 => 3UL, 429 => 8UL, _ => 14UL };
-            await AnswerAsync(context, fault.Status, Status(code, $"injected: status {fault.Status}, log record field 'body' is invalid"));
             return;
         }
 
