@@ -59,7 +59,7 @@ public class ElasticsearchShippingTests
             Assert.Equal(expected, receiver.Attempts(key.Id));
         }
 
-        var deadLetters = DeadLetters(sidecar.Process.Errors);
+        var deadLetters = ShippingSidecar.DeadLetters(sidecar.Process.Errors);
         Assert.Equal(Enumerable.Range(1, 10).Select(n => n * 100L), deadLetters.Select(d => LineNumber(d["record"]!.AsObject())).Order());
         Assert.All(deadLetters, d =>
         {
@@ -84,7 +84,7 @@ public class ElasticsearchShippingTests
 
         Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
         Assert.Equal(500, receiver.Created);
-        Assert.Empty(DeadLetters(sidecar.Process.Errors));
+        Assert.Empty(ShippingSidecar.DeadLetters(sidecar.Process.Errors));
         var errors = sidecar.Process.Errors;
         Assert.Contains("(status_429); retry 1 in 1.0 s", errors, StringComparison.Ordinal);
         Assert.Contains("(status_503)", errors, StringComparison.Ordinal);
@@ -112,7 +112,7 @@ public class ElasticsearchShippingTests
 
         Assert.Equal(0, await sidecar.Process.TerminateAsync());
         Assert.Equal(0, receiver.Conflicts);
-        Assert.Empty(DeadLetters(sidecar.Process.Errors));
+        Assert.Empty(ShippingSidecar.DeadLetters(sidecar.Process.Errors));
 
         // 20 MB of log waited on disk, not in the process: reading stopped at the first undelivered request.
         var file = new FileInfo(log).Length;
@@ -184,8 +184,4 @@ public class ElasticsearchShippingTests
     internal static long LineNumber(JsonObject document) =>
         SidecarProcess.Numbers([document.ToJsonString()]).Single();
 
-    private static List<JsonObject> DeadLetters(string stderr) =>
-        [.. stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Where(line => line.Contains("\"component\":\"dead-letter\"", StringComparison.Ordinal))
-            .Select(line => JsonNode.Parse(line)!.AsObject())];
 }

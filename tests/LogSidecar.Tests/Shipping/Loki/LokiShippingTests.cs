@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogSidecar.Tests.Shipping.Receivers;
 
@@ -8,15 +7,6 @@ namespace LogSidecar.Tests.Shipping.Loki;
 /// <summary>The real sidecar shipping to a loopback receiver that implements Loki's push API.</summary>
 public class LokiShippingTests
 {
-    private static readonly Dictionary<string, string> Pod = new(StringComparer.Ordinal)
-    {
-        ["POD_NAMESPACE"] = "shop",
-        ["POD_NAME"] = "web-7d9f",
-        ["POD_UID"] = "6f1c2a54-0d7e-4b8e-9a43-2f1b8e0c7d11",
-        ["NODE_NAME"] = "node-a",
-        ["CONTAINER_NAME"] = "web",
-    };
-
     [Fact]
     public async Task EveryLineArrivesOnceInThePodsStreamWithTheRecordJsonAsTheLineAndItsReadTime()
     {
@@ -27,7 +17,7 @@ public class LokiShippingTests
         await using var receiver = new LokiPushReceiver();
         await receiver.StartAsync();
 
-        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), once: true, environment: Pod);
+        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), once: true, environment: ShippingSidecar.Pod);
 
         Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
         Assert.Empty(sidecar.Process.Lines);
@@ -54,14 +44,14 @@ public class LokiShippingTests
         using var dir = new TempDirectory();
         var log = dir.File("api.log");
         var start = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
-        await File.WriteAllLinesAsync(log, Enumerable.Range(1, 200).Select(n => JsonLine(start.AddMilliseconds(n * 1.5), "info", $"request {n}")), TestContext.Current.CancellationToken);
+        await File.WriteAllLinesAsync(log, Enumerable.Range(1, 200).Select(n => ShippingSidecar.JsonLine(start.AddMilliseconds(n * 1.5), "info", $"request {n}")), TestContext.Current.CancellationToken);
         await using var receiver = new LokiPushReceiver();
         await receiver.StartAsync();
         var sink = Sink(receiver);
         sink["labels"] = new JsonArray("namespace", "node", "file");
         sink["compression"] = "none";
 
-        await using var sidecar = ShippingSidecar.Start(dir, log, sink, once: true, flags: ["--format", "json"], environment: Pod);
+        await using var sidecar = ShippingSidecar.Start(dir, log, sink, once: true, flags: ["--format", "json"], environment: ShippingSidecar.Pod);
 
         Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
         var entries = receiver.Entries.ToList();
@@ -83,7 +73,7 @@ public class LokiShippingTests
         using var dir = new TempDirectory();
         var log = dir.File("api.log");
         var start = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
-        await File.WriteAllLinesAsync(log, Enumerable.Range(1, 1000).Select(n => JsonLine(start.AddTicks(n * 12_345), "error", $"request {n}")), TestContext.Current.CancellationToken);
+        await File.WriteAllLinesAsync(log, Enumerable.Range(1, 1000).Select(n => ShippingSidecar.JsonLine(start.AddTicks(n * 12_345), "error", $"request {n}")), TestContext.Current.CancellationToken);
         await using var receiver = new LokiPushReceiver();
         await receiver.StartAsync();
         receiver.FailNext(new RequestFault(503));
@@ -91,7 +81,7 @@ public class LokiShippingTests
         sink["compression"] = "snappy";
         sink["labels"] = new JsonArray("namespace", "pod", "file");
 
-        await using var sidecar = ShippingSidecar.Start(dir, log, sink, once: true, flags: ["--format", "json"], environment: Pod);
+        await using var sidecar = ShippingSidecar.Start(dir, log, sink, once: true, flags: ["--format", "json"], environment: ShippingSidecar.Pod);
 
         Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
         Assert.DoesNotContain("dead-letter", sidecar.Process.Errors, StringComparison.Ordinal);
@@ -119,7 +109,7 @@ public class LokiShippingTests
         await receiver.StartAsync();
         receiver.FailNext(new RequestFault(429, RetryAfterSeconds: 1), new RequestFault(503));
 
-        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), once: true, environment: Pod);
+        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), once: true, environment: ShippingSidecar.Pod);
 
         Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
         Assert.Equal(Enumerable.Range(1, 500).Select(n => (long)n), receiver.Entries.SelectMany(e => SidecarProcess.Numbers([e.Line])).Order());
@@ -152,19 +142,19 @@ public class LokiShippingTests
         using var dir = new TempDirectory();
         var log = dir.File("api.log");
         var start = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
-        await File.WriteAllLinesAsync(log, [JsonLine(start.AddSeconds(10), "info", "first"), JsonLine(start.AddSeconds(5), "warn", "second"), JsonLine(start.AddSeconds(11), "info", "third")], TestContext.Current.CancellationToken);
+        await File.WriteAllLinesAsync(log, [ShippingSidecar.JsonLine(start.AddSeconds(10), "info", "first"), ShippingSidecar.JsonLine(start.AddSeconds(5), "warn", "second"), ShippingSidecar.JsonLine(start.AddSeconds(11), "info", "third")], TestContext.Current.CancellationToken);
         await using var receiver = new LokiPushReceiver { UnorderedWrites = false };
         await receiver.StartAsync();
 
-        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), flags: ["--format", "json"], environment: Pod);
+        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), flags: ["--format", "json"], environment: ShippingSidecar.Pod);
         await sidecar.Process.WaitForErrorOutputAsync("\"message\":\"second\"");
-        await File.AppendAllLinesAsync(log, [JsonLine(start.AddSeconds(12), "info", "fourth")], TestContext.Current.CancellationToken);
+        await File.AppendAllLinesAsync(log, [ShippingSidecar.JsonLine(start.AddSeconds(12), "info", "fourth")], TestContext.Current.CancellationToken);
         await receiver.WaitUntilAsync(() => receiver.Entries.Any(e => e.Line.Contains("\"fourth\"", StringComparison.Ordinal)), "the record written after the refusal");
 
         // Loki stored what it could (a partial ingest) and refused "second" once: nothing was resent.
         Assert.Equal("second", Message(Assert.Single(receiver.Refused).Line));
         Assert.Equal(1, receiver.Entries.Count(e => e.Line.Contains("\"first\"", StringComparison.Ordinal)));
-        var deadLetters = DeadLetters(sidecar.Process.Errors);
+        var deadLetters = ShippingSidecar.DeadLetters(sidecar.Process.Errors);
         var second = Assert.Single(deadLetters, d => d["record"]!["message"]!.GetValue<string>() == "second");
         Assert.Equal("loki", second["sink"]!.GetValue<string>());
         Assert.Equal(log, second["file"]!.GetValue<string>());
@@ -180,13 +170,6 @@ public class LokiShippingTests
         ["type"] = "loki",
         ["endpoint"] = receiver.Endpoint.ToString(),
     };
-
-    internal static string JsonLine(DateTimeOffset time, string level, string message) =>
-        JsonSerializer.Serialize(new Dictionary<string, string> { ["ts"] = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture), ["level"] = level, ["msg"] = message });
-
-    /// <summary>The dead-letter lines among the sidecar's stderr.</summary>
-    internal static List<JsonObject> DeadLetters(string stderr) =>
-        [.. stderr.Split('\n').Where(l => l.StartsWith('{') && l.Contains("\"component\":\"dead-letter\"", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l)!.AsObject())];
 
     private static string Message(string line) => JsonNode.Parse(line)!["message"]!.GetValue<string>();
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using LogSidecar.Tests.Shipping.Loki;
 using LogSidecar.Tests.Shipping.Receivers;
 
 namespace LogSidecar.Tests.Shipping.Otlp;
@@ -8,15 +7,6 @@ namespace LogSidecar.Tests.Shipping.Otlp;
 /// <summary>The real sidecar shipping to a loopback receiver that implements OTLP/HTTP logs.</summary>
 public class OtlpShippingTests
 {
-    private static readonly Dictionary<string, string> Pod = new(StringComparer.Ordinal)
-    {
-        ["POD_NAMESPACE"] = "shop",
-        ["POD_NAME"] = "web-7d9f",
-        ["POD_UID"] = "6f1c2a54-0d7e-4b8e-9a43-2f1b8e0c7d11",
-        ["NODE_NAME"] = "node-a",
-        ["CONTAINER_NAME"] = "web",
-    };
-
     [Fact]
     public async Task EveryLineArrivesOnceWithThePodAsResourceAndTheFileAndStreamAsAttributes()
     {
@@ -27,7 +17,7 @@ public class OtlpShippingTests
         await using var receiver = new OtlpLogsReceiver();
         await receiver.StartAsync();
 
-        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), once: true, environment: Pod);
+        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), once: true, environment: ShippingSidecar.Pod);
 
         Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
         Assert.Empty(sidecar.Process.Lines);
@@ -57,13 +47,13 @@ public class OtlpShippingTests
         var log = dir.File("api.log");
         var start = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
         string[] levels = ["debug", "info", "warn", "error"];
-        await File.WriteAllLinesAsync(log, Enumerable.Range(1, 400).Select(n => LokiShippingTests.JsonLine(start.AddMilliseconds(n), levels[n % 4], $"request {n}")), TestContext.Current.CancellationToken);
+        await File.WriteAllLinesAsync(log, Enumerable.Range(1, 400).Select(n => ShippingSidecar.JsonLine(start.AddMilliseconds(n), levels[n % 4], $"request {n}")), TestContext.Current.CancellationToken);
         await using var receiver = new OtlpLogsReceiver();
         await receiver.StartAsync();
         var sink = Sink(receiver);
         sink["compression"] = "none";
 
-        await using var sidecar = ShippingSidecar.Start(dir, log, sink, once: true, flags: ["--format", "json"], environment: Pod);
+        await using var sidecar = ShippingSidecar.Start(dir, log, sink, once: true, flags: ["--format", "json"], environment: ShippingSidecar.Pod);
 
         Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
         var records = receiver.Records.ToList();
@@ -107,7 +97,7 @@ public class OtlpShippingTests
         await receiver.StartAsync();
         receiver.FailNext(new RequestFault(400));
 
-        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), environment: Pod);
+        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), environment: ShippingSidecar.Pod);
         await sidecar.Process.WaitForErrorOutputAsync("line 00000020");
         var requests = receiver.Requests;
         await writer.WriteAsync(5);
@@ -115,7 +105,7 @@ public class OtlpShippingTests
 
         Assert.Equal([21L, 22, 23, 24, 25], receiver.Records.Select(r => long.Parse(r.Body.Split(' ')[1], CultureInfo.InvariantCulture)).Order());
         Assert.True(receiver.Requests > requests);
-        var deadLetters = LokiShippingTests.DeadLetters(sidecar.Process.Errors);
+        var deadLetters = ShippingSidecar.DeadLetters(sidecar.Process.Errors);
         Assert.Equal(Enumerable.Range(1, 20).Select(n => $"line {n:D8}"), deadLetters.Select(d => d["record"]!["body"]!.GetValue<string>()[..13]));
         Assert.All(deadLetters, deadLetter =>
         {
@@ -143,7 +133,7 @@ public class OtlpShippingTests
         Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
         Assert.Equal(1, receiver.Requests);
         Assert.Equal(46, receiver.Records.Count);
-        var deadLetter = Assert.Single(LokiShippingTests.DeadLetters(sidecar.Process.Errors));
+        var deadLetter = Assert.Single(ShippingSidecar.DeadLetters(sidecar.Process.Errors));
         Assert.Equal(4, deadLetter["rejected_records"]!.GetValue<int>());
         Assert.Equal(50, deadLetter["request_records"]!.GetValue<int>());
         Assert.Contains("4 log records were larger than the exporter's limit", deadLetter["reason"]!.GetValue<string>(), StringComparison.Ordinal);
