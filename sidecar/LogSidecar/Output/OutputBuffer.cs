@@ -11,9 +11,6 @@ internal sealed class OutputBuffer(Stream sink, int capacity)
 
     public int Length => _length;
 
-    /// <summary>Bytes handed to the stream so far.</summary>
-    public long BytesWritten { get; private set; }
-
     /// <summary>True when <paramref name="size"/> bytes fit without a flush.</summary>
     public bool Fits(int size) => _buffer.Length - _length >= size;
 
@@ -51,7 +48,6 @@ internal sealed class OutputBuffer(Stream sink, int capacity)
 
         await sink.WriteAsync(_buffer.AsMemory(0, _length), cancellationToken);
         await sink.FlushAsync(cancellationToken);
-        BytesWritten += _length;
         _length = 0;
     }
 }

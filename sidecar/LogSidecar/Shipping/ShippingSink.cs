@@ -9,11 +9,12 @@ using Microsoft.Extensions.Logging;
 namespace LogSidecar.Shipping;
 
 /// <summary>
-/// Delivers records to an HTTP backend in batches, at least once. A flush sends the pending items,
-/// then sends again only those the answer says to retry (after a jittered, capped backoff or the
-/// server's Retry-After), dead-letters those refused for good, and returns once none is left: it
-/// never gives up on a transient failure, because the files on disk are the buffer and the
-/// delivery loop reads nothing while a flush is under way.
+/// Delivers records to an HTTP backend in batches, at least once. A flush takes the pending items
+/// (appends go on into a second set meanwhile), sends them, then sends again only those the answer
+/// says to retry (after a jittered, capped backoff or the server's Retry-After), splits a request
+/// the backend finds too large, dead-letters what is refused for good, and completes once nothing
+/// is left. It never gives up on a transient failure: the files on disk are the buffer, and the
+/// delivery loop cannot start this sink's next flush before this one completed.
 /// </summary>
 internal sealed partial class ShippingSink : ISink, IDisposable
 {
@@ -25,14 +26,16 @@ internal sealed partial class ShippingSink : ISink, IDisposable
     private readonly SinkMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private ShipItems _items;
-    private ShipItems _sending;
     private readonly DeliveryVerdicts _verdicts = new();
     private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
     private readonly MemoryStream _compressed = new();
     private readonly List<int> _unsettled = [];
     private readonly List<int> _request = [];
     private readonly List<int> _again = [];
+
+    // Appends fill _items while _sending is delivered; FlushAsync swaps them.
+    private ShipItems _items;
+    private ShipItems _sending;
     private long _oldestAppend;
     private string? _credentialsProblem;
 
