@@ -9,7 +9,8 @@ namespace LogSidecar.Injector.Offline;
 /// <summary>
 /// <c>logsidecar-injector inject -f FILE|- [-o yaml|json]</c>: injects every Pod and pod template
 /// (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) through the webhook's code path
-/// and prints all documents, the others unchanged. Warnings and denials go to stderr.
+/// and prints all documents: injected ones written anew, the others exactly as they were read
+/// (comments included). Warnings and denials go to stderr.
 /// </summary>
 internal static class InjectCommand
 {
@@ -21,10 +22,11 @@ internal static class InjectCommand
     /// <summary>Returns the exit code: 0 done, 1 a pod was denied, 2 unreadable input.</summary>
     public static int Run(TextReader input, TextWriter output, TextWriter error, string format, PodInjector injector)
     {
+        var text = input.ReadToEnd();
         List<JsonNode?> documents;
         try
         {
-            documents = YamlJson.ReadDocuments(input);
+            documents = YamlJson.ReadDocuments(new StringReader(text));
         }
         catch (YamlException e)
         {
@@ -33,6 +35,7 @@ internal static class InjectCommand
         }
 
         var failed = false;
+        var changed = new bool[documents.Count];
         for (var i = 0; i < documents.Count; i++)
         {
             if (documents[i] is not JsonObject manifest)
@@ -46,13 +49,13 @@ internal static class InjectCommand
                 {
                     if (items[j] is JsonObject item)
                     {
-                        failed |= !InjectOne(item, $"document {i + 1} item {j + 1}", error, injector);
+                        Tally(InjectOne(item, $"document {i + 1} item {j + 1}", error, injector), ref failed, ref changed[i]);
                     }
                 }
             }
             else
             {
-                failed |= !InjectOne(manifest, $"document {i + 1}", error, injector);
+                Tally(InjectOne(manifest, $"document {i + 1}", error, injector), ref failed, ref changed[i]);
             }
         }
 
@@ -70,17 +73,46 @@ internal static class InjectCommand
         }
         else
         {
-            YamlJson.WriteDocuments(documents, output);
+            WriteYaml(documents, changed, YamlDocumentText.Split(text), output);
         }
 
         return 0;
     }
 
-    private static bool InjectOne(JsonObject manifest, string where, TextWriter error, PodInjector injector)
+    private static void Tally(Result result, ref bool failed, ref bool changed)
+    {
+        failed |= result == Result.Denied;
+        changed |= result == Result.Injected;
+    }
+
+    /// <summary>Injected documents are written anew (their comments are lost); the others exactly as they were read.</summary>
+    private static void WriteYaml(List<JsonNode?> documents, bool[] changed, List<string> texts, TextWriter output)
+    {
+        if (texts.Count != documents.Count)
+        {
+            // The split did not find the parser's documents (unusual markers): write everything anew rather than guess.
+            YamlJson.WriteDocuments(documents, output);
+            return;
+        }
+
+        for (var i = 0; i < documents.Count; i++)
+        {
+            if (changed[i])
+            {
+                YamlJson.WriteDocuments([documents[i]], output);
+            }
+            else
+            {
+                output.Write(texts[i].StartsWith("---", StringComparison.Ordinal) ? texts[i] : "---\n" + texts[i]);
+            }
+        }
+    }
+
+    private static Result InjectOne(JsonObject manifest, string where, TextWriter error, PodInjector injector)
     {
         if (PodTemplateLocator.Find(manifest) is not { } pod)
         {
-            return true;
+            return Result.Unchanged;
         }
 
         var name = $"{where} ({JsonText.String(manifest["kind"])} {JsonText.String(manifest["metadata"]?["name"])})";
@@ -95,12 +127,19 @@ internal static class InjectCommand
         {
             case OutcomeKind.Injected:
                 PatchApplier.Apply(pod, outcome.Patch);
-                return true;
+                return Result.Injected;
             case OutcomeKind.Denied:
                 error.WriteLine($"error: {name}: {outcome.Message}");
-                return false;
+                return Result.Denied;
             default:
-                return true;
+                return Result.Unchanged;
         }
+    }
+
+    private enum Result
+    {
+        Unchanged,
+        Injected,
+        Denied,
     }
 }

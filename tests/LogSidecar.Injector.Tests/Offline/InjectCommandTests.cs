@@ -61,6 +61,35 @@ public sealed class InjectCommandTests
     }
 
     [Fact]
+    public void DocumentsThatAreNotInjectedArePrintedExactlyAsTheyWereWithTheirComments()
+    {
+        const string configMap = """
+            # settings for the shop
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings   # referenced by web
+            data: {ratio: '1.0', flag: yes}
+
+            """;
+        const string optedOut = """
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: quiet, labels: {logsidecar.io/inject: "false"}}  # stays as it is
+            spec:
+              containers: [{name: app, image: registry.example/app:1}]
+
+            """;
+
+        var (exitCode, output, error) = Run(configMap + optedOut + "---\n" + Manifests.Split("---\n")[0], InjectCommand.Yaml);
+
+        Assert.True(exitCode == 0, error);
+        Assert.StartsWith("---\n" + configMap + optedOut + "---\n", output, StringComparison.Ordinal);
+        Assert.Contains("logsidecar.io/status", output[(configMap.Length + optedOut.Length)..], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MultiDocumentYamlGetsWorkloadsInjectedAndEverythingElseUnchanged()
     {
         var (exitCode, output, error) = Run(Manifests, InjectCommand.Yaml);
