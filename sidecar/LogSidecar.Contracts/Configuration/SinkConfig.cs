@@ -30,6 +30,9 @@ public sealed record SinkConfig
     /// <summary>Loki stream labels taken from each record: any of namespace, pod, container, node, stream, file. Never per-line values.</summary>
     public List<string> Labels { get; set; } = ["namespace", "pod", "container", "stream"];
 
+    /// <summary>Loki tenant, sent as <c>X-Scope-OrgID</c> to a multi-tenant Loki (auth_enabled); none by default.</summary>
+    public string? Tenant { get; set; }
+
     /// <summary>Most records in one request.</summary>
     public int MaxBatchRecords { get; set; } = 5000;
 

@@ -61,6 +61,18 @@ internal static partial class SinkConfigValidator
         }
 
         SidecarConfigValidator.OneOf(errors, $"{at}.compression", sink.Compression, SinkCompressions.All);
+        if (sink.Tenant is { } tenant)
+        {
+            if (sink.Type != SinkTypes.Loki)
+            {
+                errors.Add(new($"{at}.tenant", $"a tenant (X-Scope-OrgID) is Loki's; remove it from this {sink.Type} sink"));
+            }
+            else if (!LokiTenant().IsMatch(tenant) || tenant is "." or "..")
+            {
+                errors.Add(new($"{at}.tenant", $"'{tenant}' is not a Loki tenant ID; use up to 150 letters, digits and !-_.*'()"));
+            }
+        }
+
         if (sink.Compression == SinkCompressions.Snappy && sink.Type != SinkTypes.Loki)
         {
             errors.Add(new($"{at}.compression", $"snappy is Loki's protobuf push; a {sink.Type} sink takes gzip or none"));
@@ -109,6 +121,10 @@ internal static partial class SinkConfigValidator
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex SinkName();
+
+    // Loki's tenant ID rules (pkg/tenant): these characters, at most 150 of them.
+    [GeneratedRegex(@"^[A-Za-z0-9!\-_.*'()]{1,150}$")]
+    private static partial Regex LokiTenant();
 
     // Elasticsearch index rules (lowercase, none of \/*?"<>|,# space, no leading -_+) plus our date fields.
     [GeneratedRegex("^(?![-_+])([a-z0-9._-]|%[YmdH]){1,255}$")]

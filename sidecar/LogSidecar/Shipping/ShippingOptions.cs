@@ -2,7 +2,7 @@ using LogSidecar.Contracts.Configuration;
 
 namespace LogSidecar.Shipping;
 
-/// <summary>Resolved settings of one sink (see <see cref="SinkConfig"/> for the documented defaults).</summary>
+/// <summary>Resolved settings of one sink (see <see cref="SinkConfig"/> for the documented defaults); <paramref name="Headers"/> go on every request.</summary>
 internal sealed record ShippingOptions(
     string Name,
     int MaxBatchRecords,
@@ -12,7 +12,8 @@ internal sealed record ShippingOptions(
     TimeSpan RetryInitial,
     TimeSpan RetryMax,
     bool Gzip,
-    string? CredentialsDir)
+    string? CredentialsDir,
+    IReadOnlyList<KeyValuePair<string, string>> Headers)
 {
     public static ShippingOptions From(SinkConfig config) => new(
         DeliveryRoutes.NameOf(config),
@@ -23,5 +24,6 @@ internal sealed record ShippingOptions(
         TimeSpan.FromMilliseconds(config.RetryInitialMs),
         TimeSpan.FromMilliseconds(config.RetryMaxMs),
         config.Compression == SinkCompressions.Gzip,
-        config.CredentialsDir);
+        config.CredentialsDir,
+        config.Tenant is { } tenant ? [new("X-Scope-OrgID", tenant)] : []);
 }

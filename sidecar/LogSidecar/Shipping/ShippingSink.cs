@@ -146,6 +146,11 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         _verdicts.Reset(_sending.Count);
         using var request = new HttpRequestMessage(HttpMethod.Post, _protocol.Target) { Content = Body() };
         request.Headers.Authorization = _credentials.Header;
+        foreach (var (name, value) in _options.Headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
         ReportCredentialsProblem();
 
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);

@@ -34,7 +34,8 @@ public class SinkConfigTests
             {"mode":"ship","sinks":[
                {"type":"splunk","endpoint":"ftp://x"},
                {"name":"es","type":"elasticsearch","endpoint":"http://user:pw@es:9200","index":"Logs*","caFile":"ca.pem","maxBatchBytes":10,"labels":["pod"]},
-               {"name":"es","type":"loki","endpoint":"http://loki:3100","labels":["trace_id"]}],
+               {"name":"es","type":"loki","endpoint":"http://loki:3100","labels":["trace_id"],"tenant":"team a"},
+               {"name":"otel","type":"otlp","endpoint":"http://collector:4318","tenant":"shop"}],
              "streams":[{"name":"a","paths":["/l/a.log"],"sink":"missing"},{"name":"b","paths":["/l/b.log"],"mode":"stdout","sink":"es"}]}
             """;
 
@@ -48,6 +49,8 @@ public class SinkConfigTests
         Assert.Contains(errors, e => e.Field == "sinks[1].maxBatchBytes");
         Assert.Contains(errors, e => e.Field == "sinks[2].name" && e.Message.Contains("own name", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Field == "sinks[2].labels[0]" && e.Message.Contains("namespace, pod", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "sinks[2].tenant" && e.Message.Contains("not a Loki tenant ID", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "sinks[3].tenant" && e.Message.Contains("Loki's", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Field == "streams[0].sink" && e.Message.Contains("no sink is called 'missing'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Field == "streams[1].sink" && e.Message.Contains("ships nowhere", StringComparison.Ordinal));
     }

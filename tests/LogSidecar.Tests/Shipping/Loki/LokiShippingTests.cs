@@ -119,6 +119,27 @@ public class LokiShippingTests
     }
 
     [Fact]
+    public async Task AMultiTenantLokiGetsTheConfiguredTenantOnEveryPush()
+    {
+        using var dir = new TempDirectory();
+        var log = dir.File("app.log");
+        await using var writer = LogWriterProcess.Start(log);
+        await writer.WriteAsync(1000);
+        await using var receiver = new LokiPushReceiver { AuthEnabled = true };
+        await receiver.StartAsync();
+        var sink = Sink(receiver);
+        sink["tenant"] = "team-shop";
+        sink["maxBatchRecords"] = 100;
+
+        await using var sidecar = ShippingSidecar.Start(dir, log, sink, once: true);
+
+        Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
+        Assert.Equal(1000, receiver.Entries.Count);
+        Assert.True(receiver.Tenants.Count >= 10);
+        Assert.All(receiver.Tenants, tenant => Assert.Equal("team-shop", tenant));
+    }
+
+    [Fact]
     public async Task AResetConnectionIsRetriedAndEveryLineArrives()
     {
         using var dir = new TempDirectory();

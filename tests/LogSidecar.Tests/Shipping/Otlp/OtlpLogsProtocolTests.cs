@@ -116,7 +116,7 @@ public class OtlpLogsProtocolTests
         var file = new TrackedFile("/var/log/app/a.log", "app");
         var metrics = new SidecarMetrics();
         using var stderr = new StringWriter();
-        var options = new ShippingOptions("otlp", 1000, 1024 * 1024, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200), Gzip: true, CredentialsDir: null);
+        var options = new ShippingOptions("otlp", 1000, 1024 * 1024, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200), Gzip: true, CredentialsDir: null, Headers: []);
         var protocol = new OtlpLogsProtocol(new Uri(receiver.Endpoint, "/"), Pod, new LogRecordEncoder(Parsers(file, RecordFormats.Plain), metrics), TimeProvider.System);
         using var sink = new ShippingSink(options, protocol, [], new DeadLetterWriter(stderr, TimeProvider.System), metrics.AddSink("otlp"), TimeProvider.System, NullLogger.Instance);
         var batch = Batch(file, [.. Enumerable.Range(1, 10).Select(n => $"line {n}")]);

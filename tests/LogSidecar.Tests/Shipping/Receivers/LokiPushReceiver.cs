@@ -28,6 +28,14 @@ internal sealed partial class LokiPushReceiver : LoopbackHttpReceiver
     // The newest timestamp stored per stream (its labels in a canonical form); guarded by _lock.
     private readonly Dictionary<string, long> _newest = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentQueue<string> _tenants = new();
+
+    /// <summary>Multi-tenant Loki (auth_enabled): a push without X-Scope-OrgID is refused with 401 "no org id".</summary>
+    public bool AuthEnabled { get; set; }
+
+    /// <summary>The X-Scope-OrgID of every push that was stored.</summary>
+    public IReadOnlyCollection<string> Tenants => _tenants;
+
     /// <summary>Loki's default since 2.4 (true): entries of a stream may arrive in any order.</summary>
     public bool UnorderedWrites { get; set; } = true;
 
@@ -44,6 +52,14 @@ internal sealed partial class LokiPushReceiver : LoopbackHttpReceiver
         if (context.Request.Method != "POST" || context.Request.Path != "/loki/api/v1/push")
         {
             context.Response.StatusCode = 404;
+            return;
+        }
+
+        var tenant = context.Request.Headers["X-Scope-OrgID"].ToString();
+        if (AuthEnabled && tenant.Length == 0)
+        {
+            context.Response.StatusCode = 401;
+            await context.Response.WriteAsync("no org id\n");
             return;
         }
 
@@ -71,6 +87,11 @@ internal sealed partial class LokiPushReceiver : LoopbackHttpReceiver
         }
 
         var (status, message) = Push(streams);
+        if (status == 204)
+        {
+            _tenants.Enqueue(tenant);
+        }
+
         context.Response.StatusCode = status;
         if (message.Length > 0)
         {
