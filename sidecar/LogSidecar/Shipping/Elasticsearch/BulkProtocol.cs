@@ -47,12 +47,12 @@ internal sealed class BulkProtocol(Uri endpoint, IndexPattern indexPattern, Json
             var payload = items.Payload(item);
             var span = body.GetSpan(CreateOpen.Length + name.Length + IdOpen.Length + RecordId.MaxLength + CreateClose.Length + payload.Length);
             var written = 0;
-            Put(span, ref written, CreateOpen);
-            Put(span, ref written, name);
-            Put(span, ref written, IdOpen);
+            SpanWriter.Put(span, ref written, CreateOpen);
+            SpanWriter.Put(span, ref written, name);
+            SpanWriter.Put(span, ref written, IdOpen);
             written += item.Id.Format(span[written..]);
-            Put(span, ref written, CreateClose);
-            Put(span, ref written, payload);
+            SpanWriter.Put(span, ref written, CreateClose);
+            SpanWriter.Put(span, ref written, payload);
             body.Advance(written);
         }
     }
@@ -107,11 +107,5 @@ internal sealed class BulkProtocol(Uri endpoint, IndexPattern indexPattern, Json
 
             length += read;
         }
-    }
-
-    private static void Put(Span<byte> span, ref int written, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(span[written..]);
-        written += bytes.Length;
     }
 }

@@ -67,12 +67,12 @@ internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonR
             var payload = items.Payload(item);
             var span = body.GetSpan(payload.Length + EntryOverhead);
             var written = 0;
-            Put(span, ref written, first ? "[\""u8 : ",[\""u8);
+            SpanWriter.Put(span, ref written, first ? "[\""u8 : ",[\""u8);
             Utf8Formatter.TryFormat(item.TimeUnixNanos, span[written..], out var digits);
             written += digits;
-            Put(span, ref written, "\",\""u8);
-            Put(span, ref written, payload);
-            Put(span, ref written, "\"]"u8);
+            SpanWriter.Put(span, ref written, "\",\""u8);
+            SpanWriter.Put(span, ref written, payload);
+            SpanWriter.Put(span, ref written, "\"]"u8);
             body.Advance(written);
         }
 
@@ -116,11 +116,5 @@ internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonR
         }
 
         return length;
-    }
-
-    private static void Put(Span<byte> span, ref int written, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(span[written..]);
-        written += bytes.Length;
     }
 }

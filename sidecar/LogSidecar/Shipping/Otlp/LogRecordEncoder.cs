@@ -99,8 +99,7 @@ internal sealed class LogRecordEncoder
 
         Header(span, ref written, BodyField, bodyValue);
         Bytes(span, ref written, 1, body);
-        _attributes.WrittenSpan.CopyTo(span[written..]);
-        written += _attributes.WrittenCount;
+        SpanWriter.Put(span, ref written, _attributes.WrittenSpan);
         Fixed64(span, ref written, ObservedTimeField, (ulong)observed);
         output.Advance(written);
         return time ?? observed;

@@ -11,9 +11,10 @@ namespace LogSidecar.Shipping.Otlp;
 /// OTLP/HTTP logs (<c>POST /v1/logs</c>, binary protobuf): each record is encoded once as a
 /// <c>LogRecord</c> (<see cref="LogRecordEncoder"/>); a request is one <c>ResourceLogs</c> with the
 /// pod's <c>k8s.*</c> attributes and one <c>ScopeLogs</c> (scope <c>logsidecar</c>) around the
-/// selected records. Per the OTLP specification only 429, 502, 503 and 504 are retried (with
-/// Retry-After); any other failure is refused for good with the collector's google.rpc.Status
-/// message, and a 200 with <c>partial_success</c> means the collector dropped that many records
+/// selected records. Per the OTLP specification 429, 502, 503 and 504 are retried (with
+/// Retry-After), and, as for every sink, 401/403/408 while credentials rotate (see
+/// <see cref="ResponseClassifier"/>); any other failure is refused for good with the collector's
+/// google.rpc.Status message, and a 200 with <c>partial_success</c> means the collector dropped that many records
 /// without saying which (see <see cref="OtlpLogsAnswer"/>).
 /// </summary>
 internal sealed class OtlpLogsProtocol : IBackendProtocol
@@ -75,8 +76,7 @@ internal sealed class OtlpLogsProtocol : IBackendProtocol
         }
 
         Header(head, ref written, ScopeLogsField, scopeLogs);
-        _scope.CopyTo(head[written..]);
-        written += _scope.Length;
+        SpanWriter.Put(head, ref written, _scope);
         body.Advance(written);
 
         foreach (var index in selected)

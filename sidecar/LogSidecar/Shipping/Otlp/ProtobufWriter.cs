@@ -65,7 +65,6 @@ internal static class ProtobufWriter
     public static void Bytes(Span<byte> span, ref int written, int field, ReadOnlySpan<byte> bytes)
     {
         Header(span, ref written, field, bytes.Length);
-        bytes.CopyTo(span[written..]);
-        written += bytes.Length;
+        SpanWriter.Put(span, ref written, bytes);
     }
 }
