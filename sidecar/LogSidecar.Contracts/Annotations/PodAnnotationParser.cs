@@ -213,6 +213,7 @@ public static partial class PodAnnotationParser
         var endpoint = get(AnnotationKeys.Endpoint);
         var index = get(AnnotationKeys.Index);
         var secret = get(AnnotationKeys.Secret);
+        string? acceptedEndpoint = null;
         string? acceptedIndex = null;
 
         if (sink is not null)
@@ -249,6 +250,7 @@ public static partial class PodAnnotationParser
             else
             {
                 findings.Apply(AnnotationKeys.Endpoint);
+                acceptedEndpoint = endpoint;
             }
         }
         else if (ships)
@@ -277,8 +279,9 @@ public static partial class PodAnnotationParser
             }
         }
 
-        var backend = ships && sink is not null && endpoint is not null && !findings.Denials.Any(d => d.StartsWith(AnnotationKeys.Endpoint, StringComparison.Ordinal))
-            ? new SinkConfig { Type = sink, Endpoint = endpoint, CredentialsDir = secret is null ? null : SidecarPaths.CredentialsDir }
+        // Only values that were applied make a backend: a refused sink or endpoint leaves none (and denies the pod).
+        var backend = sink is not null && acceptedEndpoint is not null
+            ? new SinkConfig { Type = sink, Endpoint = acceptedEndpoint, CredentialsDir = secret is null ? null : SidecarPaths.CredentialsDir }
             : null;
         if (backend is not null && acceptedIndex is not null)
         {

@@ -99,9 +99,9 @@ internal sealed class DeliveryLoop
             }
 
             wake.Add(input);
-            var wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
             if (due != long.MaxValue)
             {
+                var wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
                 wake.Add(wait > TimeSpan.Zero ? Task.Delay(wait, _time, stop.Token) : Task.CompletedTask);
             }
 
