@@ -1,5 +1,5 @@
 using System.Net;
-using LogSidecar.Contracts.Annotations;
+using LogSidecar.Injector.Annotations;
 
 namespace LogSidecar.Injector.Hosting;
 

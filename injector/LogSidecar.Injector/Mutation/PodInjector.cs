@@ -3,8 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
-using LogSidecar.Contracts.Annotations;
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Injector.Annotations;
 using LogSidecar.Injector.Hosting;
 
 namespace LogSidecar.Injector.Mutation;

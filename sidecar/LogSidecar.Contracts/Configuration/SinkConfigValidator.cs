@@ -31,10 +31,6 @@ internal static partial class SinkConfigValidator
         }
     }
 
-    public const string IndexRule = "use lowercase letters, digits, '-', '_', '.' and the date fields %Y %m %d %H, not starting with '-', '_' or '+'";
-
-    public static bool IsIndexPattern(string index) => IndexPattern().IsMatch(index);
-
     private static void ValidateSink(SinkConfig sink, string at, List<ConfigError> errors)
     {
         SidecarConfigValidator.OneOf(errors, $"{at}.type", sink.Type, SinkTypes.All);
@@ -47,9 +43,9 @@ internal static partial class SinkConfigValidator
             errors.Add(new($"{at}.endpoint", "the URL holds credentials; remove them and put username and password files in credentialsDir (flag --credentials-dir)"));
         }
 
-        if (SinkTypes.HasIndex(sink.Type) && !IsIndexPattern(sink.Index))
+        if (SinkTypes.HasIndex(sink.Type) && !IndexNames.IsValid(sink.Index))
         {
-            errors.Add(new($"{at}.index", $"'{sink.Index}' is not a valid index name; {IndexRule}"));
+            errors.Add(new($"{at}.index", $"'{sink.Index}' is not a valid index name; {IndexNames.Rule}"));
         }
 
         foreach (var (field, path) in new[] { ("credentialsDir", sink.CredentialsDir), ("caFile", sink.CaFile) })
@@ -125,8 +121,4 @@ internal static partial class SinkConfigValidator
     // Loki's tenant ID rules (pkg/tenant): these characters, at most 150 of them.
     [GeneratedRegex(@"^[A-Za-z0-9!\-_.*'()]{1,150}$")]
     private static partial Regex LokiTenant();
-
-    // Elasticsearch index rules (lowercase, none of \/*?"<>|,# space, no leading -_+) plus our date fields.
-    [GeneratedRegex("^(?![-_+])([a-z0-9._-]|%[YmdH]){1,255}$")]
-    private static partial Regex IndexPattern();
 }

@@ -1,11 +1,12 @@
-using LogSidecar.Contracts.Annotations;
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Injector.Annotations;
+using LogSidecar.Injector.Hosting;
 
 namespace LogSidecar.Injector.Tests.Annotations;
 
 public sealed class PodAnnotationParserTests
 {
-    private static readonly AnnotationDefaults Defaults = new() { AllowedImages = ["registry.example/logsidecar:*"] };
+    private static readonly AnnotationDefaults Defaults = new InjectorOptions { AllowedImages = ["registry.example/logsidecar:*"] }.ToAnnotationDefaults();
 
     private static AnnotationParseResult Parse(params (string Key, string Value)[] annotations) =>
         PodAnnotationParser.Parse(annotations.ToDictionary(a => a.Key, a => a.Value), labels: null, Defaults);

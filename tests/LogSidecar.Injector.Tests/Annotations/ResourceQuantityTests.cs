@@ -1,4 +1,4 @@
-using LogSidecar.Contracts.Annotations;
+using LogSidecar.Injector.Annotations;
 
 namespace LogSidecar.Injector.Tests.Annotations;
 

@@ -1,5 +1,6 @@
-using LogSidecar.Contracts.Annotations;
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Injector.Annotations;
+using LogSidecar.Injector.Hosting;
 using LogSidecar.Injector.Mutation;
 
 namespace LogSidecar.Injector.Tests.Mutation;
@@ -15,7 +16,7 @@ public sealed class ConfigRendererTests
                 [AnnotationKeys.Config] = """{"streams":[{"name":"access","paths":["access*.log"]},{"name":"errors","paths":["error.log"],"exclude":["*.gz"],"startAt":"tail"}]}""",
             },
             labels: null,
-            new AnnotationDefaults());
+            new InjectorOptions().ToAnnotationDefaults());
         var intended = parsed.Settings!.Config with { Metrics = new MetricsConfig { Address = "0.0.0.0" } };
 
         var rendered = ConfigRenderer.Render(intended);

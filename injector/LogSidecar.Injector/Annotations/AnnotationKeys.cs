@@ -1,10 +1,10 @@
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>
 /// The user-facing contract: label and annotation keys (prefix <c>logsidecar.io/</c>) and their
 /// fixed values. Every key is documented in the README with its default and an example.
 /// </summary>
-public static class AnnotationKeys
+internal static class AnnotationKeys
 {
     public const string Prefix = "logsidecar.io/";
 

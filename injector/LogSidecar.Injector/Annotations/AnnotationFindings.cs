@@ -1,4 +1,4 @@
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>Collects what the parser found about each key, so every problem is reported at once.</summary>
 internal sealed class AnnotationFindings

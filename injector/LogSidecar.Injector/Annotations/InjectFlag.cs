@@ -1,7 +1,7 @@
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>Reads the pod's <c>logsidecar.io/inject</c> label (preferred) or annotation.</summary>
-public static class InjectFlag
+internal static class InjectFlag
 {
     /// <summary>
     /// True or false when the pod says so; null when it says nothing usable. A value other than

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>Parses Kubernetes resource quantities (<c>250m</c>, <c>1.5</c>, <c>64Mi</c>, <c>1e3</c>) into their value.</summary>
-public static partial class ResourceQuantity
+internal static partial class ResourceQuantity
 {
     /// <summary>True when <paramref name="text"/> is a valid quantity; <paramref name="value"/> is in base units (cores, bytes).</summary>
     public static bool TryParse(string? text, out decimal value)

@@ -1,4 +1,4 @@
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>The keys under which format, regex and multiline findings are reported.</summary>
 internal sealed record FormatKeys(string Format, string Regex, string Multiline)

@@ -1,7 +1,7 @@
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>Allowed values of the enumerated annotations; format and multiline use the configuration's <c>RecordFormats</c> and <c>MultilinePresets</c>.</summary>
-public static class AnnotationValues
+internal static class AnnotationValues
 {
     public static readonly IReadOnlyList<string> Modes = ["stdout", "ship", "both"];
 

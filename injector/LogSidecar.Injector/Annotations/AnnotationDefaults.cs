@@ -1,26 +1,29 @@
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
-/// <summary>Cluster defaults (from the injector's configuration) that pod annotations override.</summary>
-public sealed record AnnotationDefaults
+/// <summary>
+/// Cluster defaults that pod annotations override, built by <c>InjectorOptions.ToAnnotationDefaults</c>:
+/// the default values themselves live only in the injector's options.
+/// </summary>
+internal sealed record AnnotationDefaults
 {
     /// <summary>Where the shared volume appears in app containers and in the sidecar.</summary>
-    public string MountPath { get; init; } = "/var/log/app";
+    public required string MountPath { get; init; }
 
     /// <summary>Sidecar CPU request.</summary>
-    public string Cpu { get; init; } = "50m";
+    public required string Cpu { get; init; }
 
     /// <summary>Sidecar memory request and limit.</summary>
-    public string Memory { get; init; } = "64Mi";
+    public required string Memory { get; init; }
 
     /// <summary>Largest CPU request an annotation may ask for.</summary>
-    public string MaxCpu { get; init; } = "1";
+    public required string MaxCpu { get; init; }
 
     /// <summary>Largest memory an annotation may ask for.</summary>
-    public string MaxMemory { get; init; } = "1Gi";
+    public required string MaxMemory { get; init; }
 
     /// <summary>Smallest memory an annotation may ask for: below it the sidecar cannot start.</summary>
     public string MinMemory { get; init; } = "16Mi";
 
     /// <summary>Image globs (<c>*</c> matches any run of characters) a pod may pick with <c>logsidecar.io/image</c>.</summary>
-    public IReadOnlyList<string> AllowedImages { get; init; } = [];
+    public required IReadOnlyList<string> AllowedImages { get; init; }
 }

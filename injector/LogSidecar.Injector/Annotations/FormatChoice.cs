@@ -1,6 +1,6 @@
 using LogSidecar.Contracts.Configuration;
 
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>The valid parts of a format/regex/multiline triple; null where nothing (usable) was given.</summary>
 internal sealed record FormatChoice(string? Format, string? Regex, MultilineConfig? Multiline)

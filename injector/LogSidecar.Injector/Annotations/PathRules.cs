@@ -1,7 +1,7 @@
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>Checks mount paths and log globs: absolute, normalized, and inside the shared volume.</summary>
-public static class PathRules
+internal static class PathRules
 {
     // Mounting over these would hide what the container runtime or the kubelet puts there.
     private static readonly string[] Reserved = ["/proc", "/sys", "/dev", "/etc", "/bin", "/sbin", "/lib", "/usr", "/var/run/secrets", "/run/secrets"];

@@ -1,10 +1,10 @@
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>
 /// The outcome of reading a pod's <c>logsidecar.io/</c> keys: the settings (null when denied),
 /// warnings for the admission response, and denials that say what to change.
 /// </summary>
-public sealed record AnnotationParseResult
+internal sealed record AnnotationParseResult
 {
     public InjectionSettings? Settings { get; init; }
 

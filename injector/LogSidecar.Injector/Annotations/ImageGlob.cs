@@ -1,7 +1,7 @@
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>Matches image references against allow-list patterns where <c>*</c> stands for any run of characters.</summary>
-public static class ImageGlob
+internal static class ImageGlob
 {
     public static bool Matches(string pattern, string image) => Match(pattern.AsSpan(), image.AsSpan());
 

@@ -1,9 +1,9 @@
 using LogSidecar.Contracts.Configuration;
 
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>What the annotations ask for, validated, with defaults filled in.</summary>
-public sealed record InjectionSettings
+internal sealed record InjectionSettings
 {
     /// <summary>The sidecar configuration to render into <c>LOGSIDECAR_CONFIG</c>.</summary>
     public required SidecarConfig Config { get; init; }

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using LogSidecar.Contracts.Configuration;
 
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>Validation shared by the <c>format</c>/<c>regex</c>/<c>multiline</c> annotations and the per-stream fields of <c>config</c>.</summary>
 internal static class FormatRules

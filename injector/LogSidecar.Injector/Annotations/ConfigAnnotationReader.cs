@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LogSidecar.Contracts.Configuration;
 
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>
 /// Reads <c>logsidecar.io/config</c>: <c>{"streams":[{"name","paths","exclude","startAt","format","regex","multiline"}]}</c>.

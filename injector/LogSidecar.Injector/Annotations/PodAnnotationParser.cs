@@ -1,14 +1,14 @@
 using System.Text.RegularExpressions;
 using LogSidecar.Contracts.Configuration;
 
-namespace LogSidecar.Contracts.Annotations;
+namespace LogSidecar.Injector.Annotations;
 
 /// <summary>
 /// Turns a pod's <c>logsidecar.io/</c> annotations into <see cref="InjectionSettings"/> and the sidecar
 /// configuration, collecting every warning and denial at once. Bad values fall back to defaults with
 /// a warning; values that would make a broken pod are denied with a message saying what to change.
 /// </summary>
-public static partial class PodAnnotationParser
+internal static partial class PodAnnotationParser
 {
     /// <summary>Stream name used when the globs come from <c>logsidecar.io/paths</c> or the default.</summary>
     public const string DefaultStreamName = "app";
@@ -268,9 +268,9 @@ public static partial class PodAnnotationParser
             {
                 findings.Ignore(AnnotationKeys.Index, $"ignored because sink {sink} has no index");
             }
-            else if (!SinkConfigValidator.IsIndexPattern(index))
+            else if (!IndexNames.IsValid(index))
             {
-                findings.Ignore(AnnotationKeys.Index, $"'{index}' is not a valid index name ({SinkConfigValidator.IndexRule}); the sink's default index is used");
+                findings.Ignore(AnnotationKeys.Index, $"'{index}' is not a valid index name ({IndexNames.Rule}); the sink's default index is used");
             }
             else
             {
