@@ -155,6 +155,44 @@ public class HostileVolumeTests
         Assert.Equal(["after", "current", "later", "rotated"], sidecar.Process.Lines.Select(SidecarProcess.Message).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task ScanLimitsFromTheConfigurationBoundDiscoveryAndAreReportedOnce()
+    {
+        using var volume = new TempDirectory();
+        Directory.CreateDirectory(volume.File("flat"));
+        for (var i = 0; i < 110; i++)
+        {
+            await File.WriteAllTextAsync(volume.File($"flat/{i:D3}.log"), $"flat {i}\n", Cancel);
+        }
+
+        Directory.CreateDirectory(volume.File("deep/1/2"));
+        await File.WriteAllTextAsync(volume.File("deep/1/ok.log"), "one level down\n", Cancel);
+        await File.WriteAllTextAsync(volume.File("deep/1/2/too-deep.log"), "two levels down\n", Cancel);
+        var environment = new Dictionary<string, string>
+        {
+            ["LOGSIDECAR_CONFIG"] = $$$"""
+                {"streams":[{"name":"flat","paths":["{{{volume.File("flat/*.log")}}}"]},{"name":"deep","paths":["{{{volume.File("deep/**")}}}"]}],
+                 "checkpointDir":"{{{volume.File("state")}}}","tailing":{"maxScanEntries":100,"maxDepth":1}}
+                """,
+        };
+        var port = MetricsEndpoint.FreePort();
+
+        await using var sidecar = SidecarProcess.Start(["--metrics-port", port.ToString(CultureInfo.InvariantCulture)], environment: environment);
+        await sidecar.Process.WaitForErrorOutputAsync("the scan stopped after tailing.maxScanEntries (100)");
+        await sidecar.Process.WaitForErrorOutputAsync($"Not scanning {volume.File("deep/1/2")} or below: deeper than tailing.maxDepth (1)");
+        await WriteAndWaitAsync(sidecar, volume.File("deep/1/later-1.log"), "later one");
+        await WriteAndWaitAsync(sidecar, volume.File("deep/1/later-2.log"), "later two");
+
+        Assert.True(await MetricsEndpoint.ValueAsync(port, "logsidecar_scans_cut_short_total") >= 2);
+        Assert.Equal(1, await MetricsEndpoint.ValueAsync(port, "logsidecar_paths_skipped_total{reason=\"too_deep\"}"));
+        Assert.Equal(0, await sidecar.Process.TerminateAsync());
+        var messages = sidecar.Process.Lines.Select(SidecarProcess.Message).ToList();
+        Assert.Equal(100, messages.Count(m => m.StartsWith("flat ", StringComparison.Ordinal)));
+        Assert.Equal(["later one", "later two", "one level down"], messages.Where(m => !m.StartsWith("flat ", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(1, Occurrences(sidecar.Process.Errors, "the scan stopped after tailing.maxScanEntries"));
+        Assert.Equal(1, Occurrences(sidecar.Process.Errors, "deeper than tailing.maxDepth"));
+    }
+
     private static Dictionary<string, string> SmallHeap => new() { ["DOTNET_GCHeapHardLimit"] = "0x4000000" };
 
     /// <summary>A file at the top and one in a/, with every kind of loop and alias an app can make.</summary>
