@@ -234,19 +234,7 @@ internal sealed partial class FileWatcher(
         }
 
         _seen.Add(key);
-        var start = CompressionSignatures.Read(handle);
-        if (start == FileStart.Text)
-        {
-            StartTailer(stream, path, handle);
-        }
-        else if (start == FileStart.TooShort)
-        {
-            _parked[key] = new ParkedFile(stream, path, handle);
-        }
-        else
-        {
-            SkipCompressed(path, key, handle, start);
-        }
+        Classify(new ParkedFile(stream, path, handle), key);
     }
 
     void IWalkVisitor.Skipped(string path, SkipReason reason, string detail) => Skip(path, reason, detail);
@@ -275,33 +263,52 @@ internal sealed partial class FileWatcher(
 
     private bool IsCheckpoint(string path) => path.StartsWith(_checkpointPrefix, StringComparison.Ordinal);
 
+    /// <summary>
+    /// By its first bytes, an opened file starts its tailer, is held until it has more, or is skipped
+    /// as compressed. The file owns no handle but this one: it is passed on or disposed.
+    /// </summary>
+    private void Classify(ParkedFile file, (ulong, ulong) key)
+    {
+        _parked.Remove(key);
+        try
+        {
+            var start = CompressionSignatures.Read(file.Handle);
+            if (start == FileStart.Text)
+            {
+                StartTailer(file.Stream, file.Path, file.Handle);
+            }
+            else if (start == FileStart.TooShort)
+            {
+                _parked[key] = file;
+            }
+            else
+            {
+                SkipCompressed(file.Path, key, file.Handle, start);
+            }
+        }
+        catch (IOException e)
+        {
+            file.Handle.Dispose();
+            if (_reported.FirstTime("open:" + file.Path))
+            {
+                metrics.FileError();
+                Log.CannotOpen(_log, file.Path, e.Message);
+            }
+        }
+    }
+
     /// <summary>Held files whose first bytes have arrived start as text or are skipped as compressed.</summary>
     private void ReviewParked(bool sawEverything)
     {
         foreach (var (key, parked) in _parked.ToList())
         {
-            var start = CompressionSignatures.Read(parked.Handle);
-            if (start == FileStart.TooShort)
+            // A file that is no longer at a watched path but now has text starts anyway: the detach
+            // below drains it like any rotated file.
+            Classify(parked, key);
+            if (sawEverything && !_seen.Contains(key) && _parked.Remove(key))
             {
-                if (sawEverything && !_seen.Contains(key))
-                {
-                    // Gone from every glob while still (nearly) empty: nothing to drain.
-                    parked.Handle.Dispose();
-                    _parked.Remove(key);
-                }
-
-                continue;
-            }
-
-            _parked.Remove(key);
-            if (start == FileStart.Text)
-            {
-                // If it is no longer at a watched path, the detach below drains it like any rotated file.
-                StartTailer(parked.Stream, parked.Path, parked.Handle);
-            }
-            else
-            {
-                SkipCompressed(parked.Path, key, parked.Handle, start);
+                // Gone from every glob while still (nearly) empty: nothing to drain.
+                parked.Handle.Dispose();
             }
         }
     }
