@@ -9,6 +9,9 @@ namespace LogSidecar.Contracts.Configuration;
 /// </summary>
 public static partial class SidecarConfigValidator
 {
+    /// <summary>Path segments a glob may have.</summary>
+    public const int MaxGlobSegments = 63;
+
     public static IReadOnlyList<ConfigError> Validate(SidecarConfig config)
     {
         var errors = new List<ConfigError>();
@@ -30,6 +33,8 @@ public static partial class SidecarConfigValidator
         Range(errors, "tailing.partialLineTimeoutMs", tailing.PartialLineTimeoutMs, 0, 3_600_000);
         Range(errors, "tailing.rotateWaitMs", tailing.RotateWaitMs, 0, 3_600_000);
         Range(errors, "tailing.fingerprintBytes", tailing.FingerprintBytes, 16, 64 * 1024);
+        Range(errors, "tailing.maxDepth", tailing.MaxDepth, 0, 256);
+        Range(errors, "tailing.maxScanEntries", tailing.MaxScanEntries, 100, 10_000_000);
 
         var output = config.Output;
         OneOf(errors, "output.format", output.Format, OutputFormats.All);
@@ -82,6 +87,8 @@ public static partial class SidecarConfigValidator
                 {
                     errors.Add(new($"{at}.paths[{p}]", $"'{path}' is not an absolute path glob; start it with '/'"));
                 }
+
+                SegmentCount(errors, $"{at}.paths[{p}]", path);
             }
 
             for (var x = 0; x < stream.Exclude.Count; x++)
@@ -90,6 +97,8 @@ public static partial class SidecarConfigValidator
                 {
                     errors.Add(new($"{at}.exclude[{x}]", "empty exclude glob; remove it or give a pattern such as *.gz"));
                 }
+
+                SegmentCount(errors, $"{at}.exclude[{x}]", stream.Exclude[x]);
             }
 
             OneOf(errors, $"{at}.startAt", stream.StartAt, StartPositions.All);
@@ -175,6 +184,15 @@ public static partial class SidecarConfigValidator
         {
             errors.Add(new(field, $"not a valid .NET regex: {e.Message}"));
             return null;
+        }
+    }
+
+    // The sidecar matches a glob with one bit per segment.
+    private static void SegmentCount(List<ConfigError> errors, string field, string? glob)
+    {
+        if (glob is not null && glob.Split('/', StringSplitOptions.RemoveEmptyEntries).Length > MaxGlobSegments)
+        {
+            errors.Add(new(field, $"more than {MaxGlobSegments} path segments; shorten the glob"));
         }
     }
 

@@ -20,4 +20,13 @@ public sealed record TailingConfig
 
     /// <summary>Bytes at the start of a file hashed into its identity, with device and inode.</summary>
     public int FingerprintBytes { get; set; } = 1024;
+
+    /// <summary>Directory levels below a glob's directory that discovery enters (for <c>**</c> and nested wildcards).</summary>
+    public int MaxDepth { get; set; } = 16;
+
+    /// <summary>
+    /// Directory entries looked at per glob in one scan; a scan that reaches it stops there, says so
+    /// once, and keeps every file it already has open.
+    /// </summary>
+    public int MaxScanEntries { get; set; } = 100_000;
 }

@@ -13,6 +13,7 @@ namespace LogSidecar.Diagnostics;
 internal sealed class SidecarMetrics
 {
     private readonly long[] _droppedBytes = new long[Enum.GetValues<DropReason>().Length];
+    private readonly long[] _skippedPaths = new long[Enum.GetValues<SkipReason>().Length];
     private readonly ConcurrentDictionary<TrackedFile, byte> _files = new();
     private readonly List<SinkMetrics> _sinks = [];
     private readonly ConcurrentDictionary<string, long> _parseErrors = new(StringComparer.Ordinal);
@@ -26,6 +27,7 @@ internal sealed class SidecarMetrics
     private long _truncations;
     private long _invalidUtf8Bytes;
     private long _fileErrors;
+    private long _scansCutShort;
 
     public long RecordsRead => Interlocked.Read(ref _recordsRead);
 
@@ -62,6 +64,11 @@ internal sealed class SidecarMetrics
     public void InvalidUtf8(int bytes) => Interlocked.Add(ref _invalidUtf8Bytes, bytes);
 
     public void FileError() => Interlocked.Increment(ref _fileErrors);
+
+    /// <summary>A path discovery left alone; counted once per path (and per file for compressed ones), not per poll.</summary>
+    public void Skipped(SkipReason reason) => Interlocked.Increment(ref _skippedPaths[(int)reason]);
+
+    public void ScanCutShort() => Interlocked.Increment(ref _scansCutShort);
 
     public void ParseError(string stream) => _parseErrors.AddOrUpdate(stream, 1, static (_, count) => count + 1);
 
@@ -100,6 +107,15 @@ internal sealed class SidecarMetrics
             text.Append(CultureInfo.InvariantCulture, $"logsidecar_dropped_bytes_total{{reason=\"{ReasonLabel(reason)}\"}} {Interlocked.Read(ref _droppedBytes[(int)reason])}\n");
         }
 
+        text.Append("# HELP logsidecar_paths_skipped_total Paths discovery did not read or enter, by reason; each counted once until it goes away.\n");
+        text.Append("# TYPE logsidecar_paths_skipped_total counter\n");
+        foreach (var reason in Enum.GetValues<SkipReason>())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"logsidecar_paths_skipped_total{{reason=\"{ReasonLabel(reason)}\"}} {Interlocked.Read(ref _skippedPaths[(int)reason])}\n");
+        }
+
+        Counter(text, "logsidecar_scans_cut_short_total", "Scans of a glob that stopped at tailing.maxScanEntries.", Interlocked.Read(ref _scansCutShort));
+
         text.Append("# HELP logsidecar_parse_errors_total Records that did not parse in their stream's format and passed through as plain text.\n");
         text.Append("# TYPE logsidecar_parse_errors_total counter\n");
         foreach (var (stream, count) in _parseErrors)
@@ -124,6 +140,16 @@ internal sealed class SidecarMetrics
     {
         DropReason.LineTooLong => "line_too_long",
         DropReason.RecordTooLarge => "record_too_large",
+        _ => "unknown",
+    };
+
+    public static string ReasonLabel(SkipReason reason) => reason switch
+    {
+        SkipReason.OutsideRoot => "outside_root",
+        SkipReason.NotRegular => "not_regular",
+        SkipReason.Compressed => "compressed",
+        SkipReason.Loop => "loop",
+        SkipReason.TooDeep => "too_deep",
         _ => "unknown",
     };
 

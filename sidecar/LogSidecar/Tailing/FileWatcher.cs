@@ -9,8 +9,11 @@ namespace LogSidecar.Tailing;
 
 /// <summary>
 /// Discovery by polling (no inotify: its per-user limit is shared by every container on the node).
-/// Each poll lists the globs, starts a <see cref="FileTailer"/> for every file (device + inode) not
-/// yet open, and detaches tailers whose file is no longer at any watched path, so they drain and close.
+/// Each poll walks the globs (<see cref="GlobWalk"/>), opens every regular file (device + inode) not
+/// yet open through <see cref="FileGate"/>, starts a <see cref="FileTailer"/> for it unless it is a
+/// compressed copy, and detaches tailers whose file is no longer at any watched path, so they drain
+/// and close. The volume belongs to the app: whatever it puts there is skipped with one message, never
+/// followed out of the glob's directory, never allowed to block or to grow without bound.
 /// </summary>
 internal sealed partial class FileWatcher(
     IReadOnlyList<WatchedStream> streams,
@@ -21,23 +24,36 @@ internal sealed partial class FileWatcher(
     ChannelWriter<LineBatch> output,
     SidecarMetrics metrics,
     TimeProvider time,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers) : IWalkVisitor
 {
     private readonly ILogger _log = loggers.CreateLogger<FileWatcher>();
     private readonly ILogger _tailerLog = loggers.CreateLogger<FileTailer>();
     private readonly string _checkpointPrefix = checkpointDirectory.TrimEnd('/') + "/";
 
-    // Guards _open and _tasks: the watcher loop adds and detaches, finished tailers remove themselves.
+    // Guards _open, _tasks and _stopped: discovery adds and detaches, finished tailers remove
+    // themselves, and once shutdown has set _stopped no tailer is added.
     private readonly Lock _lock = new();
     private readonly Dictionary<(ulong Device, ulong Inode), FileTailer> _open = [];
     private readonly List<Task> _tasks = [];
+    private bool _stopped;
 
-    // Paths already reported as unreadable or missing, so each problem is logged once, not every poll.
-    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    // Owned by the discovery loop, which runs one scan at a time.
+    private readonly Dictionary<(ulong Device, ulong Inode), ParkedFile> _parked = [];
+    private readonly Dictionary<(ulong Device, ulong Inode), long> _compressed = [];
+    private readonly ReportedOnce _reported = new();
+    private readonly HashSet<(ulong Device, ulong Inode)> _seen = [];
     private bool _isFirstScan = true;
+    private WatchedStream? _stream;
+    private PathGlob? _glob;
+    private int _matched;
+    private CancellationToken _drain;
+    private CancellationToken _abort;
+
+    // Written by discovery, read by the readiness probe.
+    private volatile bool _started;
 
     /// <summary>Set once the first scan has finished (readiness).</summary>
-    public bool Started { get; private set; }
+    public bool Started => _started;
 
     /// <summary>
     /// Polls until <paramref name="drain"/> fires, then waits for every tailer to read its file to
@@ -46,131 +62,344 @@ internal sealed partial class FileWatcher(
     public async Task RunAsync(bool once, CancellationToken drain, CancellationToken abort)
     {
         using var tailersDrain = CancellationTokenSource.CreateLinkedTokenSource(drain);
-        if (once)
+
+        // Discovery runs apart from the caller: a scan slowed or stuck in the file system must neither
+        // delay shutdown nor outlive the budget.
+        var discovery = Task.Run(() => DiscoverAsync(once, tailersDrain.Token, abort), CancellationToken.None);
+        try
         {
-            Scan(tailersDrain.Token, abort);
-            await tailersDrain.CancelAsync();
+            await discovery.WaitAsync(drain);
+        }
+        catch (OperationCanceledException) when (drain.IsCancellationRequested)
+        {
+            // Shutdown: a scan in progress stops at its next directory entry; no need to wait for it.
         }
 
-        while (!tailersDrain.IsCancellationRequested)
-        {
-            Scan(tailersDrain.Token, abort);
-            try
-            {
-                await Task.Delay(options.PollInterval, time, tailersDrain.Token);
-            }
-            catch (OperationCanceledException) when (tailersDrain.IsCancellationRequested)
-            {
-                break;
-            }
-        }
-
+        await tailersDrain.CancelAsync();
         Task[] running;
         lock (_lock)
         {
+            _stopped = true;
             running = [.. _tasks];
         }
 
         await Task.WhenAll(running);
     }
 
-    /// <summary>One discovery pass; internal so tests can drive it step by step.</summary>
-    internal void Scan(CancellationToken drain, CancellationToken abort)
+    private async Task DiscoverAsync(bool once, CancellationToken stop, CancellationToken abort)
     {
-        var seen = new HashSet<(ulong, ulong)>();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Scan(stop, abort);
+                if (once)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await Task.Delay(options.PollInterval, time, stop);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            // Files too short to classify were never read: nothing of theirs is lost by closing them.
+            foreach (var parked in _parked.Values)
+            {
+                parked.Handle.Dispose();
+            }
+
+            _parked.Clear();
+        }
+    }
+
+    /// <summary>One discovery pass over every glob.</summary>
+    private void Scan(CancellationToken drain, CancellationToken abort)
+    {
+        (_drain, _abort) = (drain, abort);
+        _seen.Clear();
+        var sawEverything = true;
+        var empty = new List<(string Stream, string Glob)>();
         foreach (var stream in streams)
         {
             foreach (var glob in stream.Globs)
             {
-                foreach (var path in EnumerateSafely(glob))
+                (_stream, _glob, _matched) = (stream, glob, 0);
+                var result = new GlobWalk(glob, options.Scan, this, drain).Run();
+                if (result.Outcome == WalkOutcome.Cancelled)
                 {
-                    if (path.StartsWith(_checkpointPrefix, StringComparison.Ordinal) || stream.IsExcluded(path))
-                    {
-                        continue;
-                    }
+                    _reported.EndScan(sawEverything: false);
+                    return;
+                }
 
-                    if (PosixStat.TryGet(path, out var stat, out _) && seen.Add((stat.Device, stat.Inode)))
-                    {
-                        Discover(stream, path, stat, drain, abort);
-                    }
+                sawEverything &= result.SawEverything;
+                Report(glob, result);
+                if (_matched == 0)
+                {
+                    empty.Add((stream.Name, glob.Pattern));
                 }
             }
         }
 
+        ReviewParked(sawEverything);
         lock (_lock)
         {
             _tasks.RemoveAll(task => task.IsCompleted);
+
+            // A scan that stopped early cannot tell a file that went away from one it did not reach.
             foreach (var (key, tailer) in _open)
             {
-                if (!seen.Contains(key))
+                if (sawEverything && !_seen.Contains(key))
                 {
                     tailer.Detach();
                 }
             }
         }
 
-        if (_isFirstScan)
+        if (sawEverything)
         {
-            ReportEmptyGlobs(seen.Count);
-            _isFirstScan = false;
-            Started = true;
-        }
-    }
-
-    private void Discover(WatchedStream stream, string path, PosixStat stat, CancellationToken drain, CancellationToken abort)
-    {
-        lock (_lock)
-        {
-            if (_open.ContainsKey((stat.Device, stat.Inode)))
+            foreach (var key in _compressed.Keys.Where(key => !_seen.Contains(key)).ToList())
             {
-                return;
+                _compressed.Remove(key);
             }
         }
 
-        var handle = TryOpen(path);
-
-        // The path may have been replaced between stat and open: the handle is the truth.
-        if (handle is null || !PosixStat.TryGet(handle, out stat, out _))
+        _reported.EndScan(sawEverything);
+        if (_isFirstScan)
         {
-            handle?.Dispose();
+            foreach (var (stream, glob) in empty)
+            {
+                Log.NothingMatches(_log, stream, glob);
+            }
+
+            int found;
+            lock (_lock)
+            {
+                found = _open.Count + _parked.Count;
+            }
+
+            Log.FirstScan(_log, found);
+            _isFirstScan = false;
+            _started = true;
+        }
+    }
+
+    void IWalkVisitor.File(string path)
+    {
+        _matched++;
+        var stream = _stream!;
+        if (IsCheckpoint(path) || stream.IsExcluded(path) || !PosixStat.TryGet(path, out var stat, out _))
+        {
+            // Excluded, or gone (or a dangling link) since it was listed.
             return;
         }
 
-        var (identity, offset) = StartPosition(stream, handle, stat);
-        var file = new TrackedFile(path, stream.Name) { Size = stat.Size };
+        var key = (stat.Device, stat.Inode);
+        if (IsKnown(key, stat))
+        {
+            _seen.Add(key);
+            return;
+        }
 
-        // The tailer owns the handle from here on and disposes it when it finishes.
-        var tailer = new FileTailer(
-            file, handle, identity, offset, stream.CreateFramer(options.MaxLineBytes, offset), stream.Options(options), output, metrics, time, _tailerLog);
+        var attempt = FileGate.Open(_glob!, path, stat);
+        switch (attempt.Outcome)
+        {
+            case OpenOutcome.Skipped:
+                Skip(path, attempt.Reason, attempt.Detail!);
+                return;
+            case OpenOutcome.Failed:
+                if (_reported.FirstTime("open:" + path))
+                {
+                    metrics.FileError();
+                    Log.CannotOpen(_log, path, attempt.Detail!);
+                }
+
+                return;
+            case OpenOutcome.Gone:
+                return;
+        }
+
+        var handle = attempt.Handle!;
+        if (IsCheckpoint(attempt.Detail!))
+        {
+            handle.Dispose();
+            return;
+        }
+
+        _seen.Add(key);
+        Classify(new ParkedFile(stream, path, handle), key);
+    }
+
+    void IWalkVisitor.Skipped(string path, SkipReason reason, string detail) => Skip(path, reason, detail);
+
+    void IWalkVisitor.Unlistable(string path, string reason)
+    {
+        if (_reported.FirstTime("list:" + path))
+        {
+            Log.CannotList(_log, path, _glob!.Pattern, reason);
+        }
+    }
+
+    /// <summary>Open, held, or known to be compressed (and not replaced since: a reused inode starts smaller).</summary>
+    private bool IsKnown((ulong, ulong) key, PosixStat stat)
+    {
         lock (_lock)
         {
-            _open[(stat.Device, stat.Inode)] = tailer;
+            if (_open.ContainsKey(key))
+            {
+                return true;
+            }
+        }
+
+        return _parked.ContainsKey(key) || (_compressed.TryGetValue(key, out var size) && stat.Size >= size);
+    }
+
+    private bool IsCheckpoint(string path) => path.StartsWith(_checkpointPrefix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// By its first bytes, an opened file starts its tailer, is held until it has more, or is skipped
+    /// as compressed. The file owns no handle but this one: it is passed on or disposed.
+    /// </summary>
+    private void Classify(ParkedFile file, (ulong, ulong) key)
+    {
+        _parked.Remove(key);
+        try
+        {
+            var start = CompressionSignatures.Read(file.Handle);
+            if (start == FileStart.Text)
+            {
+                StartTailer(file.Stream, file.Path, file.Handle);
+            }
+            else if (start == FileStart.TooShort)
+            {
+                _parked[key] = file;
+            }
+            else
+            {
+                SkipCompressed(file.Path, key, file.Handle, start);
+            }
+        }
+        catch (IOException e)
+        {
+            file.Handle.Dispose();
+            if (_reported.FirstTime("open:" + file.Path))
+            {
+                metrics.FileError();
+                Log.CannotOpen(_log, file.Path, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Held files whose first bytes have arrived start as text or are skipped as compressed.</summary>
+    private void ReviewParked(bool sawEverything)
+    {
+        foreach (var (key, parked) in _parked.ToList())
+        {
+            // A file that is no longer at a watched path but now has text starts anyway: the detach
+            // below drains it like any rotated file.
+            Classify(parked, key);
+            if (sawEverything && !_seen.Contains(key) && _parked.Remove(key))
+            {
+                // Gone from every glob while still (nearly) empty: nothing to drain.
+                parked.Handle.Dispose();
+            }
+        }
+    }
+
+    private void SkipCompressed(string path, (ulong, ulong) key, SafeFileHandle handle, FileStart format)
+    {
+        _compressed[key] = PosixStat.TryGet(handle, out var stat, out _) ? stat.Size : 0;
+        handle.Dispose();
+        metrics.Skipped(SkipReason.Compressed);
+        Log.Compressed(_log, path, CompressionSignatures.Name(format));
+    }
+
+    private void Skip(string path, SkipReason reason, string detail)
+    {
+        if (!_reported.FirstTime($"{reason}:{path}"))
+        {
+            return;
+        }
+
+        metrics.Skipped(reason);
+        var glob = _glob!;
+        switch (reason)
+        {
+            case SkipReason.OutsideRoot:
+                Log.OutsideRoot(_log, path, detail, glob.BaseDirectory, glob.Pattern);
+                break;
+            case SkipReason.NotRegular:
+                Log.NotRegular(_log, path, detail);
+                break;
+            case SkipReason.Loop:
+                Log.Loop(_log, path, detail);
+                break;
+            case SkipReason.TooDeep when _reported.FirstTime("depth:" + glob.Pattern):
+                // Every directory is counted; one line per glob says it all.
+                Log.TooDeep(_log, path, options.Scan.MaxDepth, detail, glob.Pattern);
+                break;
+        }
+    }
+
+    private void Report(PathGlob glob, WalkResult result)
+    {
+        switch (result.Outcome)
+        {
+            case WalkOutcome.DirectoryIsLink when _reported.FirstTime("base:" + glob.Pattern):
+                metrics.Skipped(SkipReason.OutsideRoot);
+                Log.DirectoryIsLink(_log, glob.Pattern, glob.BaseDirectory, result.Detail!);
+                break;
+            case WalkOutcome.EntryLimit:
+                metrics.ScanCutShort();
+                if (_reported.FirstTime("limit:" + glob.Pattern))
+                {
+                    Log.EntryLimit(_log, glob.Pattern, options.Scan.MaxEntries);
+                }
+
+                break;
+        }
+    }
+
+    private void StartTailer(WatchedStream stream, string path, SafeFileHandle handle)
+    {
+        if (!PosixStat.TryGet(handle, out var stat, out _))
+        {
+            handle.Dispose();
+            return;
+        }
+
+        FileTailer tailer;
+        long offset;
+        var key = (stat.Device, stat.Inode);
+        lock (_lock)
+        {
+            // Checked with the checkpoint taken in the same critical section, so shutdown never loses a taken position.
+            if (_stopped)
+            {
+                handle.Dispose();
+                return;
+            }
+
+            (var identity, offset) = StartPosition(stream, handle, stat);
+            var file = new TrackedFile(path, stream.Name) { Size = stat.Size };
+
+            // The tailer owns the handle from here on and disposes it when it finishes.
+            tailer = new FileTailer(
+                file, handle, identity, offset, stream.CreateFramer(options.MaxLineBytes, offset), stream.Options(options), output, metrics, time, _tailerLog);
+            _open[key] = tailer;
             registry.Open(file);
             metrics.Track(file);
-            _tasks.Add(RunTailerAsync(tailer, (stat.Device, stat.Inode), drain, abort));
+            _tasks.Add(RunTailerAsync(tailer, key, _drain, _abort));
         }
 
         Log.Opened(_log, path, stream.Name, offset);
-    }
-
-    private SafeFileHandle? TryOpen(string path)
-    {
-        try
-        {
-            var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            _reported.Remove(path);
-            return handle;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (_reported.Add(path))
-            {
-                metrics.FileError();
-                Log.CannotOpen(_log, path, e.Message);
-            }
-
-            return null;
-        }
     }
 
     /// <summary>
@@ -224,39 +453,6 @@ internal sealed partial class FileWatcher(
         }
     }
 
-    private IEnumerable<string> EnumerateSafely(PathGlob glob)
-    {
-        try
-        {
-            return [.. glob.Enumerate()];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (_reported.Add(glob.Pattern))
-            {
-                Log.CannotList(_log, glob.Pattern, e.Message);
-            }
-
-            return [];
-        }
-    }
-
-    private void ReportEmptyGlobs(int found)
-    {
-        foreach (var stream in streams)
-        {
-            foreach (var glob in stream.Globs)
-            {
-                if (!glob.Enumerate().Any())
-                {
-                    Log.NothingMatches(_log, stream.Name, glob.Pattern);
-                }
-            }
-        }
-
-        Log.FirstScan(_log, found);
-    }
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Tailing {Path} (stream {Stream}) from offset {Offset}")]
@@ -271,10 +467,31 @@ internal sealed partial class FileWatcher(
         [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Stream {Stream}: nothing matches {Glob} yet; waiting for files to appear")]
         public static partial void NothingMatches(ILogger logger, string stream, string glob);
 
-        [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Cannot list files for {Glob}: {Reason}")]
-        public static partial void CannotList(ILogger logger, string glob, string reason);
+        [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Cannot list {Directory} (glob {Glob}): {Reason}. Files in it are not discovered; make it readable by the sidecar's user")]
+        public static partial void CannotList(ILogger logger, string directory, string glob, string reason);
 
         [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "First scan found {Count} file(s)")]
         public static partial void FirstScan(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Skipping {Path}: it resolves to {Target}, outside {Root}, the directory of glob {Glob}. Only files under a glob's own directory are read, so that a link cannot expose other files; put the file itself under {Root}, or add a glob for where it really is")]
+        public static partial void OutsideRoot(ILogger logger, string path, string target, string root, string glob);
+
+        [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Skipping {Path}: it is {Kind}, not a regular file, and only regular files are tailed (reading a FIFO, socket or device can block or never end). Write logs to a regular file, or exclude this name")]
+        public static partial void NotRegular(ILogger logger, string path, string kind);
+
+        [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Skipping {Path}: it is {Format}-compressed, a compressed copy of a rotated file whose lines were read before it was compressed. Compressed files are never tailed; add its pattern (for example *.gz) to the stream's exclude to silence this")]
+        public static partial void Compressed(ILogger logger, string path, string format);
+
+        [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Not entering {Path}: it leads back to {Ancestor}, a directory the scan is already inside (a link loop). Remove the link; every file is still read once")]
+        public static partial void Loop(ILogger logger, string path, string ancestor);
+
+        [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Not scanning {Path} or below: deeper than tailing.maxDepth ({MaxDepth}) levels under {Root} (glob {Glob}). Raise tailing.maxDepth if logs really live that deep")]
+        public static partial void TooDeep(ILogger logger, string path, int maxDepth, string root, string glob);
+
+        [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Glob {Glob}: the scan stopped after tailing.maxScanEntries ({MaxEntries}) directory entries, so files beyond them are not discovered (open ones keep being read). Narrow the glob, clean up the directory, or raise tailing.maxScanEntries")]
+        public static partial void EntryLimit(ILogger logger, string glob, int maxEntries);
+
+        [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Glob {Glob}: its directory {Directory} resolves to {Real} through a symbolic link, so nothing under it is read (files are read only under a glob's directory as written). If {Real} is where the logs really are, write the glob with it")]
+        public static partial void DirectoryIsLink(ILogger logger, string glob, string directory, string real);
     }
 }

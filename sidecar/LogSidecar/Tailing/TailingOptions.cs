@@ -14,11 +14,17 @@ internal sealed record TailingOptions(
     /// <summary>Idle time after which an open multiline record is emitted; set per stream.</summary>
     public TimeSpan MultilineTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Bounds on each listing of a glob's directory tree.</summary>
+    public ScanLimits Scan { get; init; } = ScanLimits.Default;
+
     public static TailingOptions From(TailingConfig config) => new(
         config.ReadBufferBytes,
         config.MaxLineBytes,
         TimeSpan.FromMilliseconds(config.PollIntervalMs),
         TimeSpan.FromMilliseconds(config.PartialLineTimeoutMs),
         TimeSpan.FromMilliseconds(config.RotateWaitMs),
-        config.FingerprintBytes);
+        config.FingerprintBytes)
+    {
+        Scan = ScanLimits.From(config),
+    };
 }

@@ -24,6 +24,19 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void DiscoveryLimitsOutOfRangeAreRefusedWithTheFieldToChange()
+    {
+        const string json = """
+            {"streams":[{"name":"app","paths":["/logs/**"]}],"tailing":{"maxDepth":-1,"maxScanEntries":5}}
+            """;
+
+        var errors = Load([], json);
+
+        Assert.Contains(errors, e => e.Field == "tailing.maxDepth" && e.Message.Contains("0 to 256", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "tailing.maxScanEntries" && e.Message.Contains("100 to 10000000", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void UnknownFieldIsNamedInsteadOfIgnored()
     {
         var error = Assert.Single(Load([], """{"streams":[],"tailing":{"pollIntervalMS":100}}"""));

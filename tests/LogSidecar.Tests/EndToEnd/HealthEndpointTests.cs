@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace LogSidecar.Tests.EndToEnd;
 
@@ -11,7 +10,7 @@ public class HealthEndpointTests
     {
         using var dir = new TempDirectory();
         await File.WriteAllTextAsync(dir.File("a.log"), "one\ntwo\n", TestContext.Current.CancellationToken);
-        var port = FreePort();
+        var port = MetricsEndpoint.FreePort();
 
         await using var sidecar = SidecarProcess.Start(["--path", dir.File("*.log"), "--metrics-port", port.ToString(CultureInfo.InvariantCulture)]);
         await sidecar.Process.WaitUntilAsync(lines => lines.Count == 2, "both records");
@@ -23,12 +22,5 @@ public class HealthEndpointTests
         Assert.Contains("logsidecar_records_written_total 2", metrics, StringComparison.Ordinal);
         Assert.Contains($"logsidecar_file_lag_bytes{{stream=\"app\",file=\"{dir.File("a.log")}\"}} 0", metrics, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/nope", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -13,14 +13,40 @@ public class PathGlobTests
     [InlineData("/var/log/app/**/*.log", "/var/log/app/x/y/a.log", true)]
     [InlineData("/var/log/app/?.log", "/var/log/app/ab.log", false)]
     [InlineData("/var/log/app/exact.log", "/var/log/app/exact.log", true)]
+    [InlineData("/var/log/app/**", "/var/log/app/a.log", true)]
+    [InlineData("/var/log/app/**", "/var/log/app/x/y/z/a.txt", true)]
+    [InlineData("/var/log/app/**", "/var/log/other/a.log", false)]
+    [InlineData("/var/log/**/app/*.log", "/var/log/app/a.log", true)]
+    [InlineData("/var/log/**/app/*.log", "/var/log/x/y/app/a.log", true)]
+    [InlineData("/var/log/**/app/*.log", "/var/log/x/app/y/a.log", false)]
+    [InlineData("/var/log/**/**/a.log", "/var/log/a.log", true)]
+    [InlineData("/var/log/**/**/a.log", "/var/log/x/y/a.log", true)]
+    [InlineData("/var/log/*/**/a.log", "/var/log/a.log", false)]
+    [InlineData("/var/log/*/**/a.log", "/var/log/x/a.log", true)]
+    [InlineData("/var/log/**/x/**", "/var/log/x/a.log", true)]
+    [InlineData("/var/log/**/x/**", "/var/log/y/a.log", false)]
     public void MatchesWithinAndAcrossSegments(string pattern, string path, bool expected) =>
         Assert.Equal(expected, new PathGlob(pattern).Matches(path));
 
     [Fact]
-    public void BaseDirectoryIsTheLongestWildcardFreePrefix()
+    public void BaseDirectoryIsTheLongestWildcardFreePrefixNormalisedAsText()
     {
         Assert.Equal("/var/log/app", new PathGlob("/var/log/app/*.log").BaseDirectory);
         Assert.Equal("/var/log", new PathGlob("/var/log/*/x.log").BaseDirectory);
+        Assert.Equal("/var/log/app", new PathGlob("/var/log/app/**").BaseDirectory);
+        Assert.Equal("/var/app", new PathGlob("/var/log/../app/*.log").BaseDirectory);
+    }
+
+    [Fact]
+    public void ContainsOnlyPathsStrictlyBelowTheBaseDirectory()
+    {
+        var glob = new PathGlob("/var/log/app/*.log");
+
+        Assert.True(glob.Contains("/var/log/app/a.log"));
+        Assert.True(glob.Contains("/var/log/app/x/a.log"));
+        Assert.False(glob.Contains("/var/log/app"));
+        Assert.False(glob.Contains("/var/log/application/a.log"));
+        Assert.False(glob.Contains("/etc/passwd"));
     }
 
     [Fact]
@@ -33,8 +59,9 @@ public class PathGlobTests
         Directory.CreateDirectory(dir.File("sub"));
         File.WriteAllText(dir.File("sub/d.log"), "");
 
-        Assert.Equal([dir.File("a.log")], new PathGlob(dir.File("*.log")).Enumerate().Order());
-        Assert.Equal([dir.File("a.log"), dir.File("sub/d.log")], new PathGlob(dir.File("**/*.log")).Enumerate().Order());
-        Assert.Empty(new PathGlob(dir.File("missing/*.log")).Enumerate());
+        Assert.Equal([dir.File("a.log")], WalkRecorder.Walk(dir.File("*.log")).Found.Files.Order());
+        Assert.Equal([dir.File("a.log"), dir.File("sub/d.log")], WalkRecorder.Walk(dir.File("**/*.log")).Found.Files.Order());
+        Assert.Equal([dir.File("a.log"), dir.File("b.txt"), dir.File("sub/d.log")], WalkRecorder.Walk(dir.File("**")).Found.Files.Order());
+        Assert.Equal(WalkOutcome.NoDirectory, WalkRecorder.Walk(dir.File("missing/*.log")).Result.Outcome);
     }
 }
