@@ -70,6 +70,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         }
 
         _protocol.Encode(batch, record, _items);
+        _metrics.Appended();
     }
 
     public Task FlushAsync(CancellationToken abort)
@@ -77,7 +78,6 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         // The loop waits for this flush before the next one, so the other item set is free again by then;
         // everything below works on the set being sent, while appends fill the other.
         (_items, _sending) = (_sending, _items);
-        _metrics.Backlog(_sending.Count);
         return SendAllAsync(_oldestAppend, abort);
     }
 
@@ -245,6 +245,8 @@ internal sealed partial class ShippingSink : ISink, IDisposable
             }
         }
 
+        // Before the delivered count, so a scrape that sees everything delivered sees nothing waiting.
+        _metrics.Settled(_request.Count - _again.Count);
         if (delivered > 0)
         {
             _metrics.Delivered(delivered, _time.GetElapsedTime(oldestAppend));
