@@ -89,82 +89,113 @@ internal sealed partial class HealthServer : IDisposable
                 continue;
             }
 
-            _ = ServeAsync(Admit(client, stop));
+            _ = ServeAsync(client, stop);
         }
     }
 
     public void Dispose() => _listener.Dispose();
 
-    /// <summary>Counts the connection in, closing the oldest waiting one first when the limit is reached.</summary>
-    private HealthConnection Admit(Socket socket, CancellationToken stop)
+    /// <summary>
+    /// Counts the connection in, closing the oldest waiting one first when the limit is reached; null
+    /// (and the socket closed) in the rare case that every connection is being answered.
+    /// </summary>
+    private HealthConnection? Admit(Socket socket, CancellationToken stop)
     {
         var connection = new HealthConnection(socket, RequestTimeout, _time, stop);
         HealthConnection? evicted = null;
+        var admitted = true;
         lock (_lock)
         {
-            if (_open >= MaxConnections && _waiting.First is { } oldest)
+            if (_open >= MaxConnections)
             {
-                evicted = oldest.Value;
-                _waiting.RemoveFirst();
-                evicted.Node = null;
+                evicted = _waiting.First?.Value;
+                if (evicted is null)
+                {
+                    admitted = false;
+                }
+                else
+                {
+                    StopWaiting(evicted);
+                }
             }
 
-            _open++;
-            connection.Node = _waiting.AddLast(connection);
+            if (admitted)
+            {
+                _open++;
+                connection.Node = _waiting.AddLast(connection);
+            }
         }
 
+        if (!admitted)
+        {
+            connection.Dispose();
+            _metrics.HttpConnectionClosed(HttpCloseReason.OverLimit);
+            return null;
+        }
+
+        // It counts itself out when its task ends.
         evicted?.Evict();
         return connection;
     }
 
-    private async Task ServeAsync(HealthConnection connection)
+    private async Task ServeAsync(Socket socket, CancellationToken stop)
     {
-        using (connection)
+        // Admitted before the first await, so admissions and evictions follow the accept order.
+        using var connection = Admit(socket, stop);
+        if (connection is null)
         {
-            try
-            {
-                var path = await ReadPathAsync(connection.Socket, connection.Token);
-                lock (_lock)
-                {
-                    // Answering now: no longer one to close for a newcomer.
-                    if (connection.Node is { } node)
-                    {
-                        _waiting.Remove(node);
-                        connection.Node = null;
-                    }
-                }
+            return;
+        }
 
-                var (status, contentType, body) = Route(path);
-                var bytes = Encoding.UTF8.GetBytes(body);
-                var head = string.Create(CultureInfo.InvariantCulture, $"HTTP/1.1 {status}\r\nContent-Type: {contentType}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n");
-                await connection.Socket.SendAsync(Encoding.ASCII.GetBytes(head), SocketFlags.None, connection.Token);
-                await connection.Socket.SendAsync(bytes, SocketFlags.None, connection.Token);
-                connection.Socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (OperationCanceledException) when (connection.Evicted)
+        try
+        {
+            var path = await ReadPathAsync(connection.Socket, connection.Token);
+            lock (_lock)
             {
-                _metrics.HttpConnectionClosed(HttpCloseReason.OverLimit);
+                // Answering now: no longer one to close for a newcomer.
+                StopWaiting(connection);
             }
-            catch (OperationCanceledException)
-            {
-                _metrics.HttpConnectionClosed(HttpCloseReason.Timeout);
-            }
-            catch (Exception e) when (e is SocketException or IOException)
-            {
-                Log.RequestFailed(_log, e.Message);
-            }
-            finally
-            {
-                lock (_lock)
-                {
-                    if (connection.Node is { } node)
-                    {
-                        _waiting.Remove(node);
-                    }
 
-                    _open--;
-                }
+            var (status, contentType, body) = Route(path);
+            var bytes = Encoding.UTF8.GetBytes(body);
+            var head = string.Create(CultureInfo.InvariantCulture, $"HTTP/1.1 {status}\r\nContent-Type: {contentType}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n");
+            await connection.Socket.SendAsync(Encoding.ASCII.GetBytes(head), SocketFlags.None, connection.Token);
+            await connection.Socket.SendAsync(bytes, SocketFlags.None, connection.Token);
+            connection.Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The sidecar is stopping.
+        }
+        catch (OperationCanceledException) when (connection.Evicted)
+        {
+            _metrics.HttpConnectionClosed(HttpCloseReason.OverLimit);
+        }
+        catch (OperationCanceledException)
+        {
+            _metrics.HttpConnectionClosed(HttpCloseReason.Timeout);
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            Log.RequestFailed(_log, e.Message);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                StopWaiting(connection);
+                _open--;
             }
+        }
+    }
+
+    /// <summary>Takes the connection off the waiting list, if it is on it; called under the lock.</summary>
+    private void StopWaiting(HealthConnection connection)
+    {
+        if (connection.Node is { } node)
+        {
+            _waiting.Remove(node);
+            connection.Node = null;
         }
     }
 

@@ -236,6 +236,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
                     break;
                 case ItemVerdict.Rejected:
                     var label = _verdicts.Label(index) ?? "rejected";
+                    _metrics.Settled(1);
                     _metrics.DeadLettered(label);
                     _deadLetters.Write(Name, _verdicts.Detail(index) ?? label, _sending, _sending[index], _protocol);
                     break;
@@ -245,10 +246,10 @@ internal sealed partial class ShippingSink : ISink, IDisposable
             }
         }
 
-        // Before the delivered count, so a scrape that sees everything delivered sees nothing waiting.
-        _metrics.Settled(_request.Count - _again.Count);
+        // The backlog goes down before the counts go up, so a scrape that sees every record settled sees none waiting.
         if (delivered > 0)
         {
+            _metrics.Settled(delivered);
             _metrics.Delivered(delivered, _time.GetElapsedTime(oldestAppend));
         }
 
