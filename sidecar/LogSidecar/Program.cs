@@ -5,6 +5,7 @@ using LogSidecar.Configuration;
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
 using LogSidecar.Hosting;
+using LogSidecar.Output;
 using Microsoft.Extensions.Logging;
 
 var argErrors = new List<string>();
@@ -55,6 +56,6 @@ void OnSignal(PosixSignalContext context)
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-await using var stdout = Console.OpenStandardOutput();
+await using var stdout = StandardOutput.Open();
 var host = new SidecarHost(config, stdout, Console.Error, loggers, TimeProvider.System);
 return await host.RunAsync(flags.Once, shutdown.Token);

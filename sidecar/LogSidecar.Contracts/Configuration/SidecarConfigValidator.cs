@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -6,6 +7,8 @@ namespace LogSidecar.Contracts.Configuration;
 /// <summary>
 /// Checks a configuration and reports every problem at once, each naming the field and what to
 /// change (the YARP ConfigValidator approach). Shared so the injector can reject what the sidecar would.
+/// JSON can put null anywhere: each null where an object, a list or a value is needed is one more
+/// problem in the list, and the parts under it are not looked at.
 /// </summary>
 public static partial class SidecarConfigValidator
 {
@@ -15,7 +18,10 @@ public static partial class SidecarConfigValidator
     public static IReadOnlyList<ConfigError> Validate(SidecarConfig config)
     {
         var errors = new List<ConfigError>();
-        ValidateStreams(config.Streams, errors);
+        if (Present(errors, "streams", config.Streams, "a list of streams"))
+        {
+            ValidateStreams(config.Streams, errors);
+        }
 
         if (config.CheckpointDir is { } dir && !Path.IsPathRooted(dir))
         {
@@ -26,28 +32,37 @@ public static partial class SidecarConfigValidator
         Range(errors, "shutdownBudgetSeconds", config.ShutdownBudgetSeconds, 1, 3600);
         OneOf(errors, "logLevel", config.LogLevel, DiagnosticLevels.All);
 
-        var tailing = config.Tailing;
-        Range(errors, "tailing.pollIntervalMs", tailing.PollIntervalMs, 10, 60_000);
-        Range(errors, "tailing.maxLineBytes", tailing.MaxLineBytes, 1024, 64 * 1024 * 1024);
-        Range(errors, "tailing.readBufferBytes", tailing.ReadBufferBytes, 4096, 16 * 1024 * 1024);
-        Range(errors, "tailing.partialLineTimeoutMs", tailing.PartialLineTimeoutMs, 0, 3_600_000);
-        Range(errors, "tailing.rotateWaitMs", tailing.RotateWaitMs, 0, 3_600_000);
-        Range(errors, "tailing.fingerprintBytes", tailing.FingerprintBytes, 16, 64 * 1024);
-        Range(errors, "tailing.maxDepth", tailing.MaxDepth, 0, 256);
-        Range(errors, "tailing.maxScanEntries", tailing.MaxScanEntries, 100, 10_000_000);
+        if (Present(errors, "tailing", config.Tailing, "an object"))
+        {
+            var tailing = config.Tailing;
+            Range(errors, "tailing.pollIntervalMs", tailing.PollIntervalMs, 10, 60_000);
+            Range(errors, "tailing.maxLineBytes", tailing.MaxLineBytes, 1024, 64 * 1024 * 1024);
+            Range(errors, "tailing.readBufferBytes", tailing.ReadBufferBytes, 4096, 16 * 1024 * 1024);
+            Range(errors, "tailing.partialLineTimeoutMs", tailing.PartialLineTimeoutMs, 0, 3_600_000);
+            Range(errors, "tailing.rotateWaitMs", tailing.RotateWaitMs, 0, 3_600_000);
+            Range(errors, "tailing.fingerprintBytes", tailing.FingerprintBytes, 16, 64 * 1024);
+            Range(errors, "tailing.maxDepth", tailing.MaxDepth, 0, 256);
+            Range(errors, "tailing.maxScanEntries", tailing.MaxScanEntries, 100, 10_000_000);
+        }
 
-        var output = config.Output;
-        OneOf(errors, "output.format", output.Format, OutputFormats.All);
-        OneOf(errors, "output.oversize", output.Oversize, OversizePolicies.All);
-        Range(errors, "output.maxRecordBytes", output.MaxRecordBytes, 1024, 64 * 1024 * 1024);
+        if (Present(errors, "output", config.Output, "an object"))
+        {
+            var output = config.Output;
+            OneOf(errors, "output.format", output.Format, OutputFormats.All);
+            OneOf(errors, "output.oversize", output.Oversize, OversizePolicies.All);
+            Range(errors, "output.maxRecordBytes", output.MaxRecordBytes, 1024, 64 * 1024 * 1024);
+        }
 
         SinkConfigValidator.Validate(config, errors);
 
-        var metrics = config.Metrics;
-        Range(errors, "metrics.port", metrics.Port, 0, 65535);
-        if (!IPAddress.TryParse(metrics.Address, out _))
+        if (Present(errors, "metrics", config.Metrics, "an object"))
         {
-            errors.Add(new("metrics.address", $"'{metrics.Address}' is not an IP address; use 127.0.0.1 (default) or 0.0.0.0"));
+            var metrics = config.Metrics;
+            Range(errors, "metrics.port", metrics.Port, 0, 65535);
+            if (!IPAddress.TryParse(metrics.Address, out _))
+            {
+                errors.Add(new("metrics.address", $"{Quote(metrics.Address)} is not an IP address; use 127.0.0.1 (default) or 0.0.0.0"));
+            }
         }
 
         return errors;
@@ -66,39 +81,36 @@ public static partial class SidecarConfigValidator
         {
             var stream = streams[i];
             var at = $"streams[{i}]";
-            if (!StreamName().IsMatch(stream.Name))
+            if (!Entry(errors, at, stream, "a stream object"))
             {
-                errors.Add(new($"{at}.name", $"'{stream.Name}' is not a valid name; use 1-63 lowercase letters, digits and '-', starting with a letter or digit"));
+                continue;
+            }
+
+            if (stream.Name is null || !StreamName().IsMatch(stream.Name))
+            {
+                errors.Add(new($"{at}.name", $"{Quote(stream.Name)} is not a valid name; use 1-63 lowercase letters, digits and '-', starting with a letter or digit"));
             }
             else if (!names.Add(stream.Name))
             {
                 errors.Add(new($"{at}.name", $"'{stream.Name}' is used by another stream; give each stream its own name"));
             }
 
-            if (stream.Paths.Count == 0)
+            if (Present(errors, $"{at}.paths", stream.Paths, "a list of absolute globs"))
             {
-                errors.Add(new($"{at}.paths", "no path glob; add at least one absolute glob such as /var/log/app/*.log"));
+                ValidatePaths(stream.Paths, $"{at}.paths", errors);
             }
 
-            for (var p = 0; p < stream.Paths.Count; p++)
+            if (Present(errors, $"{at}.exclude", stream.Exclude, "a list of globs"))
             {
-                var path = stream.Paths[p];
-                if (string.IsNullOrWhiteSpace(path) || !Path.IsPathRooted(path))
+                for (var x = 0; x < stream.Exclude.Count; x++)
                 {
-                    errors.Add(new($"{at}.paths[{p}]", $"'{path}' is not an absolute path glob; start it with '/'"));
+                    if (string.IsNullOrWhiteSpace(stream.Exclude[x]))
+                    {
+                        errors.Add(new($"{at}.exclude[{x}]", "empty exclude glob; remove it or give a pattern such as *.gz"));
+                    }
+
+                    SegmentCount(errors, $"{at}.exclude[{x}]", stream.Exclude[x]);
                 }
-
-                SegmentCount(errors, $"{at}.paths[{p}]", path);
-            }
-
-            for (var x = 0; x < stream.Exclude.Count; x++)
-            {
-                if (string.IsNullOrWhiteSpace(stream.Exclude[x]))
-                {
-                    errors.Add(new($"{at}.exclude[{x}]", "empty exclude glob; remove it or give a pattern such as *.gz"));
-                }
-
-                SegmentCount(errors, $"{at}.exclude[{x}]", stream.Exclude[x]);
             }
 
             OneOf(errors, $"{at}.startAt", stream.StartAt, StartPositions.All);
@@ -107,6 +119,25 @@ public static partial class SidecarConfigValidator
             {
                 ValidateMultiline(multiline, $"{at}.multiline", errors);
             }
+        }
+    }
+
+    private static void ValidatePaths(List<string> paths, string at, List<ConfigError> errors)
+    {
+        if (paths.Count == 0)
+        {
+            errors.Add(new(at, "no path glob; add at least one absolute glob such as /var/log/app/*.log"));
+        }
+
+        for (var p = 0; p < paths.Count; p++)
+        {
+            var path = paths[p];
+            if (string.IsNullOrWhiteSpace(path) || !Path.IsPathRooted(path))
+            {
+                errors.Add(new($"{at}[{p}]", $"{Quote(path)} is not an absolute path glob; start it with '/'"));
+            }
+
+            SegmentCount(errors, $"{at}[{p}]", path);
         }
     }
 
@@ -131,10 +162,15 @@ public static partial class SidecarConfigValidator
 
         foreach (var (field, keys) in new[] { ("timeKeys", stream.TimeKeys), ("levelKeys", stream.LevelKeys), ("messageKeys", stream.MessageKeys) })
         {
-            if (keys.Exists(string.IsNullOrEmpty))
+            if (Present(errors, $"{at}.{field}", keys, "a list of keys") && keys.Exists(string.IsNullOrEmpty))
             {
                 errors.Add(new($"{at}.{field}", "empty key; remove it"));
             }
+        }
+
+        if (!Present(errors, $"{at}.timeFormats", stream.TimeFormats, "a list of time formats"))
+        {
+            return;
         }
 
         for (var i = 0; i < stream.TimeFormats.Count; i++)
@@ -204,13 +240,39 @@ public static partial class SidecarConfigValidator
         }
     }
 
-    internal static void OneOf(List<ConfigError> errors, string field, string value, IReadOnlyList<string> allowed)
+    internal static void OneOf(List<ConfigError> errors, string field, string? value, IReadOnlyList<string> allowed)
     {
         if (!allowed.Contains(value, StringComparer.Ordinal))
         {
-            errors.Add(new(field, $"'{value}' is not one of: {string.Join(", ", allowed)}"));
+            errors.Add(new(field, $"{Quote(value)} is not one of: {string.Join(", ", allowed)}"));
         }
     }
+
+    /// <summary>False, with an error, when JSON gave null where <paramref name="what"/> is needed.</summary>
+    internal static bool Present<T>(List<ConfigError> errors, string field, [NotNullWhen(true)] T? value, string what)
+        where T : class
+    {
+        if (value is null)
+        {
+            errors.Add(new(field, $"null is not allowed here; give {what}, or leave the field out for its default"));
+        }
+
+        return value is not null;
+    }
+
+    /// <summary>False, with an error, for a null entry of a list.</summary>
+    internal static bool Entry<T>(List<ConfigError> errors, string field, [NotNullWhen(true)] T? value, string what)
+        where T : class
+    {
+        if (value is null)
+        {
+            errors.Add(new(field, $"null entry; remove it or give {what}"));
+        }
+
+        return value is not null;
+    }
+
+    internal static string Quote(string? value) => value is null ? "null" : $"'{value}'";
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex StreamName();

@@ -8,16 +8,26 @@ internal static partial class SinkConfigValidator
     public static void Validate(SidecarConfig config, List<ConfigError> errors)
     {
         SidecarConfigValidator.OneOf(errors, "mode", config.Mode, DeliveryModes.All);
+        if (!SidecarConfigValidator.Present(errors, "sinks", config.Sinks, "a list of sinks"))
+        {
+            return;
+        }
+
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < config.Sinks.Count; i++)
         {
             var sink = config.Sinks[i];
             var at = $"sinks[{i}]";
+            if (!SidecarConfigValidator.Entry(errors, at, sink, "a sink object"))
+            {
+                continue;
+            }
+
             ValidateSink(sink, at, errors);
             var name = DeliveryRoutes.NameOf(sink);
-            if (!SinkName().IsMatch(name))
+            if (name is null || !SinkName().IsMatch(name))
             {
-                errors.Add(new($"{at}.name", $"'{name}' is not a valid name; use 1-63 lowercase letters, digits and '-'"));
+                errors.Add(new($"{at}.name", $"{SidecarConfigValidator.Quote(name)} is not a valid name; use 1-63 lowercase letters, digits and '-'"));
             }
             else if (!names.Add(name))
             {
@@ -25,9 +35,18 @@ internal static partial class SinkConfigValidator
             }
         }
 
+        // Routes name sinks: only worth checking when every sink and stream could be read.
+        if (config.Sinks.Exists(sink => sink is null) || config.Streams is null)
+        {
+            return;
+        }
+
         for (var i = 0; i < config.Streams.Count; i++)
         {
-            ValidateRoute(config, config.Streams[i], $"streams[{i}]", errors);
+            if (config.Streams[i] is { } stream)
+            {
+                ValidateRoute(config, stream, $"streams[{i}]", errors);
+            }
         }
     }
 
@@ -36,14 +55,14 @@ internal static partial class SinkConfigValidator
         SidecarConfigValidator.OneOf(errors, $"{at}.type", sink.Type, SinkTypes.All);
         if (!Uri.TryCreate(sink.Endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add(new($"{at}.endpoint", $"'{sink.Endpoint}' is not an http(s) URL; give the backend's base URL, such as https://elasticsearch.logging:9200 (flag --endpoint)"));
+            errors.Add(new($"{at}.endpoint", $"{SidecarConfigValidator.Quote(sink.Endpoint)} is not an http(s) URL; give the backend's base URL, such as https://elasticsearch.logging:9200 (flag --endpoint)"));
         }
         else if (!string.IsNullOrEmpty(uri.UserInfo))
         {
             errors.Add(new($"{at}.endpoint", "the URL holds credentials; remove them and put username and password files in credentialsDir (flag --credentials-dir)"));
         }
 
-        if (SinkTypes.HasIndex(sink.Type) && !IndexNames.IsValid(sink.Index))
+        if (SidecarConfigValidator.Present(errors, $"{at}.index", sink.Index, "an index name") && SinkTypes.HasIndex(sink.Type) && !IndexNames.IsValid(sink.Index))
         {
             errors.Add(new($"{at}.index", $"'{sink.Index}' is not a valid index name; {IndexNames.Rule}"));
         }
@@ -74,9 +93,12 @@ internal static partial class SinkConfigValidator
             errors.Add(new($"{at}.compression", $"snappy is Loki's protobuf push; a {sink.Type} sink takes gzip or none"));
         }
 
-        for (var l = 0; l < sink.Labels.Count; l++)
+        if (SidecarConfigValidator.Present(errors, $"{at}.labels", sink.Labels, "a list of labels"))
         {
-            SidecarConfigValidator.OneOf(errors, $"{at}.labels[{l}]", sink.Labels[l], LokiLabels.All);
+            for (var l = 0; l < sink.Labels.Count; l++)
+            {
+                SidecarConfigValidator.OneOf(errors, $"{at}.labels[{l}]", sink.Labels[l], LokiLabels.All);
+            }
         }
 
         SidecarConfigValidator.Range(errors, $"{at}.maxBatchRecords", sink.MaxBatchRecords, 1, 1_000_000);

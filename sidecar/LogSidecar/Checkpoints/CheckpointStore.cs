@@ -18,6 +18,12 @@ internal sealed class CheckpointStore(string directory)
     /// <summary>Creates the directory and proves it is writable; the message says what to change otherwise.</summary>
     public bool TryPrepare(out string? error)
     {
+        if (File.Exists(Directory))
+        {
+            error = $"checkpoint directory {Directory} is a file, not a directory; remove the file or set checkpointDir (flag --checkpoint-dir) to a directory in the shared volume";
+            return false;
+        }
+
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
@@ -34,17 +40,34 @@ internal sealed class CheckpointStore(string directory)
         }
     }
 
-    /// <summary>The saved checkpoints, or null when there are none yet (the very first start).</summary>
-    public IReadOnlyList<FileCheckpoint>? Load()
+    /// <summary>The saved checkpoints, none on the very first start, or why the file cannot be used.</summary>
+    public CheckpointLoad Load()
     {
         if (!File.Exists(FilePath))
         {
-            return null;
+            return CheckpointLoad.None;
         }
 
-        using var stream = File.OpenRead(FilePath);
-        var file = JsonSerializer.Deserialize(stream, CheckpointJsonContext.Default.CheckpointFile);
-        return file?.Files ?? [];
+        try
+        {
+            using var stream = File.OpenRead(FilePath);
+            var file = JsonSerializer.Deserialize(stream, CheckpointJsonContext.Default.CheckpointFile);
+            return file?.Problem() is { } problem ? CheckpointLoad.Unusable(problem)
+                : file is null ? CheckpointLoad.Unusable("the file holds JSON null")
+                : CheckpointLoad.Loaded(file.Files);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return CheckpointLoad.Unusable(e.Message);
+        }
+    }
+
+    /// <summary>Renames the checkpoint file to <c>checkpoints.json.damaged-SUFFIX</c> so it is kept for a person to look at; returns the new path.</summary>
+    public string SetAside(string suffix)
+    {
+        var aside = $"{FilePath}.damaged-{suffix}";
+        File.Move(FilePath, aside, overwrite: true);
+        return aside;
     }
 
     public void Save(IEnumerable<FileCheckpoint> checkpoints)

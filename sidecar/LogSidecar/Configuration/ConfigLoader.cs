@@ -27,7 +27,8 @@ internal static class ConfigLoader
             errors.Add(new("arguments", "--stream, --start-at, --format, --regex and --multiline describe the --path stream; add --path GLOB or set them in the configuration file"));
         }
 
-        if (flags.DescribesSink && flags.Sink is null && config.Sinks.Count != 1)
+        // JSON may have put null anywhere: the validator names each; until then nothing below may assume an object is there.
+        if (flags.DescribesSink && flags.Sink is null && config.Sinks?.Count != 1)
         {
             errors.Add(new("arguments", "--endpoint, --index, --ca-file and --credentials-dir describe a backend; add --sink (elasticsearch, opensearch, loki or otlp)"));
             return null;
@@ -107,8 +108,8 @@ internal static class ConfigLoader
         {
             Mode = flags.Mode ?? (flags.DescribesSink && config.Mode == DeliveryModes.Stdout ? DeliveryModes.Ship : config.Mode),
             CheckpointDir = flags.CheckpointDir is { } dir ? Path.GetFullPath(dir) : config.CheckpointDir,
-            Output = flags.Output is { } format ? config.Output with { Format = format } : config.Output,
-            Metrics = flags.MetricsPort is { } port ? config.Metrics with { Port = port } : config.Metrics,
+            Output = flags.Output is { } format && config.Output is { } output ? output with { Format = format } : config.Output,
+            Metrics = flags.MetricsPort is { } port && config.Metrics is { } metrics ? metrics with { Port = port } : config.Metrics,
             LogLevel = flags.LogLevel ?? config.LogLevel,
         };
     }
@@ -116,7 +117,8 @@ internal static class ConfigLoader
     /// <summary>The backend the flags describe, on top of the configured one when there is exactly one.</summary>
     private static SinkConfig SinkFromFlags(SidecarConfig config, CommandLine flags)
     {
-        var sink = flags.Sink is null ? config.Sinks[0] : config.Sinks.Count == 1 && config.Sinks[0].Type == flags.Sink ? config.Sinks[0] : new SinkConfig { Type = flags.Sink };
+        var configured = config.Sinks is { Count: 1 } sinks ? sinks[0] : null;
+        var sink = configured is not null && (flags.Sink is null || configured.Type == flags.Sink) ? configured : new SinkConfig { Type = flags.Sink! };
         return sink with
         {
             Name = flags.Sink is null ? sink.Name : null,

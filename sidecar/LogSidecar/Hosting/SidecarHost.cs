@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Threading.Channels;
 using LogSidecar.Checkpoints;
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
+using LogSidecar.Multiline;
 using LogSidecar.Output;
 using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
@@ -49,25 +51,27 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
             SingleReader = true,
         });
 
-        var streams = config.Streams.Select(s => new WatchedStream(s)).ToList();
+        var regexes = new RegexTimeouts(Metrics, loggers.CreateLogger<RegexTimeouts>());
+        var streams = config.Streams.Select(s => new WatchedStream(s, regexes.For(s.Name, RegexTimeouts.Multiline, RegexLineRule.MatchTimeout))).ToList();
         var watcher = new FileWatcher(
             streams, store.Directory, registry, firstStart: saved is null, TailingOptions.From(config.Tailing),
             channel.Writer, Metrics, time, loggers);
         using var sinks = new SinkSet();
-        if (!BuildSinks(sinks, out var sinkError))
+        if (!BuildSinks(sinks, regexes, out var sinkError))
         {
             Log.Fatal(_log, sinkError!);
             return 2;
         }
 
         var output = new DeliveryLoop(channel.Reader, sinks.Routes, time);
-        var checkpointer = new Checkpointer(registry, store, TimeSpan.FromMilliseconds(config.CheckpointIntervalMs), time, loggers.CreateLogger<Checkpointer>());
+        var checkpointer = new Checkpointer(registry, store, TimeSpan.FromMilliseconds(config.CheckpointIntervalMs), Metrics, time, loggers.CreateLogger<Checkpointer>());
 
         string? healthError = null;
         using var health = config.Metrics.Port == 0 ? null : HealthServer.TryStart(
             new IPEndPoint(IPAddress.Parse(config.Metrics.Address), config.Metrics.Port),
             Metrics,
             () => watcher.Started,
+            time,
             loggers.CreateLogger<HealthServer>(),
             out healthError);
         if (healthError is not null)
@@ -77,7 +81,9 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
         }
 
         // abort: the budget is spent, stop waiting. It starts counting when shutdown begins.
+        // drain: stop discovery and read every file to its end (shutdown, or the output failed).
         using var abort = new CancellationTokenSource();
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         using var stopBackground = new CancellationTokenSource();
         using var budget = shutdown.Register(() => abort.CancelAfter(TimeSpan.FromSeconds(config.ShutdownBudgetSeconds)));
 
@@ -87,31 +93,32 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
         Log.Started(_log, streams.Count, store.Directory);
 
         var exitCode = 0;
+        var watcherTask = watcher.RunAsync(once, drain.Token, abort.Token);
         try
         {
-            var watcherTask = watcher.RunAsync(once, shutdown, abort.Token);
-            await Task.WhenAny(watcherTask, outputTask);
-            if (outputTask.IsFaulted)
+            // The output may fail first (stdout closed): then it will take nothing more, and the readers must not wait for it.
+            if (await Task.WhenAny(watcherTask, outputTask) == watcherTask)
             {
-                // Writing to stdout failed (backends retry without end): nothing more can be delivered, and nothing unwritten was acknowledged.
-                Log.OutputFailed(_log, outputTask.Exception!.GetBaseException().Message);
-                await abort.CancelAsync();
-                exitCode = 1;
+                await watcherTask;
+                channel.Writer.Complete();
             }
 
-            await watcherTask;
-            channel.Writer.Complete();
-            await outputTask;
+            // Only until the budget is spent: a write to stdout that blocks (its reader stopped reading) cannot be cancelled.
+            await outputTask.WaitAsync(abort.Token);
         }
-        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        catch (OperationCanceledException) when (abort.IsCancellationRequested && !outputTask.IsFaulted)
         {
             Log.BudgetExceeded(_log, config.ShutdownBudgetSeconds);
             exitCode = 1;
         }
-        catch (IOException e)
+        catch (Exception e) when (outputTask.IsFaulted)
         {
+            // Stdout closed (or a sink failed): nothing unwritten was acknowledged. Stop reading at once, the next start reads it again.
             Log.OutputFailed(_log, e.Message);
             exitCode = 1;
+            await drain.CancelAsync();
+            await abort.CancelAsync();
+            await watcherTask;
         }
         finally
         {
@@ -126,11 +133,11 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
     }
 
     /// <summary>Stdout for streams that write there, one shipping sink per configured backend in use, and which stream goes where.</summary>
-    private bool BuildSinks(SinkSet set, out string? error)
+    private bool BuildSinks(SinkSet set, RegexTimeouts regexes, out string? error)
     {
         error = null;
         var pod = PodMetadata.FromEnvironment();
-        var parsers = config.Streams.ToDictionary(s => s.Name, RecordParsers.Create);
+        var parsers = config.Streams.ToDictionary(s => s.Name, s => RecordParsers.Create(s, regexes.For(s.Name, RegexTimeouts.Format, RegexParser.MatchTimeout)));
         var outputOptions = OutputOptions.From(config.Output);
         IRecordFormatter formatter = outputOptions.Json
             ? new JsonRecordFormatter(outputOptions, pod, Metrics, parsers)
@@ -172,20 +179,29 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
         return true;
     }
 
+    /// <summary>The saved positions, null on the very first start; an unusable file is set aside and files are read from their start.</summary>
     private IReadOnlyList<FileCheckpoint>? LoadCheckpoints(CheckpointStore store)
     {
+        var load = store.Load();
+        if (load.Problem is not { } problem)
+        {
+            return load.Checkpoints;
+        }
+
+        // Never crash and never skip data: keep the file for a person to look at and start over.
+        Metrics.CheckpointsSetAside();
         try
         {
-            return store.Load();
+            var aside = store.SetAside(time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+            Log.CheckpointsDamaged(_log, aside, problem);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Never crash and never skip data: set the damaged file aside and read files from their start.
-            var aside = Path.Combine(store.Directory, $"{CheckpointStore.FileName}.damaged-{time.GetUtcNow().ToUnixTimeSeconds()}");
-            File.Move(Path.Combine(store.Directory, CheckpointStore.FileName), aside, overwrite: true);
-            Log.CheckpointsDamaged(_log, aside, e.Message);
-            return [];
+            // The next save replaces it.
+            Log.CheckpointsDamagedNotMoved(_log, problem, e.Message);
         }
+
+        return [];
     }
 
     private static partial class Log
@@ -205,7 +221,10 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
         [LoggerMessage(EventId = 54, Level = LogLevel.Error, Message = "{Message}")]
         public static partial void Fatal(ILogger logger, string message);
 
-        [LoggerMessage(EventId = 55, Level = LogLevel.Error, Message = "Checkpoint file was damaged and was moved to {Path} ({Reason}); files are read from their start, so some records may repeat")]
+        [LoggerMessage(EventId = 55, Level = LogLevel.Error, Message = "Checkpoint file cannot be used ({Reason}) and was moved to {Path}; files are read from their start, so some records may repeat")]
         public static partial void CheckpointsDamaged(ILogger logger, string path, string reason);
+
+        [LoggerMessage(EventId = 56, Level = LogLevel.Error, Message = "Checkpoint file cannot be used ({Reason}) nor moved aside ({MoveError}); files are read from their start, so some records may repeat, and the next save replaces it")]
+        public static partial void CheckpointsDamagedNotMoved(ILogger logger, string reason, string moveError);
     }
 }

@@ -1,11 +1,12 @@
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Text;
 
 namespace LogSidecar.Multiline;
 
 /// <summary>Builds a fresh rule (rules keep per-file state) from a stream's multiline configuration.</summary>
 internal static class LineJoinRules
 {
-    public static Func<ILineJoinRule>? Factory(MultilineConfig? config)
+    public static Func<ILineJoinRule>? Factory(MultilineConfig? config, RegexUse use)
     {
         if (config is null)
         {
@@ -18,8 +19,8 @@ internal static class LineJoinRules
             { Preset: MultilinePresets.DotNet } => () => new DotNetRule(),
             { Preset: MultilinePresets.Python } => () => new PythonRule(),
             { Preset: MultilinePresets.Go } => () => new GoRule(),
-            { FirstLine: { } firstLine } => Shared(RegexLineRule.FirstLine(firstLine)),
-            { Continuation: { } continuation } => Shared(RegexLineRule.Continuation(continuation)),
+            { FirstLine: { } firstLine } => Shared(RegexLineRule.FirstLine(firstLine, use)),
+            { Continuation: { } continuation } => Shared(RegexLineRule.Continuation(continuation, use)),
             _ => throw new ArgumentException("multiline needs a preset, firstLine or continuation", nameof(config)),
         };
     }

@@ -1,21 +1,23 @@
 using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
+using LogSidecar.Text;
 
 namespace LogSidecar.Multiline;
 
 /// <summary>
 /// A user's rule: lines matching a first-line regex start records, or lines matching a
-/// continuation regex continue them. A regex that times out is treated as no match, so a
-/// pathological pattern slows one line down instead of hanging the file.
+/// continuation regex continue them. The regex runs in linear time where the pattern allows
+/// (<see cref="UserRegex"/>); a backtracking match that times out starts a new record and is
+/// reported, so a pathological pattern slows one line down instead of hanging the file.
 /// </summary>
-internal sealed class RegexLineRule(Regex regex, bool matchStartsRecord) : ILineJoinRule
+internal sealed class RegexLineRule(Regex regex, bool matchStartsRecord, RegexUse use) : ILineJoinRule
 {
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
 
-    public static RegexLineRule FirstLine(string pattern) => new(Compile(pattern), matchStartsRecord: true);
+    public static RegexLineRule FirstLine(string pattern, RegexUse use) => new(Compile(pattern, use), matchStartsRecord: true, use);
 
-    public static RegexLineRule Continuation(string pattern) => new(Compile(pattern), matchStartsRecord: false);
+    public static RegexLineRule Continuation(string pattern, RegexUse use) => new(Compile(pattern, use), matchStartsRecord: false, use);
 
     public bool StartsRecord(ReadOnlySpan<byte> line)
     {
@@ -28,6 +30,7 @@ internal sealed class RegexLineRule(Regex regex, bool matchStartsRecord) : ILine
         }
         catch (RegexMatchTimeoutException)
         {
+            use.TimedOut();
             return true;
         }
         finally
@@ -36,5 +39,6 @@ internal sealed class RegexLineRule(Regex regex, bool matchStartsRecord) : ILine
         }
     }
 
-    private static Regex Compile(string pattern) => new(pattern, RegexOptions.CultureInvariant, MatchTimeout);
+    private static Regex Compile(string pattern, RegexUse use) =>
+        UserRegex.Linear(pattern, RegexOptions.CultureInvariant, use) ?? UserRegex.Backtracking(pattern, RegexOptions.CultureInvariant, MatchTimeout);
 }

@@ -1,24 +1,35 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using LogSidecar.Text;
 
 namespace LogSidecar.Parsing;
 
 /// <summary>
 /// A user's regex with named groups: <c>time</c>, <c>level</c> (or <c>severity</c>) and
 /// <c>message</c> (or <c>msg</c>) are recognised, every other named group becomes a field.
-/// Compiled once; a match that exceeds the timeout fails the record instead of hanging the sidecar.
+/// Whether a line matches is decided in linear time where the pattern allows (<see cref="UserRegex"/>),
+/// so a line built to make the pattern backtrack is rejected at the cost of reading it; the groups
+/// of a line that matches are then read by the backtracking engine, which is several times faster at captures.
+/// A backtracking match that exceeds the timeout fails the record instead of hanging the sidecar, and is reported.
 /// </summary>
 internal sealed class RegexParser : IRecordParser
 {
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(250);
 
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+    private const string NoMatch = "regex did not match";
+
+    private readonly Regex? _linear;
     private readonly Regex _regex;
+    private readonly RegexUse _use;
     private readonly TimestampParser _timestamps;
     private readonly (int Number, string Name, byte[] Utf8Name)[] _groups;
 
-    public RegexParser(string pattern, TimestampParser timestamps)
+    public RegexParser(string pattern, TimestampParser timestamps, RegexUse use)
     {
-        _regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, MatchTimeout);
+        _linear = UserRegex.Linear(pattern, Options, use);
+        _regex = UserRegex.Backtracking(pattern, Options, MatchTimeout);
+        _use = use;
         _timestamps = timestamps;
         _groups = [.. _regex.GetGroupNames()
             .Where(name => !int.TryParse(name, out _))
@@ -27,20 +38,28 @@ internal sealed class RegexParser : IRecordParser
 
     public bool Parse(ReadOnlySpan<byte> text, DateTimeOffset readTime, ParsedRecord record)
     {
+        var line = Encoding.UTF8.GetString(text);
+        if (_linear?.IsMatch(line) == false)
+        {
+            record.Error = NoMatch;
+            return false;
+        }
+
         Match match;
         try
         {
-            match = _regex.Match(Encoding.UTF8.GetString(text));
+            match = _regex.Match(line);
         }
         catch (RegexMatchTimeoutException)
         {
+            _use.TimedOut();
             record.Error = $"regex took longer than {MatchTimeout.TotalMilliseconds} ms";
             return false;
         }
 
         if (!match.Success)
         {
-            record.Error = "regex did not match";
+            record.Error = NoMatch;
             return false;
         }
 

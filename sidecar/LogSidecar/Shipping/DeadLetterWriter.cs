@@ -6,13 +6,36 @@ namespace LogSidecar.Shipping;
 /// <summary>
 /// The dead-letter output: one JSON line on stderr per record a backend refused for good, with the
 /// sink, the reason in the backend's words, where the record came from and the record itself, so
-/// it can be found, fixed and replayed.
+/// it can be found, fixed and replayed. One writer serves every sink, and sinks flush concurrently.
 /// </summary>
 internal sealed class DeadLetterWriter(TextWriter stderr, TimeProvider time)
 {
+    // Keeps _line to one dead letter at a time, from its first byte until it is on stderr:
+    // sinks settle their requests on different threads at once.
+    private readonly Lock _lock = new();
     private readonly ArrayBufferWriter<byte> _line = new(1024);
 
     public void Write(string sink, string reason, ShipItems items, in ShipItem item, IBackendProtocol protocol)
+    {
+        lock (_lock)
+        {
+            WriteLocked(sink, reason, items, item, protocol);
+        }
+    }
+
+    /// <summary>
+    /// One line for records the backend dropped without naming them: the count, the reason and,
+    /// per file, the offsets of the request's first and last record, where the dropped ones are.
+    /// </summary>
+    public void WriteUnattributed(string sink, UnattributedRejection rejection, ShipItems items, IReadOnlyList<int> request)
+    {
+        lock (_lock)
+        {
+            WriteUnattributedLocked(sink, rejection, items, request);
+        }
+    }
+
+    private void WriteLocked(string sink, string reason, ShipItems items, in ShipItem item, IBackendProtocol protocol)
     {
         _line.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(_line))
@@ -29,11 +52,7 @@ internal sealed class DeadLetterWriter(TextWriter stderr, TimeProvider time)
         stderr.WriteLine(System.Text.Encoding.UTF8.GetString(_line.WrittenSpan));
     }
 
-    /// <summary>
-    /// One line for records the backend dropped without naming them: the count, the reason and,
-    /// per file, the offsets of the request's first and last record, where the dropped ones are.
-    /// </summary>
-    public void WriteUnattributed(string sink, UnattributedRejection rejection, ShipItems items, IReadOnlyList<int> request)
+    private void WriteUnattributedLocked(string sink, UnattributedRejection rejection, ShipItems items, IReadOnlyList<int> request)
     {
         _line.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(_line))

@@ -70,6 +70,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         }
 
         _protocol.Encode(batch, record, _items);
+        _metrics.Appended();
     }
 
     public Task FlushAsync(CancellationToken abort)
@@ -77,7 +78,6 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         // The loop waits for this flush before the next one, so the other item set is free again by then;
         // everything below works on the set being sent, while appends fill the other.
         (_items, _sending) = (_sending, _items);
-        _metrics.Backlog(_sending.Count);
         return SendAllAsync(_oldestAppend, abort);
     }
 
@@ -236,6 +236,7 @@ internal sealed partial class ShippingSink : ISink, IDisposable
                     break;
                 case ItemVerdict.Rejected:
                     var label = _verdicts.Label(index) ?? "rejected";
+                    _metrics.Settled(1);
                     _metrics.DeadLettered(label);
                     _deadLetters.Write(Name, _verdicts.Detail(index) ?? label, _sending, _sending[index], _protocol);
                     break;
@@ -245,8 +246,10 @@ internal sealed partial class ShippingSink : ISink, IDisposable
             }
         }
 
+        // The backlog goes down before the counts go up, so a scrape that sees every record settled sees none waiting.
         if (delivered > 0)
         {
+            _metrics.Settled(delivered);
             _metrics.Delivered(delivered, _time.GetElapsedTime(oldestAppend));
         }
 

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using LogSidecar.Diagnostics;
 
 namespace LogSidecar.Shipping;
 
 /// <summary>
 /// One sink's counters: records and bytes delivered, requests, retries and dead letters by reason,
 /// delivery latency (sum and count) and the records waiting. Reasons are short labels from a
-/// bounded set (status codes, backend error types), never free text.
+/// bounded set (status codes, backend error types), never free text; a backend names its error
+/// types, so they are escaped like every label value.
 /// </summary>
 internal sealed class SinkMetrics(string sink)
 {
@@ -43,7 +45,11 @@ internal sealed class SinkMetrics(string sink)
 
     public void DeadLettered(string reason, int records = 1) => _deadLettered.AddOrUpdate(reason, static (_, n) => n, static (_, count, n) => count + n, records);
 
-    public void Backlog(int records) => Interlocked.Exchange(ref _backlog, records);
+    /// <summary>A record was appended: it waits until <see cref="Settled"/>.</summary>
+    public void Appended() => Interlocked.Increment(ref _backlog);
+
+    /// <summary>Records were delivered or dead-lettered: they no longer wait.</summary>
+    public void Settled(int records) => Interlocked.Add(ref _backlog, -records);
 
     /// <summary>Every sink's series, one metric family after another as the text format wants.</summary>
     public static void Render(StringBuilder text, IReadOnlyList<SinkMetrics> sinks)
@@ -58,10 +64,10 @@ internal sealed class SinkMetrics(string sink)
             t.Append(CultureInfo.InvariantCulture, $"{n}_sum{{{m.Label}}} {Interlocked.Read(ref m._latencyMicros) / 1e6}\n");
             Line(t, $"{n}_count", m.Label, Interlocked.Read(ref m._latencyCount));
         });
-        Family(text, sinks, "logsidecar_sink_backlog_records", "gauge", "Records appended to the sink and not yet delivered.", (m, t, n) => Line(t, n, m.Label, Interlocked.Read(ref m._backlog)));
+        Family(text, sinks, "logsidecar_sink_backlog_records", "gauge", "Records appended to the sink and not yet delivered or dead-lettered.", (m, t, n) => Line(t, n, m.Label, Interlocked.Read(ref m._backlog)));
     }
 
-    private string Label => $"sink=\"{Sink}\"";
+    private string Label => $"sink=\"{PrometheusText.Label(Sink)}\"";
 
     private static void Family(StringBuilder text, IReadOnlyList<SinkMetrics> sinks, string name, string type, string help, Action<SinkMetrics, StringBuilder, string> write)
     {
@@ -76,7 +82,7 @@ internal sealed class SinkMetrics(string sink)
     {
         foreach (var (reason, count) in counts.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
-            Line(text, name, $"{labels},reason=\"{reason}\"", count);
+            Line(text, name, $"{labels},reason=\"{PrometheusText.Label(reason)}\"", count);
         }
     }
 

@@ -41,7 +41,16 @@ internal sealed class StdoutSink(IRecordFormatter formatter, Stream stdout, int 
     private async Task WriteAsync(OutputBuffer buffer, int records, CancellationToken abort)
     {
         var length = buffer.Length;
-        await buffer.FlushAsync(abort);
+        try
+        {
+            await buffer.FlushAsync(abort);
+        }
+        catch (IOException e)
+        {
+            // Say which output failed and why that usually happens; the records stay unacknowledged.
+            throw new IOException($"writing to stdout failed ({e.Message}): whatever reads the sidecar's stdout (the container runtime, or the next command of a pipe) has closed it", e);
+        }
+
         metrics.Written(records, length);
     }
 }

@@ -1,5 +1,6 @@
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Multiline;
+using LogSidecar.Text;
 
 namespace LogSidecar.Tailing;
 
@@ -11,12 +12,14 @@ internal sealed class WatchedStream
     private readonly Func<ILineJoinRule>? _rule;
     private readonly MultilineConfig? _multiline;
 
-    public WatchedStream(StreamConfig config)
+    /// <param name="config">The stream's configuration.</param>
+    /// <param name="multilineRegex">Whom a multiline regex reports to.</param>
+    public WatchedStream(StreamConfig config, RegexUse multilineRegex)
     {
         Name = config.Name;
         Config = config;
         _multiline = config.Multiline;
-        _rule = LineJoinRules.Factory(config.Multiline);
+        _rule = LineJoinRules.Factory(config.Multiline, multilineRegex);
         Globs = [.. config.Paths.Select(path => new PathGlob(path))];
         StartAtTail = config.StartAt == StartPositions.Tail;
         foreach (var exclude in config.Exclude)

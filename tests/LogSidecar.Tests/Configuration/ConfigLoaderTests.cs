@@ -61,6 +61,67 @@ public class ConfigLoaderTests
         Assert.Equal("/var/log/app/.logsidecar", config.CheckpointDir);
     }
 
+    private const string Stream = """{"name":"app","paths":["/logs/*.log"]}""";
+
+    [Theory]
+    [InlineData("""{"streams":null}""", "streams")]
+    [InlineData("""{"streams":[null]}""", "streams[0]")]
+    [InlineData("""{"streams":[{"name":"app","paths":null}]}""", "streams[0].paths")]
+    [InlineData("""{"streams":[{"name":"app","paths":[null]}]}""", "streams[0].paths[0]")]
+    [InlineData("""{"streams":[{"name":null,"paths":["/logs/*.log"]}]}""", "streams[0].name")]
+    [InlineData("""{"streams":[{"name":"app","paths":["/logs/*.log"],"exclude":null}]}""", "streams[0].exclude")]
+    [InlineData("""{"streams":[{"name":"app","paths":["/logs/*.log"],"timeKeys":null}]}""", "streams[0].timeKeys")]
+    [InlineData("""{"streams":[{"name":"app","paths":["/logs/*.log"],"timeFormats":null}]}""", "streams[0].timeFormats")]
+    [InlineData("""{"streams":[{"name":"app","paths":["/logs/*.log"],"format":null}]}""", "streams[0].format")]
+    [InlineData("""{"streams":[""" + Stream + """],"tailing":null}""", "tailing")]
+    [InlineData("""{"streams":[""" + Stream + """],"output":null}""", "output")]
+    [InlineData("""{"streams":[""" + Stream + """],"metrics":null}""", "metrics")]
+    [InlineData("""{"streams":[""" + Stream + """],"metrics":{"address":null}}""", "metrics.address")]
+    [InlineData("""{"streams":[""" + Stream + """],"logLevel":null}""", "logLevel")]
+    [InlineData("""{"streams":[""" + Stream + """],"mode":null}""", "mode")]
+    [InlineData("""{"streams":[""" + Stream + """],"sinks":null}""", "sinks")]
+    [InlineData("""{"streams":[""" + Stream + """],"mode":"ship","sinks":[null]}""", "sinks[0]")]
+    [InlineData("""{"streams":[""" + Stream + """],"mode":"ship","sinks":[{"type":null,"endpoint":"http://es:9200"}]}""", "sinks[0].type")]
+    [InlineData("""{"streams":[""" + Stream + """],"mode":"ship","sinks":[{"type":"loki","endpoint":"http://loki:3100","labels":null}]}""", "sinks[0].labels")]
+    [InlineData("""{"streams":[""" + Stream + """],"mode":"ship","sinks":[{"type":"elasticsearch","endpoint":null,"index":null}]}""", "sinks[0].index")]
+    public void NullWhereAValueIsExpectedIsOneMoreProblemOfThatFieldNotACrash(string json, string field)
+    {
+        var errors = Load([], json);
+
+        Assert.Contains(errors, e => e.Field == field && e.Message.Contains("null", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EveryNullIsListedAtOnceEvenWhenFlagsWouldChangeTheObjectsThatAreNull()
+    {
+        const string json = """{"streams":[null,{"name":"app","paths":null}],"tailing":null,"output":null,"metrics":null,"sinks":[null]}""";
+
+        var errors = Load(["--output", "raw", "--metrics-port", "0"], json);
+
+        Assert.Equal(["metrics", "output", "sinks[0]", "streams[0]", "streams[1].paths", "tailing"], errors.Select(e => e.Field).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("99999999999999999999", "out of range")]
+    [InlineData("-99999999999", "out of range")]
+    [InlineData("2.5", "not a plain whole number")]
+    [InlineData("\"fast\"", "wrong type")]
+    public void ANumberTheFieldCannotHoldIsNamedForWhatIsWrongWithIt(string value, string expected)
+    {
+        var error = Assert.Single(Load([], """{"streams":[""" + Stream + """],"tailing":{"pollIntervalMs":""" + value + "}}"));
+
+        Assert.Equal($"{ConfigLoader.EnvironmentVariable} at $.tailing.pollIntervalMs", error.Field);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ANumberOutOfRangeBeforeBrokenJsonIsStillOneClearError()
+    {
+        var error = Assert.Single(Load([], """{"tailing":{"pollIntervalMs":99999999999999999999}, oops"""));
+
+        Assert.Contains("pollIntervalMs", error.Field, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ConfigWithoutStreamsSaysHowToAddOne()
     {

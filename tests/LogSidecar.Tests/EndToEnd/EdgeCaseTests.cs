@@ -80,4 +80,25 @@ public class EdgeCaseTests
         Assert.Contains("output.maxRecordBytes", sidecar.Process.Errors, StringComparison.Ordinal);
         Assert.Empty(sidecar.Process.Lines);
     }
+
+    [Fact]
+    public async Task NullsInTheEnvironmentConfigurationExitWithTwoAndListEveryProblemWithoutAStackTrace()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["LOGSIDECAR_CONFIG"] = """{"streams":[null,{"name":"app","paths":null}],"tailing":null,"output":null,"metrics":null,"sinks":[null]}""",
+        };
+
+        await using var sidecar = SidecarProcess.Start([], environment: environment);
+
+        Assert.Equal(2, await sidecar.Process.WaitForExitAsync());
+        var errors = sidecar.Process.Errors;
+        foreach (var field in new[] { "streams[0]:", "streams[1].paths:", "tailing:", "output:", "metrics:", "sinks[0]:" })
+        {
+            Assert.Contains($"  - {field} null", errors, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("Exception", errors, StringComparison.Ordinal);
+        Assert.Empty(sidecar.Process.Lines);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 
 namespace LogSidecar.Tests.EndToEnd;
@@ -10,17 +9,16 @@ public class HealthEndpointTests
     {
         using var dir = new TempDirectory();
         await File.WriteAllTextAsync(dir.File("a.log"), "one\ntwo\n", TestContext.Current.CancellationToken);
-        var port = MetricsEndpoint.FreePort();
+        using var endpoint = new MetricsEndpoint();
 
-        await using var sidecar = SidecarProcess.Start(["--path", dir.File("*.log"), "--metrics-port", port.ToString(CultureInfo.InvariantCulture)]);
+        await using var sidecar = SidecarProcess.Start(["--path", dir.File("*.log"), .. endpoint.Flags]);
         await sidecar.Process.WaitUntilAsync(lines => lines.Count == 2, "both records");
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        Assert.Equal("ok\n", await http.GetStringAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken));
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
-        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal("ok\n", await (await endpoint.GetAsync("/healthz")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.OK, (await endpoint.GetAsync("/readyz")).StatusCode);
+        var metrics = await endpoint.ScrapeAsync();
         Assert.Contains("logsidecar_records_written_total 2", metrics, StringComparison.Ordinal);
         Assert.Contains($"logsidecar_file_lag_bytes{{stream=\"app\",file=\"{dir.File("a.log")}\"}} 0", metrics, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/nope", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await endpoint.GetAsync("/nope")).StatusCode);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
@@ -27,11 +26,11 @@ public class HostileVolumeTests
         File.CreateSymbolicLink(volume.File("env.log"), "/proc/self/environ");
         File.CreateSymbolicLink(volume.File("current.log"), "real/app-1.log");
         Directory.CreateSymbolicLink(volume.File("mounted"), elsewhere.Path);
-        var port = MetricsEndpoint.FreePort();
+        using var endpoint = new MetricsEndpoint();
         var environment = new Dictionary<string, string> { ["LOGSIDECAR_TEST_MARKER"] = "environ-was-read" };
 
         await using var sidecar = SidecarProcess.Start(
-            ["--path", volume.File("**"), "--metrics-port", port.ToString(CultureInfo.InvariantCulture)], environment: environment);
+            ["--path", volume.File("**"), .. endpoint.Flags], environment: environment);
         await sidecar.Process.WaitForErrorOutputAsync("First scan found");
         foreach (var skipped in new[] { "x.log", "env.log", "mounted" })
         {
@@ -41,7 +40,7 @@ public class HostileVolumeTests
         // Two files written later prove that later polls ran, and reported nothing again.
         await WriteAndWaitAsync(sidecar, volume.File("later-1.log"), "later one");
         await WriteAndWaitAsync(sidecar, volume.File("later-2.log"), "later two");
-        Assert.Equal(3, await MetricsEndpoint.ValueAsync(port, "logsidecar_paths_skipped_total{reason=\"outside_root\"}"));
+        Assert.Equal(3, MetricsEndpoint.Value(await endpoint.ScrapeAsync(), "logsidecar_paths_skipped_total{reason=\"outside_root\"}"));
 
         Assert.Equal(0, await sidecar.Process.TerminateAsync());
         var messages = sidecar.Process.Lines.Select(SidecarProcess.Message).ToList();
@@ -58,16 +57,16 @@ public class HostileVolumeTests
         SpecialFiles.MakeFifo(volume.File("app.log"));
         using var socket = SpecialFiles.BindSocket(volume.File("sock.log"));
         await File.WriteAllTextAsync(volume.File("good.log"), "regular line\n", Cancel);
-        var port = MetricsEndpoint.FreePort();
+        using var endpoint = new MetricsEndpoint();
 
-        await using var sidecar = SidecarProcess.Start(["--path", volume.File("*.log"), "--metrics-port", port.ToString(CultureInfo.InvariantCulture)]);
+        await using var sidecar = SidecarProcess.Start(["--path", volume.File("*.log"), .. endpoint.Flags]);
 
         // Readiness comes: the FIFO did not block the first scan.
         await sidecar.Process.WaitForErrorOutputAsync("First scan found");
         await sidecar.Process.WaitForErrorOutputAsync($"Skipping {volume.File("app.log")}: it is a FIFO");
         await sidecar.Process.WaitForErrorOutputAsync($"Skipping {volume.File("sock.log")}: it is a socket");
         await sidecar.Process.WaitUntilAsync(lines => lines.Count == 1, "the regular file's line");
-        Assert.Equal(2, await MetricsEndpoint.ValueAsync(port, "logsidecar_paths_skipped_total{reason=\"not_regular\"}"));
+        Assert.Equal(2, MetricsEndpoint.Value(await endpoint.ScrapeAsync(), "logsidecar_paths_skipped_total{reason=\"not_regular\"}"));
 
         Assert.Equal(0, await sidecar.Process.TerminateAsync());
         Assert.Equal(["regular line"], sidecar.Process.Lines.Select(SidecarProcess.Message));
@@ -136,9 +135,9 @@ public class HostileVolumeTests
 
         // What gzip does while compressing a rotation: the file exists, empty, before its first bytes.
         await File.WriteAllBytesAsync(log + ".6.gz", [], Cancel);
-        var port = MetricsEndpoint.FreePort();
+        using var endpoint = new MetricsEndpoint();
 
-        await using var sidecar = SidecarProcess.Start(["--path", log + "*", "--metrics-port", port.ToString(CultureInfo.InvariantCulture)]);
+        await using var sidecar = SidecarProcess.Start(["--path", log + "*", .. endpoint.Flags]);
         await sidecar.Process.WaitForErrorOutputAsync("First scan found");
         await File.WriteAllBytesAsync(log + ".6.gz", Gzip("compressed late\n"), Cancel);
         await sidecar.Process.WaitForErrorOutputAsync($"Skipping {log}.6.gz: it is gzip-compressed");
@@ -150,7 +149,7 @@ public class HostileVolumeTests
             Assert.Equal(1, Occurrences(sidecar.Process.Errors, $"Skipping {log}{name}: it is {format}-compressed"));
         }
 
-        Assert.Equal(5, await MetricsEndpoint.ValueAsync(port, "logsidecar_paths_skipped_total{reason=\"compressed\"}"));
+        Assert.Equal(5, MetricsEndpoint.Value(await endpoint.ScrapeAsync(), "logsidecar_paths_skipped_total{reason=\"compressed\"}"));
         Assert.Equal(0, await sidecar.Process.TerminateAsync());
         Assert.Equal(["after", "current", "later", "rotated"], sidecar.Process.Lines.Select(SidecarProcess.Message).Order(StringComparer.Ordinal));
     }
@@ -175,16 +174,16 @@ public class HostileVolumeTests
                  "checkpointDir":"{{{volume.File("state")}}}","tailing":{"maxScanEntries":100,"maxDepth":1}}
                 """,
         };
-        var port = MetricsEndpoint.FreePort();
+        using var endpoint = new MetricsEndpoint();
 
-        await using var sidecar = SidecarProcess.Start(["--metrics-port", port.ToString(CultureInfo.InvariantCulture)], environment: environment);
+        await using var sidecar = SidecarProcess.Start([.. endpoint.Flags], environment: environment);
         await sidecar.Process.WaitForErrorOutputAsync("the scan stopped after tailing.maxScanEntries (100)");
         await sidecar.Process.WaitForErrorOutputAsync($"Not scanning {volume.File("deep/1/2")} or below: deeper than tailing.maxDepth (1)");
         await WriteAndWaitAsync(sidecar, volume.File("deep/1/later-1.log"), "later one");
         await WriteAndWaitAsync(sidecar, volume.File("deep/1/later-2.log"), "later two");
 
-        Assert.True(await MetricsEndpoint.ValueAsync(port, "logsidecar_scans_cut_short_total") >= 2);
-        Assert.Equal(1, await MetricsEndpoint.ValueAsync(port, "logsidecar_paths_skipped_total{reason=\"too_deep\"}"));
+        Assert.True(MetricsEndpoint.Value(await endpoint.ScrapeAsync(), "logsidecar_scans_cut_short_total") >= 2);
+        Assert.Equal(1, MetricsEndpoint.Value(await endpoint.ScrapeAsync(), "logsidecar_paths_skipped_total{reason=\"too_deep\"}"));
         Assert.Equal(0, await sidecar.Process.TerminateAsync());
         var messages = sidecar.Process.Lines.Select(SidecarProcess.Message).ToList();
         Assert.Equal(100, messages.Count(m => m.StartsWith("flat ", StringComparison.Ordinal)));

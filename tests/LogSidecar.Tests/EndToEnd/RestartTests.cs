@@ -35,8 +35,8 @@ public class RestartTests
 
         await using (var last = SidecarProcess.Start(args))
         {
-            // It resumes from the last saved checkpoint, so it sees only the tail: wait for the file's last line.
-            await last.Process.WaitUntilAsync(lines => lines.Count > 0 && SidecarProcess.Numbers(lines.TakeLast(1)).FirstOrDefault() >= writer.Last, $"line {writer.Last}");
+            // It resumes from the last saved checkpoint (not line 1 once a run lived past a save) and reads in order: wait for the last line.
+            await last.Process.WaitUntilAsync(lines => SidecarProcess.Numbers(lines.TakeLast(1)).FirstOrDefault() >= writer.Last, $"line {writer.Last}");
             runs.Add(SidecarProcess.Numbers(last.Process.Lines));
         }
 

@@ -55,22 +55,30 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The path of <paramref name="assembly"/>: the sidecar's from its own build output, the others next to the tests.</summary>
+    public static string AssemblyPath(string assembly) =>
+        Path.Combine(assembly == "logsidecar.dll" ? SidecarDirectory : AppContext.BaseDirectory, assembly);
+
     /// <summary>Starts <paramref name="assembly"/> (a dll next to the tests) with <paramref name="args"/>.</summary>
-    public static ChildProcess Start(string assembly, IEnumerable<string> args, string? runAs = null, IDictionary<string, string>? environment = null)
+    public static ChildProcess Start(string assembly, IEnumerable<string> args, string? runAs = null, IDictionary<string, string>? environment = null, bool readOutput = true)
     {
-        var dll = Path.Combine(assembly == "logsidecar.dll" ? SidecarDirectory : AppContext.BaseDirectory, assembly);
-        var start = runAs is null ? new ProcessStartInfo("dotnet") : new ProcessStartInfo("setpriv");
+        List<string> command = ["dotnet", "exec", AssemblyPath(assembly), .. args];
         if (runAs is not null)
         {
-            foreach (var arg in new[] { $"--reuid={runAs}", $"--regid={runAs}", "--clear-groups", "dotnet" })
-            {
-                start.ArgumentList.Add(arg);
-            }
+            command.InsertRange(0, ["setpriv", $"--reuid={runAs}", $"--regid={runAs}", "--clear-groups"]);
         }
 
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
+        return StartCommand(command, environment, readOutput);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="command"/> (the program, then its arguments). With <paramref name="readOutput"/>
+    /// false nothing reads its stdout until <see cref="StandardOutput"/> is read: a pipe nobody reads.
+    /// </summary>
+    public static ChildProcess StartCommand(IReadOnlyList<string> command, IDictionary<string, string>? environment = null, bool readOutput = true)
+    {
+        var start = new ProcessStartInfo(command[0]);
+        foreach (var arg in command.Skip(1))
         {
             start.ArgumentList.Add(arg);
         }
@@ -87,14 +95,25 @@ public sealed class ChildProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new ChildProcess(process);
-        process.OutputDataReceived += (_, e) => child.OnOutput(e.Data);
+        if (readOutput)
+        {
+            process.OutputDataReceived += (_, e) => child.OnOutput(e.Data);
+        }
+
         process.ErrorDataReceived += (_, e) => child.OnError(e.Data);
         process.Exited += (_, _) => child.Signal();
         process.Start();
-        process.BeginOutputReadLine();
+        if (readOutput)
+        {
+            process.BeginOutputReadLine();
+        }
+
         process.BeginErrorReadLine();
         return child;
     }
+
+    /// <summary>The stdout pipe of a process started without reading it.</summary>
+    public StreamReader StandardOutput => _process.StandardOutput;
 
     /// <summary>Waits until <paramref name="condition"/> holds for the lines so far; fails with stderr if it never does.</summary>
     public Task WaitUntilAsync(Func<IReadOnlyList<string>, bool> condition, string what, TimeSpan? timeout = null) =>
@@ -185,7 +204,8 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            // The whole tree: a shell pipeline's sidecar goes too.
+            _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
 

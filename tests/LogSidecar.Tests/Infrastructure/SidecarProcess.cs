@@ -14,17 +14,20 @@ public sealed partial class SidecarProcess : IAsyncDisposable
 
     public ChildProcess Process { get; }
 
-    /// <summary>Starts the sidecar; the metrics endpoint is off unless the arguments turn it on.</summary>
-    public static SidecarProcess Start(IEnumerable<string> args, string? runAs = null, IDictionary<string, string>? environment = null)
-    {
-        var all = args.ToList();
-        if (!all.Contains("--metrics-port"))
-        {
-            all.AddRange(["--metrics-port", "0"]);
-        }
+    /// <summary>
+    /// Starts the sidecar; the metrics endpoint is off unless the arguments turn it on. With
+    /// <paramref name="readOutput"/> false nothing reads its stdout (see <see cref="ChildProcess.StandardOutput"/>).
+    /// </summary>
+    public static SidecarProcess Start(IEnumerable<string> args, string? runAs = null, IDictionary<string, string>? environment = null, bool readOutput = true) =>
+        new(ChildProcess.Start("logsidecar.dll", WithMetricsOff(args), runAs, environment, readOutput));
 
-        return new SidecarProcess(ChildProcess.Start("logsidecar.dll", all, runAs, environment));
-    }
+    /// <summary>
+    /// Starts the sidecar with its stdout piped into <paramref name="reader"/>, a shell command such
+    /// as <c>head -n 1</c>: the lines are what the reader printed, the exit code is the sidecar's.
+    /// </summary>
+    public static SidecarProcess StartPiped(IEnumerable<string> args, string reader) =>
+        new(ChildProcess.StartCommand(
+            ["bash", "-c", $"dotnet exec \"$@\" | {reader}; exit \"${{PIPESTATUS[0]}}\"", "bash", ChildProcess.AssemblyPath("logsidecar.dll"), .. WithMetricsOff(args)]));
 
     /// <summary>The line numbers found in the records' messages (as written by logwriter), in output order.</summary>
     public static List<long> Numbers(IEnumerable<string> lines) =>
@@ -71,6 +74,17 @@ public sealed partial class SidecarProcess : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
+
+    private static List<string> WithMetricsOff(IEnumerable<string> args)
+    {
+        var all = args.ToList();
+        if (!all.Contains("--metrics-port"))
+        {
+            all.AddRange(["--metrics-port", "0"]);
+        }
+
+        return all;
+    }
 
     [GeneratedRegex(@"^line (\d{8}) ")]
     private static partial Regex LineNumber();

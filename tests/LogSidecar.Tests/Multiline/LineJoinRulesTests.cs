@@ -2,6 +2,7 @@ using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
 using LogSidecar.Pipeline;
 using LogSidecar.Tailing;
+using LogSidecar.Text;
 
 namespace LogSidecar.Tests.Multiline;
 
@@ -137,7 +138,7 @@ public class LineJoinRulesTests
     }
 
     private static RecordFramer Framer(MultilineConfig config) =>
-        new WatchedStream(new StreamConfig { Name = "app", Paths = ["/logs/*.log"], Multiline = config }).CreateFramer(256 * 1024, 0);
+        new WatchedStream(new StreamConfig { Name = "app", Paths = ["/logs/*.log"], Multiline = config }, RegexUse.None).CreateFramer(256 * 1024, 0);
 
     private static List<string> Records(string sample) =>
         [.. ((string[])typeof(MultilineSamples).GetField(sample)!.GetValue(null)!).Select(r => r.TrimEnd('\n').Replace("\r\n", "\n", StringComparison.Ordinal))];

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Parsing;
+using LogSidecar.Text;
 
 namespace LogSidecar.Tests.Parsing;
 
@@ -12,7 +13,7 @@ internal static class ParserHarness
 
     public static Parsed Parse(StreamConfig stream, string line)
     {
-        var parser = RecordParsers.Create(stream) ?? throw new InvalidOperationException("plain has no parser");
+        var parser = RecordParsers.Create(stream, RegexUse.None) ?? throw new InvalidOperationException("plain has no parser");
         var record = new ParsedRecord();
         var ok = parser.Parse(Encoding.UTF8.GetBytes(line), ReadTime, record);
         var fields = record.Fields.ToDictionary(

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using LogSidecar.Shipping;
+using LogSidecar.Tests.Shipping.Elasticsearch;
+using LogSidecar.Tests.Shipping.Receivers;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LogSidecar.Tests.Shipping;
@@ -25,6 +27,37 @@ public class RetryTests
         var schedule = new RetrySchedule(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
 
         Assert.Equal(TimeSpan.FromSeconds(30), schedule.Delay(0, TimeSpan.FromSeconds(30), random: 0.3));
+    }
+
+    [Fact]
+    public void ARetryAfterOfZeroOrInThePastIsRaisedToAFloorAndKeepsTheJitter()
+    {
+        var schedule = new RetrySchedule(TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5));
+
+        var calm = schedule.Delay(0, TimeSpan.Zero, random: 0);
+        var eager = schedule.Delay(0, TimeSpan.Zero, random: 1);
+
+        Assert.True(calm >= RetrySchedule.ShortestRetryAfter, $"{calm}");
+        Assert.NotEqual(calm, eager);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), schedule.Delay(40, TimeSpan.FromMilliseconds(1), random: 0));
+    }
+
+    [Fact]
+    public async Task TheRealSidecarToldToRetryAtOnceWaitsTheFloorFirst()
+    {
+        using var dir = new TempDirectory();
+        var log = dir.File("app.log");
+        await using var writer = LogWriterProcess.Start(log);
+        await writer.WriteAsync(10);
+        await using var receiver = new ElasticsearchBulkReceiver();
+        receiver.FailNext(new RequestFault(429, RetryAfterSeconds: 0));
+        await receiver.StartAsync();
+
+        await using var sidecar = ShippingSidecar.Start(dir, log, ElasticsearchShippingTests.Sink(receiver), once: true);
+
+        Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
+        Assert.Equal(10, receiver.Created);
+        Assert.Contains("(status_429); retry 1 in 0.1 s", sidecar.Process.Errors, StringComparison.Ordinal);
     }
 
     [Theory]

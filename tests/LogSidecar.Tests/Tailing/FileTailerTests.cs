@@ -4,6 +4,7 @@ using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
 using LogSidecar.Pipeline;
 using LogSidecar.Tailing;
+using LogSidecar.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -70,7 +71,7 @@ public class FileTailerTests
         using var dir = new TempDirectory();
         var path = dir.File("a.log");
         await File.WriteAllTextAsync(path, "ERROR failed\njava.lang.IllegalStateException: x\n\tat A.a(A.java:1)\n", TestContext.Current.CancellationToken);
-        var framer = new WatchedStream(new StreamConfig { Name = "app", Paths = [path], Multiline = new MultilineConfig { Preset = MultilinePresets.Java } })
+        var framer = new WatchedStream(new StreamConfig { Name = "app", Paths = [path], Multiline = new MultilineConfig { Preset = MultilinePresets.Java } }, RegexUse.None)
             .CreateFramer(Options.MaxLineBytes, 0);
         using var tailer = Open(path, framer);
         var running = tailer.RunAsync(CancellationToken.None, CancellationToken.None);

@@ -11,6 +11,7 @@ using LogSidecar.Shipping;
 using LogSidecar.Shipping.Otlp;
 using LogSidecar.Tailing;
 using LogSidecar.Tests.Shipping.Receivers;
+using LogSidecar.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogSidecar.Tests.Shipping.Otlp;
@@ -147,7 +148,7 @@ public class OtlpLogsProtocolTests
     internal static ulong Nanos(DateTimeOffset time) => (ulong)((time.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) * 100);
 
     private static Dictionary<string, IRecordParser?> Parsers(TrackedFile file, string format) =>
-        new(StringComparer.Ordinal) { [file.Stream] = RecordParsers.Create(new StreamConfig { Name = file.Stream, Format = format }) };
+        new(StringComparer.Ordinal) { [file.Stream] = RecordParsers.Create(new StreamConfig { Name = file.Stream, Format = format }, RegexUse.None) };
 
     private static (OtlpLogsProtocol Protocol, ShipItems Items) Encode(PodMetadata pod, Dictionary<string, IRecordParser?> parsers, TrackedFile file, params string[] lines)
     {
