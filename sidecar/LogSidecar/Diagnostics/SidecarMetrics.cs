@@ -8,14 +8,15 @@ namespace LogSidecar.Diagnostics;
 
 /// <summary>
 /// The sidecar's counters, updated lock-free on the hot path and rendered in the Prometheus text
-/// format on demand.
+/// format on demand. Labels come from bounded sets only: stream and sink names from the
+/// configuration, reasons from short fixed lists; never a file path or a line's content.
 /// </summary>
 internal sealed class SidecarMetrics
 {
     private readonly long[] _droppedBytes = new long[Enum.GetValues<DropReason>().Length];
     private readonly ConcurrentDictionary<TrackedFile, byte> _files = new();
     private readonly List<SinkMetrics> _sinks = [];
-    private readonly ConcurrentDictionary<string, long> _parseErrors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StreamCounters> _streams = new(StringComparer.Ordinal);
     private long _recordsRead;
     private long _bytesRead;
     private long _recordsWritten;
@@ -26,6 +27,18 @@ internal sealed class SidecarMetrics
     private long _truncations;
     private long _invalidUtf8Bytes;
     private long _fileErrors;
+
+    /// <summary>
+    /// <paramref name="streams"/> are the configured stream names: their series exist from the start, at 0,
+    /// so that rates and alerts see the first error rather than a series that appears out of nowhere.
+    /// </summary>
+    public SidecarMetrics(IEnumerable<string>? streams = null)
+    {
+        foreach (var stream in streams ?? [])
+        {
+            _streams.TryAdd(stream, new StreamCounters());
+        }
+    }
 
     public long RecordsRead => Interlocked.Read(ref _recordsRead);
 
@@ -63,7 +76,7 @@ internal sealed class SidecarMetrics
 
     public void FileError() => Interlocked.Increment(ref _fileErrors);
 
-    public void ParseError(string stream) => _parseErrors.AddOrUpdate(stream, 1, static (_, count) => count + 1);
+    public void ParseError(string stream) => Stream(stream).ParseError();
 
     /// <summary>Registers a sink's counters before the endpoint starts serving.</summary>
     public SinkMetrics AddSink(string name)
@@ -102,18 +115,25 @@ internal sealed class SidecarMetrics
 
         text.Append("# HELP logsidecar_parse_errors_total Records that did not parse in their stream's format and passed through as plain text.\n");
         text.Append("# TYPE logsidecar_parse_errors_total counter\n");
-        foreach (var (stream, count) in _parseErrors)
+        var streams = _streams.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToList();
+        foreach (var (stream, counters) in streams)
         {
-            text.Append(CultureInfo.InvariantCulture, $"logsidecar_parse_errors_total{{stream=\"{Escape(stream)}\"}} {count}\n");
+            text.Append(CultureInfo.InvariantCulture, $"logsidecar_parse_errors_total{{stream=\"{Escape(stream)}\"}} {counters.ParseErrors}\n");
         }
 
-        text.Append("# HELP logsidecar_file_lag_bytes Bytes in the file not yet acknowledged by the output.\n");
-        text.Append("# TYPE logsidecar_file_lag_bytes gauge\n");
+        // Summed per stream: a series per file path would grow with every rotated or date-named file.
+        var lag = streams.ToDictionary(pair => pair.Key, _ => 0L, StringComparer.Ordinal);
         foreach (var file in _files.Keys)
         {
             var acknowledged = file.Acknowledged?.Offset ?? 0;
-            var lag = Math.Max(0, file.Size - acknowledged);
-            text.Append(CultureInfo.InvariantCulture, $"logsidecar_file_lag_bytes{{stream=\"{Escape(file.Stream)}\",file=\"{Escape(file.Path)}\"}} {lag}\n");
+            lag[file.Stream] = lag.GetValueOrDefault(file.Stream) + Math.Max(0, file.Size - acknowledged);
+        }
+
+        text.Append("# HELP logsidecar_stream_lag_bytes Bytes in the stream's open files not yet delivered to every output.\n");
+        text.Append("# TYPE logsidecar_stream_lag_bytes gauge\n");
+        foreach (var (stream, bytes) in lag.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"logsidecar_stream_lag_bytes{{stream=\"{Escape(stream)}\"}} {bytes}\n");
         }
 
         SinkMetrics.Render(text, _sinks);
@@ -126,6 +146,8 @@ internal sealed class SidecarMetrics
         DropReason.RecordTooLarge => "record_too_large",
         _ => "unknown",
     };
+
+    private StreamCounters Stream(string name) => _streams.GetOrAdd(name, static _ => new StreamCounters());
 
     private static void Counter(StringBuilder text, string name, string help, long value) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
