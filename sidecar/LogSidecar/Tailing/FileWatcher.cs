@@ -121,8 +121,11 @@ internal sealed partial class FileWatcher(
     {
         lock (_lock)
         {
-            if (_open.ContainsKey((stat.Device, stat.Inode)))
+            if (_open.TryGetValue((stat.Device, stat.Inode), out var open))
             {
+                // Its reader may be waiting on a slow output and not looking at the file: the listing's
+                // size keeps the lag growing with what the app writes meanwhile.
+                open.File.Size = stat.Size;
                 return;
             }
         }

@@ -1,6 +1,11 @@
+using System.Threading.Channels;
 using LogSidecar.Checkpoints;
+using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
+using LogSidecar.Pipeline;
 using LogSidecar.Tailing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LogSidecar.Tests.Diagnostics;
 
@@ -34,6 +39,34 @@ public class SidecarMetricsTests
 
         metrics.Untrack(access);
         Assert.Contains("logsidecar_stream_lag_bytes{stream=\"access\"} 0\n", metrics.Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LagCountsBytesAppendedWhileTheReaderWaitsOnAStalledOutput()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("app.log");
+        var line = new string('x', 63) + "\n";
+        await File.WriteAllTextAsync(path, string.Concat(Enumerable.Repeat(line, 4096)), TestContext.Current.CancellationToken);
+        var metrics = new SidecarMetrics(["app"]);
+        var time = new FakeTimeProvider();
+        var options = new TailingOptions(4096, 1024, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), 1024);
+
+        // Nobody takes from the channel: once its one slot is full the reader waits, as it does while a backend is down.
+        var output = Channel.CreateBounded<LineBatch>(1);
+        var watcher = new FileWatcher(
+            [new WatchedStream(new StreamConfig { Name = "app", Paths = [path] })], dir.File("state"), new CheckpointRegistry(time),
+            firstStart: true, options, output.Writer, metrics, time, NullLoggerFactory.Instance);
+        using var abort = new CancellationTokenSource();
+        watcher.Scan(CancellationToken.None, abort.Token);
+        await output.Reader.WaitToReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(ChildProcess.DefaultTimeout, TestContext.Current.CancellationToken);
+
+        // The reader is now stuck on the second of the file's four 64 KiB reads, far from these bytes.
+        await File.AppendAllTextAsync(path, string.Concat(Enumerable.Repeat(line, 16)), TestContext.Current.CancellationToken);
+        watcher.Scan(CancellationToken.None, abort.Token);
+
+        Assert.Contains("logsidecar_stream_lag_bytes{stream=\"app\"} 263168\n", metrics.Render(), StringComparison.Ordinal);
+        await abort.CancelAsync();
     }
 
     private static FileCheckpoint Checkpoint(long offset) => new(1, 2, 0, 0, offset, "/var/log/app/app.log", 0);
