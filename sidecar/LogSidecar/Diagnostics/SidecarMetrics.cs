@@ -17,8 +17,7 @@ internal sealed class SidecarMetrics
     private readonly ConcurrentDictionary<TrackedFile, byte> _files = new();
     private readonly List<SinkMetrics> _sinks = [];
     private readonly ConcurrentDictionary<string, StreamCounters> _streams = new(StringComparer.Ordinal);
-    private long _recordsRead;
-    private long _bytesRead;
+    private readonly double _startTimeSeconds;
     private long _recordsWritten;
     private long _bytesWritten;
     private long _linesTruncated;
@@ -31,26 +30,23 @@ internal sealed class SidecarMetrics
     /// <summary>
     /// <paramref name="streams"/> are the configured stream names: their series exist from the start, at 0,
     /// so that rates and alerts see the first error rather than a series that appears out of nowhere.
+    /// The start time (<c>process_start_time_seconds</c>) comes from <paramref name="time"/>.
     /// </summary>
-    public SidecarMetrics(IEnumerable<string>? streams = null)
+    public SidecarMetrics(IEnumerable<string>? streams = null, TimeProvider? time = null)
     {
         foreach (var stream in streams ?? [])
         {
             _streams.TryAdd(stream, new StreamCounters());
         }
+
+        _startTimeSeconds = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
     }
 
-    public long RecordsRead => Interlocked.Read(ref _recordsRead);
+    public long RecordsRead => _streams.Values.Sum(stream => stream.Records);
 
     public long RecordsWritten => Interlocked.Read(ref _recordsWritten);
 
-    public long BytesRead => Interlocked.Read(ref _bytesRead);
-
-    public void Read(int records, long bytes)
-    {
-        Interlocked.Add(ref _recordsRead, records);
-        Interlocked.Add(ref _bytesRead, bytes);
-    }
+    public void Read(string stream, int records, long bytes) => Stream(stream).Read(records, bytes);
 
     public void Written(int records, long bytes)
     {
@@ -95,8 +91,12 @@ internal sealed class SidecarMetrics
     public string Render()
     {
         var text = new StringBuilder(2048);
-        Counter(text, "logsidecar_records_read_total", "Records framed from files.", RecordsRead);
-        Counter(text, "logsidecar_bytes_read_total", "Bytes read from files.", BytesRead);
+        text.Append("# HELP process_start_time_seconds Start time of the process since the Unix epoch, in seconds.\n");
+        text.Append("# TYPE process_start_time_seconds gauge\n");
+        text.Append(CultureInfo.InvariantCulture, $"process_start_time_seconds {_startTimeSeconds}\n");
+        var streams = _streams.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToList();
+        PerStream(text, "logsidecar_records_read_total", "counter", "Records framed from the stream's files.", streams.Select(pair => (pair.Key, pair.Value.Records)));
+        PerStream(text, "logsidecar_bytes_read_total", "counter", "Bytes read from the stream's files.", streams.Select(pair => (pair.Key, pair.Value.Bytes)));
         Counter(text, "logsidecar_records_written_total", "Records written to stdout.", RecordsWritten);
         Counter(text, "logsidecar_bytes_written_total", "Bytes written to stdout.", Interlocked.Read(ref _bytesWritten));
         Counter(text, "logsidecar_lines_truncated_total", "Lines longer than tailing.maxLineBytes.", Interlocked.Read(ref _linesTruncated));
@@ -113,13 +113,7 @@ internal sealed class SidecarMetrics
             text.Append(CultureInfo.InvariantCulture, $"logsidecar_dropped_bytes_total{{reason=\"{ReasonLabel(reason)}\"}} {Interlocked.Read(ref _droppedBytes[(int)reason])}\n");
         }
 
-        text.Append("# HELP logsidecar_parse_errors_total Records that did not parse in their stream's format and passed through as plain text.\n");
-        text.Append("# TYPE logsidecar_parse_errors_total counter\n");
-        var streams = _streams.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToList();
-        foreach (var (stream, counters) in streams)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"logsidecar_parse_errors_total{{stream=\"{Escape(stream)}\"}} {counters.ParseErrors}\n");
-        }
+        PerStream(text, "logsidecar_parse_errors_total", "counter", "Records that did not parse in their stream's format and passed through as plain text.", streams.Select(pair => (pair.Key, pair.Value.ParseErrors)));
 
         // Summed per stream: a series per file path would grow with every rotated or date-named file.
         var lag = streams.ToDictionary(pair => pair.Key, _ => 0L, StringComparer.Ordinal);
@@ -129,12 +123,7 @@ internal sealed class SidecarMetrics
             lag[file.Stream] = lag.GetValueOrDefault(file.Stream) + Math.Max(0, file.Size - acknowledged);
         }
 
-        text.Append("# HELP logsidecar_stream_lag_bytes Bytes in the stream's open files not yet delivered to every output.\n");
-        text.Append("# TYPE logsidecar_stream_lag_bytes gauge\n");
-        foreach (var (stream, bytes) in lag.OrderBy(pair => pair.Key, StringComparer.Ordinal))
-        {
-            text.Append(CultureInfo.InvariantCulture, $"logsidecar_stream_lag_bytes{{stream=\"{Escape(stream)}\"}} {bytes}\n");
-        }
+        PerStream(text, "logsidecar_stream_lag_bytes", "gauge", "Bytes in the stream's open files not yet delivered to every output.", lag.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));
 
         SinkMetrics.Render(text, _sinks);
         return text.ToString();
@@ -151,6 +140,15 @@ internal sealed class SidecarMetrics
 
     private static void Counter(StringBuilder text, string name, string help, long value) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
+
+    private static void PerStream(StringBuilder text, string name, string type, string help, IEnumerable<(string Stream, long Value)> values)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
+        foreach (var (stream, value) in values)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{name}{{stream=\"{Escape(stream)}\"}} {value}\n");
+        }
+    }
 
     private static string Escape(string label) =>
         label.Replace("\\", "\\\\", StringComparison.Ordinal)

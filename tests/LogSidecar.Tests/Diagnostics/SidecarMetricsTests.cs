@@ -23,6 +23,33 @@ public class SidecarMetricsTests
     }
 
     [Fact]
+    public void RecordsAndBytesReadAreCountedPerStream()
+    {
+        var metrics = new SidecarMetrics(["app", "access"]);
+        metrics.Read("app", 3, 120);
+        metrics.Read("app", 1, 40);
+        metrics.Read("access", 2, 10);
+
+        var text = metrics.Render();
+
+        Assert.Contains("logsidecar_records_read_total{stream=\"app\"} 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("logsidecar_records_read_total{stream=\"access\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("logsidecar_bytes_read_total{stream=\"app\"} 160\n", text, StringComparison.Ordinal);
+        Assert.Contains("logsidecar_bytes_read_total{stream=\"access\"} 10\n", text, StringComparison.Ordinal);
+        Assert.Equal(6, metrics.RecordsRead);
+    }
+
+    [Fact]
+    public void TheStartTimeIsExportedAsProcessStartTimeSecondsSoRestartsShow()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_764_500_000_250));
+
+        var text = new SidecarMetrics(["app"], time).Render();
+
+        Assert.Contains("# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds 1764500000.25\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LagIsTheUndeliveredBytesOfAStreamsFilesSummedWithoutAFilePathLabel()
     {
         var metrics = new SidecarMetrics(["app", "access"]);
