@@ -6,14 +6,19 @@ namespace LogSidecar.Shipping;
 
 /// <summary>
 /// One sink's counters: records and bytes delivered, requests, retries and dead letters by reason,
-/// a delivery latency histogram and the records waiting. Reasons are short labels from a
-/// bounded set (status codes, backend error types), never free text.
+/// a delivery latency histogram and the records waiting. Reasons are short labels (status codes,
+/// backend error types), never free text; as a backend names its own error types, each reason is
+/// reduced to a safe label and the number of distinct reasons is capped.
 /// </summary>
 internal sealed class SinkMetrics(string sink)
 {
     // Upper bounds in seconds: a healthy backend takes the flush interval (1 s by default) plus a request;
     // an outage holds the oldest record back for as long as it lasts. A histogram, not a summary, so
     // quantiles can be taken across pods.
+    private const int MaxReasons = 32;
+    private const int MaxReasonLength = 64;
+    private const string OtherReason = "other";
+
     private static readonly double[] DeliveryBounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
     private readonly ConcurrentDictionary<string, long> _retries = new(StringComparer.Ordinal);
@@ -46,9 +51,35 @@ internal sealed class SinkMetrics(string sink)
         Interlocked.Increment(ref _deliveries[bucket < 0 ? DeliveryBounds.Length : bucket]);
     }
 
-    public void Retried(string reason, int records) => _retries.AddOrUpdate(reason, records, (_, count) => count + records);
+    public void Retried(string reason, int records) => Count(_retries, reason, records);
 
-    public void DeadLettered(string reason, int records = 1) => _deadLettered.AddOrUpdate(reason, static (_, n) => n, static (_, count, n) => count + n, records);
+    public void DeadLettered(string reason, int records = 1) => Count(_deadLettered, reason, records);
+
+    /// <summary>
+    /// Lower-case letters, digits and '_' (anything else becomes '_'), at most 64 characters: whatever
+    /// a backend calls its error, the label cannot break the text format or grow without end.
+    /// </summary>
+    public static string ReasonLabel(string reason)
+    {
+        if (reason.Length is > 0 and <= MaxReasonLength && reason.All(IsLabelCharacter))
+        {
+            return reason;
+        }
+
+        if (reason.Length == 0)
+        {
+            return "unknown";
+        }
+
+        return string.Create(Math.Min(reason.Length, MaxReasonLength), reason, static (label, reason) =>
+        {
+            for (var i = 0; i < label.Length; i++)
+            {
+                var c = char.ToLowerInvariant(reason[i]);
+                label[i] = IsLabelCharacter(c) ? c : '_';
+            }
+        });
+    }
 
     public void Backlog(int records) => Interlocked.Exchange(ref _backlog, records);
 
@@ -90,6 +121,19 @@ internal sealed class SinkMetrics(string sink)
             write(sink, text, name);
         }
     }
+
+    private static void Count(ConcurrentDictionary<string, long> counts, string reason, int records)
+    {
+        var label = ReasonLabel(reason);
+        if (!counts.ContainsKey(label) && counts.Count >= MaxReasons)
+        {
+            label = OtherReason;
+        }
+
+        counts.AddOrUpdate(label, static (_, n) => n, static (_, count, n) => count + n, records);
+    }
+
+    private static bool IsLabelCharacter(char c) => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_';
 
     private static void Reasons(StringBuilder text, string name, string labels, ConcurrentDictionary<string, long> counts)
     {

@@ -27,6 +27,39 @@ public class SinkMetricsTests
         Assert.Contains("logsidecar_sink_records_delivered_total{sink=\"es\"} 16\n", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AReasonNamedByTheBackendBecomesALabelThatCannotBreakTheTextFormat()
+    {
+        var metrics = new SinkMetrics("es");
+        metrics.DeadLettered("mapper_parsing_exception", 2);
+        metrics.DeadLettered("Weird \"type\"\nfrom a proxy\\", 1);
+        metrics.DeadLettered(new string('x', 500), 1);
+
+        var text = Render(metrics);
+
+        Assert.Contains("logsidecar_sink_records_dead_lettered_total{sink=\"es\",reason=\"mapper_parsing_exception\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("logsidecar_sink_records_dead_lettered_total{sink=\"es\",reason=\"weird__type__from_a_proxy_\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains($"logsidecar_sink_records_dead_lettered_total{{sink=\"es\",reason=\"{new string('x', 64)}\"}} 1\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReasonsBeyondTheCapAreCountedTogetherAsOther()
+    {
+        var metrics = new SinkMetrics("es");
+        for (var i = 0; i < 40; i++)
+        {
+            metrics.Retried($"type_{i}", 2);
+        }
+
+        metrics.Retried("type_0", 1);
+
+        var lines = Render(metrics).Split('\n').Where(line => line.StartsWith("logsidecar_sink_records_retried_total{", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(33, lines.Count);
+        Assert.Contains("logsidecar_sink_records_retried_total{sink=\"es\",reason=\"type_0\"} 3", lines);
+        Assert.Contains("logsidecar_sink_records_retried_total{sink=\"es\",reason=\"other\"} 16", lines);
+    }
+
     private static string Render(params SinkMetrics[] sinks)
     {
         var text = new StringBuilder();
