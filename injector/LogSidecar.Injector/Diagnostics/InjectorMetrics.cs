@@ -13,7 +13,8 @@ namespace LogSidecar.Injector.Diagnostics;
 /// </summary>
 internal sealed class InjectorMetrics
 {
-    private static readonly double[] Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+    // Up to the webhook's timeoutSeconds (5 s in the manifests): a slow answer shows how slow, not just "over 1 s".
+    private static readonly double[] Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
     private readonly ConcurrentDictionary<(string Webhook, string Result, string Reason), long[]> _requests = new();
     private readonly long[] _bucketCounts = new long[Buckets.Length];
