@@ -21,9 +21,7 @@ public sealed class PrometheusRuleTests
     public async Task TheRuleFilePassesPromtoolsCheck()
     {
         var token = TestContext.Current.CancellationToken;
-        await PrometheusTools.SkipUnlessInstalledAsync(token);
-        using var directory = new TempDirectory();
-        await WriteRulesAsync(directory.Path, token);
+        using var directory = await RulesDirectoryAsync(token);
 
         var check = await PrometheusTools.PromtoolAsync(["check", "rules", RuleFile], directory.Path, token);
 
@@ -36,9 +34,7 @@ public sealed class PrometheusRuleTests
     public async Task EveryAlertFiresOnTroubleAndStaysQuietOtherwiseInPromtoolsUnitTests()
     {
         var token = TestContext.Current.CancellationToken;
-        await PrometheusTools.SkipUnlessInstalledAsync(token);
-        using var directory = new TempDirectory();
-        await WriteRulesAsync(directory.Path, token);
+        using var directory = await RulesDirectoryAsync(token);
         File.Copy(ShippedTests, directory.File(TestFile));
 
         var run = await PrometheusTools.PromtoolAsync(["test", "rules", TestFile], directory.Path, token);
@@ -58,9 +54,13 @@ public sealed class PrometheusRuleTests
         });
     }
 
-    private static async Task WriteRulesAsync(string directory, CancellationToken cancellationToken)
+    /// <summary>A fresh directory holding the rule file (skips the test when promtool is not installed).</summary>
+    private static async Task<TempDirectory> RulesDirectoryAsync(CancellationToken cancellationToken)
     {
+        await PrometheusTools.SkipUnlessInstalledAsync(cancellationToken);
+        var directory = new TempDirectory();
         var groups = await MonitoringManifests.RuleGroupsAsync();
-        await File.WriteAllTextAsync(Path.Combine(directory, RuleFile), groups.ToJsonString(Indented), cancellationToken);
+        await File.WriteAllTextAsync(directory.File(RuleFile), groups.ToJsonString(Indented), cancellationToken);
+        return directory;
     }
 }
