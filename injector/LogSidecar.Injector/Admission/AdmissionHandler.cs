@@ -38,7 +38,7 @@ internal sealed partial class AdmissionHandler
     public async Task HandleAsync(HttpContext context, EnablementMode mode)
     {
         var started = Stopwatch.GetTimestamp();
-        var endpoint = mode == EnablementMode.NamespaceEnabled ? "namespace-enabled" : "opt-in";
+        var webhook = mode == EnablementMode.NamespaceEnabled ? "namespace-enabled" : "opt-in";
         AdmissionReview? review;
         try
         {
@@ -46,13 +46,13 @@ internal sealed partial class AdmissionHandler
         }
         catch (JsonException e)
         {
-            await BadRequestAsync(context, endpoint, started, $"the request body is not a JSON AdmissionReview: {e.Message}");
+            await BadRequestAsync(context, webhook, started, $"the request body is not a JSON AdmissionReview: {e.Message}");
             return;
         }
 
         if (Check(review) is { } problem)
         {
-            await BadRequestAsync(context, endpoint, started, problem);
+            await BadRequestAsync(context, webhook, started, problem);
             return;
         }
 
@@ -66,7 +66,7 @@ internal sealed partial class AdmissionHandler
             AdmissionJsonContext.Default.AdmissionReview,
             context.RequestAborted);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        _metrics.Record(endpoint, result, reason, elapsed);
+        _metrics.Record(webhook, result, reason, elapsed);
         Log.Answered(_logger, request.Namespace ?? "", request.Name ?? "", request.Uid!, result, reason, elapsed.TotalMilliseconds);
     }
 
@@ -167,12 +167,12 @@ internal sealed partial class AdmissionHandler
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task BadRequestAsync(HttpContext context, string endpoint, long started, string message)
+    private async Task BadRequestAsync(HttpContext context, string webhook, long started, string message)
     {
         context.Response.StatusCode = StatusCodes.Status400BadRequest;
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(message + "\n", context.RequestAborted);
-        _metrics.Record(endpoint, "malformed", "bad-request", Stopwatch.GetElapsedTime(started));
+        _metrics.Record(webhook, "malformed", "bad-request", Stopwatch.GetElapsedTime(started));
         Log.BadRequest(_logger, message);
     }
 

@@ -5,22 +5,25 @@ using System.Text;
 namespace LogSidecar.Injector.Diagnostics;
 
 /// <summary>
-/// Request counters by endpoint, result and skip reason, and a latency histogram, in the Prometheus
-/// text format. Counters are lock-free (<see cref="Interlocked"/>); a scrape may see one request's
-/// count before its latency, which Prometheus tolerates.
+/// Request counters by webhook, result and skip reason, and a latency histogram, in the Prometheus
+/// text format. The label is <c>webhook</c>, not <c>endpoint</c>: the Prometheus Operator gives every
+/// target an <c>endpoint</c> label (the port name), which would rename ours <c>exported_endpoint</c>.
+/// Counters are lock-free (<see cref="Interlocked"/>); a scrape may see one request's count before its
+/// latency, which Prometheus tolerates.
 /// </summary>
 internal sealed class InjectorMetrics
 {
-    private static readonly double[] Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+    // Up to the webhook's timeoutSeconds (5 s in the manifests): a slow answer shows how slow, not just "over 1 s".
+    private static readonly double[] Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-    private readonly ConcurrentDictionary<(string Endpoint, string Result, string Reason), long[]> _requests = new();
+    private readonly ConcurrentDictionary<(string Webhook, string Result, string Reason), long[]> _requests = new();
     private readonly long[] _bucketCounts = new long[Buckets.Length];
     private long _latencyCount;
     private long _latencySumMicros;
 
-    public void Record(string endpoint, string result, string reason, TimeSpan elapsed)
+    public void Record(string webhook, string result, string reason, TimeSpan elapsed)
     {
-        Interlocked.Increment(ref _requests.GetOrAdd((endpoint, result, reason), _ => new long[1])[0]);
+        Interlocked.Increment(ref _requests.GetOrAdd((webhook, result, reason), _ => new long[1])[0]);
         var seconds = elapsed.TotalSeconds;
         for (var i = 0; i < Buckets.Length; i++)
         {
@@ -35,17 +38,17 @@ internal sealed class InjectorMetrics
     }
 
     /// <summary>How many requests were counted with these labels (for tests and the benchmark).</summary>
-    public long Count(string endpoint, string result, string reason) =>
-        _requests.TryGetValue((endpoint, result, reason), out var counter) ? Interlocked.Read(ref counter[0]) : 0;
+    public long Count(string webhook, string result, string reason) =>
+        _requests.TryGetValue((webhook, result, reason), out var counter) ? Interlocked.Read(ref counter[0]) : 0;
 
     public string Render()
     {
         var text = new StringBuilder();
-        text.Append("# HELP logsidecar_injector_requests_total Admission requests by endpoint, result and skip reason.\n");
+        text.Append("# HELP logsidecar_injector_requests_total Admission requests by webhook, result and skip reason.\n");
         text.Append("# TYPE logsidecar_injector_requests_total counter\n");
-        foreach (var ((endpoint, result, reason), counter) in _requests.OrderBy(p => p.Key))
+        foreach (var ((webhook, result, reason), counter) in _requests.OrderBy(p => p.Key))
         {
-            text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_requests_total{{endpoint=\"{endpoint}\",result=\"{result}\",reason=\"{reason}\"}} {Interlocked.Read(ref counter[0])}\n");
+            text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_requests_total{{webhook=\"{webhook}\",result=\"{result}\",reason=\"{reason}\"}} {Interlocked.Read(ref counter[0])}\n");
         }
 
         text.Append("# HELP logsidecar_injector_request_duration_seconds Time to answer an admission request.\n");

@@ -8,7 +8,8 @@ namespace LogSidecar.Diagnostics;
 
 /// <summary>
 /// The sidecar's counters, updated lock-free on the hot path and rendered in the Prometheus text
-/// format on demand.
+/// format on demand. Labels come from bounded sets only: stream and sink names from the
+/// configuration, reasons from short fixed lists; never a file path or a line's content.
 /// </summary>
 internal sealed class SidecarMetrics
 {
@@ -17,10 +18,9 @@ internal sealed class SidecarMetrics
     private readonly long[] _httpClosed = new long[Enum.GetValues<HttpCloseReason>().Length];
     private readonly ConcurrentDictionary<TrackedFile, byte> _files = new();
     private readonly List<SinkMetrics> _sinks = [];
-    private readonly ConcurrentDictionary<string, long> _parseErrors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StreamCounters> _streams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Stream, string Regex), long> _regexTimeouts = new();
-    private long _recordsRead;
-    private long _bytesRead;
+    private readonly double _startTimeSeconds;
     private long _recordsWritten;
     private long _bytesWritten;
     private long _linesTruncated;
@@ -34,17 +34,26 @@ internal sealed class SidecarMetrics
     private long _checkpointSaveFailures;
     private long _checkpointSaveFailing;
 
-    public long RecordsRead => Interlocked.Read(ref _recordsRead);
+    /// <summary>
+    /// <paramref name="streams"/> are the configured stream names: their series exist from the start, at 0,
+    /// so that rates and alerts see the first error rather than a series that appears out of nowhere.
+    /// The start time (<c>process_start_time_seconds</c>) comes from <paramref name="time"/>.
+    /// </summary>
+    public SidecarMetrics(IEnumerable<string>? streams = null, TimeProvider? time = null)
+    {
+        foreach (var stream in streams ?? [])
+        {
+            _streams.TryAdd(stream, new StreamCounters());
+        }
+
+        _startTimeSeconds = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+    }
+
+    public long RecordsRead => _streams.Values.Sum(stream => stream.Records);
 
     public long RecordsWritten => Interlocked.Read(ref _recordsWritten);
 
-    public long BytesRead => Interlocked.Read(ref _bytesRead);
-
-    public void Read(int records, long bytes)
-    {
-        Interlocked.Add(ref _recordsRead, records);
-        Interlocked.Add(ref _bytesRead, bytes);
-    }
+    public void Read(string stream, int records, long bytes) => Stream(stream).Read(records, bytes);
 
     public void Written(int records, long bytes)
     {
@@ -74,13 +83,14 @@ internal sealed class SidecarMetrics
     public void Skipped(SkipReason reason) => Interlocked.Increment(ref _skippedPaths[(int)reason]);
 
     public void ScanCutShort() => Interlocked.Increment(ref _scansCutShort);
+
     public void CheckpointsSetAside() => Interlocked.Increment(ref _checkpointsSetAside);
 
     public void CheckpointSaveFailed() => Interlocked.Increment(ref _checkpointSaveFailures);
 
     public void CheckpointSaving(bool failing) => Interlocked.Exchange(ref _checkpointSaveFailing, failing ? 1 : 0);
 
-    public void ParseError(string stream) => _parseErrors.AddOrUpdate(stream, 1, static (_, count) => count + 1);
+    public void ParseError(string stream) => Stream(stream).ParseError();
 
     public void HttpConnectionClosed(HttpCloseReason reason) => Interlocked.Increment(ref _httpClosed[(int)reason]);
 
@@ -103,8 +113,12 @@ internal sealed class SidecarMetrics
     public string Render()
     {
         var text = new StringBuilder(2048);
-        Counter(text, "logsidecar_records_read_total", "Records framed from files.", RecordsRead);
-        Counter(text, "logsidecar_bytes_read_total", "Bytes read from files.", BytesRead);
+        text.Append("# HELP process_start_time_seconds Start time of the process since the Unix epoch, in seconds.\n");
+        text.Append("# TYPE process_start_time_seconds gauge\n");
+        text.Append(CultureInfo.InvariantCulture, $"process_start_time_seconds {_startTimeSeconds}\n");
+        var streams = _streams.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToList();
+        PerStream(text, "logsidecar_records_read_total", "counter", "Records framed from the stream's files.", streams.Select(pair => (pair.Key, pair.Value.Records)));
+        PerStream(text, "logsidecar_bytes_read_total", "counter", "Bytes read from the stream's files.", streams.Select(pair => (pair.Key, pair.Value.Bytes)));
         Counter(text, "logsidecar_records_written_total", "Records written to stdout.", RecordsWritten);
         Counter(text, "logsidecar_bytes_written_total", "Bytes written to stdout.", Interlocked.Read(ref _bytesWritten));
         Counter(text, "logsidecar_lines_truncated_total", "Lines longer than tailing.maxLineBytes.", Interlocked.Read(ref _linesTruncated));
@@ -113,9 +127,6 @@ internal sealed class SidecarMetrics
         Counter(text, "logsidecar_truncations_total", "Files truncated or rewritten in place; reading restarted at 0.", Interlocked.Read(ref _truncations));
         Counter(text, "logsidecar_invalid_utf8_bytes_total", "Bytes replaced with U+FFFD.", Interlocked.Read(ref _invalidUtf8Bytes));
         Counter(text, "logsidecar_file_errors_total", "Files that could not be opened or read.", Interlocked.Read(ref _fileErrors));
-        Counter(text, "logsidecar_checkpoint_files_set_aside_total", "Checkpoint files that could not be used at start and were moved aside.", Interlocked.Read(ref _checkpointsSetAside));
-        Counter(text, "logsidecar_checkpoint_save_failures_total", "Checkpoint saves that failed.", Interlocked.Read(ref _checkpointSaveFailures));
-        text.Append(CultureInfo.InvariantCulture, $"# HELP logsidecar_checkpoint_save_failing 1 while the last checkpoint save failed.\n# TYPE logsidecar_checkpoint_save_failing gauge\nlogsidecar_checkpoint_save_failing {Interlocked.Read(ref _checkpointSaveFailing)}\n");
 
         text.Append("# HELP logsidecar_dropped_bytes_total Bytes that did not reach the output whole, by reason.\n");
         text.Append("# TYPE logsidecar_dropped_bytes_total counter\n");
@@ -132,6 +143,11 @@ internal sealed class SidecarMetrics
         }
 
         Counter(text, "logsidecar_scans_cut_short_total", "Scans of a glob that stopped at tailing.maxScanEntries.", Interlocked.Read(ref _scansCutShort));
+        Counter(text, "logsidecar_checkpoint_files_set_aside_total", "Checkpoint files that could not be used at start and were moved aside.", Interlocked.Read(ref _checkpointsSetAside));
+        Counter(text, "logsidecar_checkpoint_save_failures_total", "Checkpoint saves that failed.", Interlocked.Read(ref _checkpointSaveFailures));
+        text.Append("# HELP logsidecar_checkpoint_save_failing 1 while saving checkpoints fails, else 0.\n");
+        text.Append("# TYPE logsidecar_checkpoint_save_failing gauge\n");
+        text.Append(CultureInfo.InvariantCulture, $"logsidecar_checkpoint_save_failing {Interlocked.Read(ref _checkpointSaveFailing)}\n");
 
         text.Append("# HELP logsidecar_http_connections_closed_total Connections to this endpoint closed before they were answered, by reason.\n");
         text.Append("# TYPE logsidecar_http_connections_closed_total counter\n");
@@ -141,13 +157,6 @@ internal sealed class SidecarMetrics
             text.Append(CultureInfo.InvariantCulture, $"logsidecar_http_connections_closed_total{{reason=\"{label}\"}} {Interlocked.Read(ref _httpClosed[(int)reason])}\n");
         }
 
-        text.Append("# HELP logsidecar_parse_errors_total Records that did not parse in their stream's format and passed through as plain text.\n");
-        text.Append("# TYPE logsidecar_parse_errors_total counter\n");
-        foreach (var (stream, count) in _parseErrors)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"logsidecar_parse_errors_total{{stream=\"{PrometheusText.Label(stream)}\"}} {count}\n");
-        }
-
         text.Append("# HELP logsidecar_regex_timeouts_total Matches of a backtracking format or multiline regex that ran out of time, by stream and regex.\n");
         text.Append("# TYPE logsidecar_regex_timeouts_total counter\n");
         foreach (var ((stream, regex), count) in _regexTimeouts)
@@ -155,14 +164,17 @@ internal sealed class SidecarMetrics
             text.Append(CultureInfo.InvariantCulture, $"logsidecar_regex_timeouts_total{{stream=\"{PrometheusText.Label(stream)}\",regex=\"{regex}\"}} {count}\n");
         }
 
-        text.Append("# HELP logsidecar_file_lag_bytes Bytes in the file not yet acknowledged by the output.\n");
-        text.Append("# TYPE logsidecar_file_lag_bytes gauge\n");
+        PerStream(text, "logsidecar_parse_errors_total", "counter", "Records that did not parse in their stream's format and passed through as plain text.", streams.Select(pair => (pair.Key, pair.Value.ParseErrors)));
+
+        // Summed per stream: a series per file path would grow with every rotated or date-named file.
+        var lag = streams.ToDictionary(pair => pair.Key, _ => 0L, StringComparer.Ordinal);
         foreach (var file in _files.Keys)
         {
             var acknowledged = file.Acknowledged?.Offset ?? 0;
-            var lag = Math.Max(0, file.Size - acknowledged);
-            text.Append(CultureInfo.InvariantCulture, $"logsidecar_file_lag_bytes{{stream=\"{PrometheusText.Label(file.Stream)}\",file=\"{PrometheusText.Label(file.Path)}\"}} {lag}\n");
+            lag[file.Stream] = lag.GetValueOrDefault(file.Stream) + Math.Max(0, file.Size - acknowledged);
         }
+
+        PerStream(text, "logsidecar_stream_lag_bytes", "gauge", "Bytes in the stream's open files not yet delivered to every output.", lag.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));
 
         SinkMetrics.Render(text, _sinks);
         return text.ToString();
@@ -185,7 +197,17 @@ internal sealed class SidecarMetrics
         _ => "unknown",
     };
 
+    private StreamCounters Stream(string name) => _streams.GetOrAdd(name, static _ => new StreamCounters());
+
     private static void Counter(StringBuilder text, string name, string help, long value) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
 
+    private static void PerStream(StringBuilder text, string name, string type, string help, IEnumerable<(string Stream, long Value)> values)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
+        foreach (var (stream, value) in values)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{name}{{stream=\"{PrometheusText.Label(stream)}\"}} {value}\n");
+        }
+    }
 }

@@ -29,7 +29,7 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
 
     private readonly ILogger _log = loggers.CreateLogger<SidecarHost>();
 
-    public SidecarMetrics Metrics { get; } = new();
+    public SidecarMetrics Metrics { get; } = new(config.Streams.Select(stream => stream.Name), time);
 
     /// <summary>Runs until <paramref name="shutdown"/> fires (or, with <paramref name="once"/>, until every file is read). Returns the exit code.</summary>
     public async Task<int> RunAsync(bool once, CancellationToken shutdown)

@@ -139,7 +139,7 @@ internal sealed partial class FileTailer : IDisposable
             _readOffset += read;
             _file.Size = Math.Max(_file.Size, _readOffset);
             _framer.Frame(batch, carried, read, _metrics);
-            _metrics.Read(batch.Count, read);
+            _metrics.Read(_file.Stream, batch.Count, read);
             WidenFingerprint();
             await PublishAsync(batch, abort);
         }
@@ -154,7 +154,7 @@ internal sealed partial class FileTailer : IDisposable
 
         var batch = new LineBatch(_file, _framer.CarryLength, _time.GetUtcNow());
         _framer.FlushPending(batch);
-        _metrics.Read(batch.Count, 0);
+        _metrics.Read(_file.Stream, batch.Count, 0);
         await PublishAsync(batch, abort);
     }
 

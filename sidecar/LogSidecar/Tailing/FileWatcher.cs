@@ -120,8 +120,8 @@ internal sealed partial class FileWatcher(
         }
     }
 
-    /// <summary>One discovery pass over every glob.</summary>
-    private void Scan(CancellationToken drain, CancellationToken abort)
+    /// <summary>One discovery pass over every glob; internal so tests can drive it step by step.</summary>
+    internal void Scan(CancellationToken drain, CancellationToken abort)
     {
         (_drain, _abort) = (drain, abort);
         _seen.Clear();
@@ -252,8 +252,11 @@ internal sealed partial class FileWatcher(
     {
         lock (_lock)
         {
-            if (_open.ContainsKey(key))
+            if (_open.TryGetValue(key, out var open))
             {
+                // Its reader may be waiting on a slow output and not looking at the file: the listing's
+                // size keeps the lag growing with what the app writes meanwhile.
+                open.File.Size = stat.Size;
                 return true;
             }
         }

@@ -111,7 +111,7 @@ public sealed class WebhookTests(WebhookFixture webhook)
         Assert.Equal("ok\n", await webhook.Client.GetStringAsync(new Uri("/healthz", UriKind.Relative), token));
         Assert.Equal("ok\n", await webhook.Client.GetStringAsync(new Uri("/readyz", UriKind.Relative), token));
         var metrics = await webhook.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative), token);
-        Assert.Contains("logsidecar_injector_requests_total{endpoint=\"namespace-enabled\",result=\"injected\",reason=\"none\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("logsidecar_injector_requests_total{webhook=\"namespace-enabled\",result=\"injected\",reason=\"none\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("logsidecar_injector_request_duration_seconds_bucket{le=\"+Inf\"}", metrics, StringComparison.Ordinal);
     }
 

@@ -6,11 +6,12 @@ namespace LogSidecar.Manifests.Tests.Infrastructure;
 /// </summary>
 public static class Eventually
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(2);
 
-    public static async Task<T> WaitAsync<T>(Func<Task<(bool Done, T Value)>> probe, string what, TimeSpan limit, CancellationToken cancellationToken)
+    public static async Task<T> WaitAsync<T>(Func<Task<(bool Done, T Value)>> probe, string what, TimeSpan limit, CancellationToken cancellationToken, TimeSpan? interval = null)
     {
-        var attempts = (int)Math.Ceiling(limit / Interval);
+        var pause = interval ?? DefaultInterval;
+        var attempts = (int)Math.Ceiling(limit / pause);
         (bool Done, T Value) last = default;
         for (var attempt = 0; attempt < attempts; attempt++)
         {
@@ -20,7 +21,7 @@ public static class Eventually
                 return last.Value;
             }
 
-            await Task.Delay(Interval, cancellationToken);
+            await Task.Delay(pause, cancellationToken);
         }
 
         Assert.Fail($"Gave up waiting for {what} after {attempts} attempts; last seen: {last.Value}");

@@ -12,7 +12,8 @@ public static class ProcessRunner
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 
-    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> args, CancellationToken cancellationToken, string? workingDirectory = null, TimeSpan? timeout = null)
+    /// <summary>Runs <paramref name="fileName"/>; <paramref name="input"/>, when given, is its standard input.</summary>
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> args, CancellationToken cancellationToken, string? workingDirectory = null, TimeSpan? timeout = null, string? input = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -30,11 +31,17 @@ public static class ProcessRunner
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
-        process.StandardInput.Close();
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(timeout ?? DefaultTimeout);
         var output = process.StandardOutput.ReadToEndAsync(bounded.Token);
         var error = process.StandardError.ReadToEndAsync(bounded.Token);
+        if (input is not null)
+        {
+            // After the readers start, so a program that answers while it reads cannot fill a pipe and stall.
+            await process.StandardInput.WriteAsync(input.AsMemory(), bounded.Token);
+        }
+
+        process.StandardInput.Close();
         try
         {
             await process.WaitForExitAsync(bounded.Token);

@@ -6,7 +6,7 @@ public static class RepositoryLayout
     private static readonly Lazy<string> RootPath = new(FindRoot);
 
     /// <summary>Every kustomization under <c>manifests/</c>, relative to it.</summary>
-    public static readonly IReadOnlyList<string> Kustomizations = ["base", "cert-manager", "self-signed", "examples"];
+    public static readonly IReadOnlyList<string> Kustomizations = ["base", "cert-manager", "self-signed", "examples", "monitoring"];
 
     public static string Root => RootPath.Value;
 

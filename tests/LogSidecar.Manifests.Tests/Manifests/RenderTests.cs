@@ -22,6 +22,12 @@ public sealed class RenderTests
                 continue;
             }
 
+            if (PrometheusOperatorResources.Is(document))
+            {
+                PrometheusOperatorResources.Check(document);
+                continue;
+            }
+
             KubernetesModels.Read(document);
         }
     }
@@ -51,7 +57,7 @@ public sealed class RenderTests
     [Fact]
     public async Task EveryObjectIsLabelledAsPartOfLogSidecarInTheInstallKustomizations()
     {
-        foreach (var kustomization in new[] { "base", "cert-manager", "self-signed" })
+        foreach (var kustomization in new[] { "base", "cert-manager", "self-signed", "monitoring" })
         {
             foreach (var document in await Kustomize.DocumentsAsync(kustomization))
             {

@@ -18,7 +18,7 @@ public class HealthEndpointTests
         Assert.Equal(HttpStatusCode.OK, (await endpoint.GetAsync("/readyz")).StatusCode);
         var metrics = await endpoint.ScrapeAsync();
         Assert.Contains("logsidecar_records_written_total 2", metrics, StringComparison.Ordinal);
-        Assert.Contains($"logsidecar_file_lag_bytes{{stream=\"app\",file=\"{dir.File("a.log")}\"}} 0", metrics, StringComparison.Ordinal);
+        Assert.Contains("logsidecar_stream_lag_bytes{stream=\"app\"} 0", metrics, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await endpoint.GetAsync("/nope")).StatusCode);
     }
 }
