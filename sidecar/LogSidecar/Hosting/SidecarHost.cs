@@ -129,7 +129,7 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
     private bool BuildSinks(SinkSet set, out string? error)
     {
         error = null;
-        var pod = PodMetadata.FromEnvironment();
+        var pod = PodMetadata.FromEnvironment(config.Streams);
         var parsers = config.Streams.ToDictionary(s => s.Name, RecordParsers.Create);
         var outputOptions = OutputOptions.From(config.Output);
         IRecordFormatter formatter = outputOptions.Json
