@@ -36,7 +36,7 @@ internal static class InjectFlag
             return false;
         }
 
-        warnings.Add($"{AnnotationKeys.Inject} {where}: '{value}' is not true or false; it was ignored");
+        warnings.Add($"{AnnotationKeys.Inject} {where}: {ValueText.Quote(value)} is not true or false; it was ignored");
         return null;
     }
 }

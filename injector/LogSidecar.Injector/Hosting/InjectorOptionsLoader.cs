@@ -26,7 +26,7 @@ internal static class InjectorOptionsLoader
             }
             catch (JsonException e)
             {
-                errors.Add($"--config {file}: {(e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? $"unknown key at {e.Path}; check its spelling against the README" : e.Message)}");
+                errors.Add($"--config {file}: {Mutation.JsonErrors.Describe(e)} (the README lists every key with its type)");
                 return null;
             }
         }

@@ -75,7 +75,7 @@ public sealed class PodAnnotationParserTests
     [Theory]
     [InlineData("3", "1")]
     [InlineData("1500m", "1")]
-    [InlineData("1m", "0.01")]
+    [InlineData("1m", "10m")]
     [InlineData("half", "50m")]
     [InlineData("250m", "250m")]
     public void CpuIsCappedAndBadValuesFallBackToTheDefault(string requested, string expected)
