@@ -26,7 +26,7 @@ internal static class ValueText
 
         var shown = value.Length <= MaxShown ? value : value[..CutAt(value, MaxShown)];
         var text = new StringBuilder(shown.Length + 32).Append('\'');
-        Escape(shown, text);
+        _ = Escape(shown, text);
         text.Append('\'');
         if (shown.Length < value.Length)
         {
@@ -36,7 +36,7 @@ internal static class ValueText
         return text.ToString();
     }
 
-    /// <summary>A whole message made safe to show: control characters escaped, cut at <see cref="MaxMessage"/>.</summary>
+    /// <summary>A whole message made safe to show: control characters escaped, at most <see cref="MaxMessage"/> characters and a marker.</summary>
     public static string Message(string message)
     {
         if (!NeedsEscaping(message) && message.Length <= MaxMessage)
@@ -45,8 +45,7 @@ internal static class ValueText
         }
 
         var text = new StringBuilder(Math.Min(message.Length, MaxMessage) + 16);
-        Escape(message.Length <= MaxMessage ? message : message[..CutAt(message, MaxMessage)], text);
-        if (message.Length > MaxMessage)
+        if (!Escape(message, text, MaxMessage))
         {
             text.Append("… (cut)");
         }
@@ -67,34 +66,36 @@ internal static class ValueText
         return false;
     }
 
-    private static void Escape(string value, StringBuilder text)
+    /// <summary>Appends <paramref name="value"/> escaped; false when it stopped at <paramref name="limit"/> characters of output.</summary>
+    private static bool Escape(string value, StringBuilder text, int limit = int.MaxValue)
     {
         foreach (var c in value)
         {
-            switch (c)
+            var escaped = c switch
             {
-                case '\n':
-                    text.Append("\\n");
-                    break;
-                case '\r':
-                    text.Append("\\r");
-                    break;
-                case '\t':
-                    text.Append("\\t");
-                    break;
-                default:
-                    if (IsUnsafe(c))
-                    {
-                        text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-                    }
-                    else
-                    {
-                        text.Append(c);
-                    }
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when IsUnsafe(c) => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                _ => null,
+            };
+            var length = escaped?.Length ?? 1;
+            if (text.Length + length > limit || (escaped is null && char.IsHighSurrogate(c) && text.Length + 2 > limit))
+            {
+                return false;
+            }
 
-                    break;
+            if (escaped is null)
+            {
+                text.Append(c);
+            }
+            else
+            {
+                text.Append(escaped);
             }
         }
+
+        return true;
     }
 
     // Control characters, and format characters such as U+202E (right-to-left override) or U+2028

@@ -114,12 +114,4 @@ public sealed class WebhookTests(WebhookFixture webhook)
         Assert.Contains("logsidecar_injector_requests_total{endpoint=\"namespace-enabled\",result=\"injected\",reason=\"none\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("logsidecar_injector_request_duration_seconds_bucket{le=\"+Inf\"}", metrics, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public async Task PlainHttpIsNotServed()
-    {
-        using var plain = new HttpClient { BaseAddress = new UriBuilder(webhook.BaseAddress) { Scheme = "http" }.Uri };
-
-        await Assert.ThrowsAsync<HttpRequestException>(() => plain.GetStringAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken));
-    }
 }
