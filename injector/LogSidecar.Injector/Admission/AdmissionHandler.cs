@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LogSidecar.Injector.Annotations;
 using LogSidecar.Injector.Diagnostics;
 using LogSidecar.Injector.Mutation;
+using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Admission;
 

@@ -1,3 +1,5 @@
+using LogSidecar.Injector.Text;
+
 namespace LogSidecar.Injector.Annotations;
 
 /// <summary>Collects what the parser found about each key, so every problem is reported at once.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Annotations;
 
@@ -21,7 +22,7 @@ internal static class ConfigAnnotationReader
         }
         catch (JsonException e)
         {
-            findings.Deny(Key, $"not valid JSON ({FirstSentence(e.Message)}); give an object such as {{\"streams\":[{{\"name\":\"app\",\"paths\":[\"*.log\"]}}]}}");
+            findings.Deny(Key, $"not valid JSON ({JsonErrors.Describe(e)}); give an object such as {{\"streams\":[{{\"name\":\"app\",\"paths\":[\"*.log\"]}}]}}");
             return null;
         }
 
@@ -150,11 +151,5 @@ internal static class ConfigAnnotationReader
 
         result.AddRange(value.EnumerateArray().Select(item => item.GetString()!));
         return result;
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut].TrimEnd('.') : message.TrimEnd('.');
     }
 }

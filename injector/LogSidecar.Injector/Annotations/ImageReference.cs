@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Annotations;
 

@@ -1,3 +1,5 @@
+using LogSidecar.Injector.Text;
+
 namespace LogSidecar.Injector.Annotations;
 
 /// <summary>Reads the pod's <c>logsidecar.io/inject</c> label (preferred) or annotation.</summary>

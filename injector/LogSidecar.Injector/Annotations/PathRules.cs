@@ -1,3 +1,5 @@
+using LogSidecar.Injector.Text;
+
 namespace LogSidecar.Injector.Annotations;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Annotations;
 

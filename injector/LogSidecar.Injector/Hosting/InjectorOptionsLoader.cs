@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Hosting;
 
@@ -26,7 +27,7 @@ internal static class InjectorOptionsLoader
             }
             catch (JsonException e)
             {
-                errors.Add($"--config {file}: {Mutation.JsonErrors.Describe(e)} (the README lists every key with its type)");
+                errors.Add($"--config {file}: {JsonErrors.Describe(e)} (the README lists every key with its type)");
                 return null;
             }
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using LogSidecar.Injector.Annotations;
+using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Hosting;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace LogSidecar.Injector.Annotations;
+namespace LogSidecar.Injector.Text;
 
 /// <summary>
 /// How values from a pod or a request are echoed in warnings, denials and logs: quoted, with control

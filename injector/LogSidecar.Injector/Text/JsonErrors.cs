@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace LogSidecar.Injector.Mutation;
+namespace LogSidecar.Injector.Text;
 
 /// <summary>
 /// What a <see cref="JsonException"/> from reading a document means, said for a person: the field

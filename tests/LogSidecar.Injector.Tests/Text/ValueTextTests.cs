@@ -1,6 +1,6 @@
-using LogSidecar.Injector.Annotations;
+using LogSidecar.Injector.Text;
 
-namespace LogSidecar.Injector.Tests.Annotations;
+namespace LogSidecar.Injector.Tests.Text;
 
 public sealed class ValueTextTests
 {
