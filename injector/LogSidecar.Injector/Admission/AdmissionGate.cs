@@ -9,8 +9,11 @@ namespace LogSidecar.Injector.Admission;
 /// </summary>
 internal sealed class AdmissionGate : IDisposable
 {
-    /// <summary>Longest wait for a slot: under the webhook's timeoutSeconds (5), after which the API server gives up anyway.</summary>
-    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Longest wait for a slot: a little under the webhook's timeoutSeconds (5 in the manifests), after which the
+    /// API server gives up anyway; a client that leaves sooner (a shorter timeout) ends its wait at once.
+    /// </summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(4);
 
     private readonly SemaphoreSlim _slots;
     private readonly int _maxQueued;

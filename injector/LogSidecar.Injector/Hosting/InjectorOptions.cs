@@ -68,11 +68,17 @@ internal sealed record InjectorOptions
     /// </summary>
     public int MaxRequestBytes { get; set; } = 3 * 1024 * 1024;
 
-    /// <summary>Admission requests answered at once; each may hold several times its body in memory while it is read.</summary>
-    public int MaxConcurrentReviews { get; set; } = 4;
+    /// <summary>
+    /// Admission requests read and answered at once; each may hold several times its body in memory while it is
+    /// parsed. A normal review takes well under a millisecond, so two answer thousands a second.
+    /// </summary>
+    public int MaxConcurrentReviews { get; set; } = 2;
 
     /// <summary>Admission requests waiting for a turn (headers read, body not yet); beyond them, or after the wait, 503.</summary>
-    public int MaxQueuedReviews { get; set; } = 256;
+    public int MaxQueuedReviews { get; set; } = 64;
+
+    /// <summary>Open connections to the webhook port; Kestrel closes any beyond it at once. Each holds its TLS and read buffers.</summary>
+    public int MaxConnections { get; set; } = 256;
 
     /// <summary>Smallest <see cref="MaxRequestBytes"/> accepted: a pod with many containers is tens of kilobytes.</summary>
     public const int MinRequestBytes = 64 * 1024;

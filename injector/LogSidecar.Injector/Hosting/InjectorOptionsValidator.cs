@@ -59,6 +59,7 @@ internal static class InjectorOptionsValidator
         Range(errors, "maxRequestBytes", options.MaxRequestBytes, InjectorOptions.MinRequestBytes, InjectorOptions.MaxRequestBytesCap);
         Range(errors, "maxConcurrentReviews", options.MaxConcurrentReviews, 1, 1024);
         Range(errors, "maxQueuedReviews", options.MaxQueuedReviews, 0, 100_000);
+        Range(errors, "maxConnections", options.MaxConnections, 8, 100_000);
 
         if (serving)
         {

@@ -17,6 +17,9 @@ internal static class WebhookServer
     public const string NamespaceEnabledPath = "/inject/namespace-enabled";
     public const string OptInPath = "/inject/opt-in";
 
+    /// <summary>Bytes a connection buffers ahead of the handler (request buffer, HTTP/2 windows).</summary>
+    public const int ConnectionBufferBytes = 128 * 1024;
+
     public static WebApplication Build(InjectorOptions options, PodInjector injector, CertificateStore certificates, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -31,6 +34,14 @@ internal static class WebhookServer
 
             // Bodies past the limit are refused as they are read (the handler answers 413 with a message).
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+
+            // What a connection may hold before the handler reads it: a request waiting for a turn, or any other
+            // client, buffers at most this much (Kestrel's defaults are about 1 MB a connection).
+            kestrel.Limits.MaxRequestBufferSize = ConnectionBufferBytes;
+            kestrel.Limits.Http2.InitialConnectionWindowSize = ConnectionBufferBytes;
+            kestrel.Limits.Http2.InitialStreamWindowSize = ConnectionBufferBytes;
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = 0;
             kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port, listen =>
             {
                 var plainHttp = new PlainHttpResponder(metrics, TimeProvider.System, kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger<PlainHttpResponder>());

@@ -37,7 +37,8 @@ internal sealed class PodInjector
         V1Pod typed;
         try
         {
-            typed = KubernetesJson.Deserialize<V1Pod>(pod.ToJsonString());
+            // From the node itself, not from its text: a review's pod is parsed once, without a UTF-16 copy of it.
+            typed = KubernetesJson.Deserialize<V1Pod>(pod);
         }
         catch (JsonException e)
         {
