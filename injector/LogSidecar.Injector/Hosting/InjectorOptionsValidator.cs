@@ -49,8 +49,9 @@ internal static class InjectorOptionsValidator
             errors.Add($"memory: {options.Memory} is above maxMemory {options.MaxMemory}");
         }
 
-        ValidateAllowedImages(errors, options.AllowedImages);
-        ValidateExcludedNamespaces(errors, options.ExcludedNamespaces);
+        ValidateList(errors, "allowedImages", options.AllowedImages, "give a list of image patterns, or [] to turn image overrides off", ImageReference.CheckPattern);
+        ValidateList(errors, "excludedNamespaces", options.ExcludedNamespaces, "give a list of namespaces never injected, or [] for none", name =>
+            name is not null && DnsNames.IsLabel(name) ? null : $"{ValueText.Quote(name)} is not a namespace name (lower-case DNS label)");
         if (options.InjectorNamespace is not null && !DnsNames.IsLabel(options.InjectorNamespace))
         {
             errors.Add($"injectorNamespace: {ValueText.Quote(options.InjectorNamespace)} is not a valid namespace name (lower-case DNS label)");
@@ -109,36 +110,20 @@ internal static class InjectorOptionsValidator
         }
     }
 
-    private static void ValidateAllowedImages(List<string> errors, List<string>? patterns)
+    /// <summary>A list from the file: null is an error of its own, then every entry is checked (null entries too).</summary>
+    private static void ValidateList(List<string> errors, string field, List<string>? list, string whenNull, Func<string?, string?> check)
     {
-        if (patterns is null)
+        if (list is null)
         {
-            errors.Add("allowedImages: is null; give a list of image patterns, or [] to turn image overrides off");
+            errors.Add($"{field}: is null; {whenNull}");
             return;
         }
 
-        for (var i = 0; i < patterns.Count; i++)
+        for (var i = 0; i < list.Count; i++)
         {
-            if (ImageReference.CheckPattern(patterns[i]) is { } problem)
+            if (check(list[i]) is { } problem)
             {
-                errors.Add($"allowedImages[{i}]: {problem}");
-            }
-        }
-    }
-
-    private static void ValidateExcludedNamespaces(List<string> errors, List<string>? namespaces)
-    {
-        if (namespaces is null)
-        {
-            errors.Add("excludedNamespaces: is null; give a list of namespaces never injected, or [] for none");
-            return;
-        }
-
-        for (var i = 0; i < namespaces.Count; i++)
-        {
-            if (namespaces[i] is not { } name || !DnsNames.IsLabel(name))
-            {
-                errors.Add($"excludedNamespaces[{i}]: {ValueText.Quote(namespaces[i])} is not a namespace name (lower-case DNS label)");
+                errors.Add($"{field}[{i}]: {problem}");
             }
         }
     }

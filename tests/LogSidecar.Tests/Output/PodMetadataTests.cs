@@ -22,13 +22,9 @@ public class PodMetadataTests
     [Fact]
     public async Task StdoutRecordsNameTheContainerOfTheirStream()
     {
-        using var dir = new TempDirectory();
-        var config = Config(dir, "stdout", sink: null);
+        var lines = await RunAsync("stdout", sink: null);
 
-        await using var sidecar = SidecarProcess.Start(["--config", config, "--checkpoint-dir", dir.File("state"), "--once"], environment: Environment());
-
-        Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
-        var records = sidecar.Process.Lines.Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+        var records = lines.Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
         Assert.Equal(30, records.Count);
         Assert.All(records, record =>
         {
@@ -41,14 +37,11 @@ public class PodMetadataTests
     [Fact]
     public async Task LokiStreamsCarryTheContainerOfTheirStreamAsTheContainerLabel()
     {
-        using var dir = new TempDirectory();
         await using var receiver = new LokiPushReceiver();
         await receiver.StartAsync();
-        var config = Config(dir, "ship", LokiShippingTests.Sink(receiver));
 
-        await using var sidecar = SidecarProcess.Start(["--config", config, "--checkpoint-dir", dir.File("state"), "--once"], environment: Environment());
+        await RunAsync("ship", LokiShippingTests.Sink(receiver));
 
-        Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
         var entries = receiver.Entries.ToList();
         Assert.Equal(30, entries.Count);
         Assert.All(entries, entry =>
@@ -61,14 +54,11 @@ public class PodMetadataTests
     [Fact]
     public async Task OtlpRecordsOfEachContainerArriveUnderAResourceNamingIt()
     {
-        using var dir = new TempDirectory();
         await using var receiver = new OtlpLogsReceiver();
         await receiver.StartAsync();
-        var config = Config(dir, "ship", OtlpShippingTests.Sink(receiver));
 
-        await using var sidecar = SidecarProcess.Start(["--config", config, "--checkpoint-dir", dir.File("state"), "--once"], environment: Environment());
+        await RunAsync("ship", OtlpShippingTests.Sink(receiver));
 
-        Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
         var records = receiver.Records.ToList();
         Assert.Equal(30, records.Count);
         Assert.All(records, record =>
@@ -76,6 +66,16 @@ public class PodMetadataTests
             Assert.Equal(ContainerOfFile[Path.GetFileName(record.Attributes["log.file.path"])], record.Resource["k8s.container.name"]);
             Assert.Equal("web-7d9f", record.Resource["k8s.pod.name"]);
         });
+    }
+
+    /// <summary>Runs the sidecar once over the three files and returns its stdout lines.</summary>
+    private static async Task<IReadOnlyList<string>> RunAsync(string mode, JsonObject? sink)
+    {
+        using var dir = new TempDirectory();
+        var config = Config(dir, mode, sink);
+        await using var sidecar = SidecarProcess.Start(["--config", config, "--checkpoint-dir", dir.File("state"), "--once"], environment: Environment());
+        Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
+        return [.. sidecar.Process.Lines];
     }
 
     private static Dictionary<string, string> Environment() => new(ShippingSidecar.Pod, StringComparer.Ordinal) { ["CONTAINER_NAME"] = "from-environment" };
