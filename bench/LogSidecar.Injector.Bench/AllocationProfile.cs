@@ -24,7 +24,9 @@ internal static class AllocationProfile
 
     public static IEnumerable<string> Run(InjectorOptions options, PodInjector injector, byte[] review, JsonObject pod)
     {
-        var handler = new AdmissionHandler(injector, new InjectorMetrics(), NullLogger<AdmissionHandler>.Instance);
+        var metrics = new InjectorMetrics();
+        using var gate = new AdmissionGate(options.MaxConcurrentReviews, options.MaxQueuedReviews, TimeProvider.System, metrics);
+        var handler = new AdmissionHandler(injector, metrics, gate, options.MaxRequestBytes, TimeProvider.System, NullLogger<AdmissionHandler>.Instance);
         yield return Line("AdmissionHandler (whole request)", Measure(() => HandleOnce(handler, review)));
         yield return Line("PodInjector.Inject", Measure(() => injector.Inject(pod.DeepClone().AsObject(), new InjectionRequest("shop", EnablementMode.NamespaceEnabled))));
 
@@ -49,6 +51,9 @@ internal static class AllocationProfile
             Memory = options.Memory,
             Native = true,
             MetricsPort = config.Metrics.Port,
+            MetricsAddress = config.Metrics.Address,
+            HostNetwork = false,
+            TokenShadowVolume = SidecarNames.TokenShadowVolume,
         };
         yield return Line("  stage: SidecarContainerFactory", Measure(() => SidecarContainerFactory.Create(spec)));
     }

@@ -5,13 +5,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogSidecar.Injector.Diagnostics;
 using LogSidecar.Injector.Mutation;
+using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Admission;
 
 /// <summary>
-/// Answers one AdmissionReview. Malformed requests get a 400 with a message; a pod the injector
+/// Answers one AdmissionReview. A body over the limit gets 413 and a request beyond the concurrency
+/// bound 503, each with a message; malformed requests get a 400 with a message; a pod the injector
 /// cannot handle is admitted unchanged with a warning (fail open); dryRun gets the same answer
-/// (the injector has no side effects).
+/// (the injector has no side effects). Every answer is counted in the metrics.
 /// </summary>
 internal sealed partial class AdmissionHandler
 {
@@ -26,12 +28,18 @@ internal sealed partial class AdmissionHandler
 
     private readonly PodInjector _injector;
     private readonly InjectorMetrics _metrics;
+    private readonly AdmissionGate _gate;
+    private readonly long _maxRequestBytes;
+    private readonly RepeatLimiter _repeats;
     private readonly ILogger _logger;
 
-    public AdmissionHandler(PodInjector injector, InjectorMetrics metrics, ILogger<AdmissionHandler> logger)
+    public AdmissionHandler(PodInjector injector, InjectorMetrics metrics, AdmissionGate gate, long maxRequestBytes, TimeProvider time, ILogger<AdmissionHandler> logger)
     {
         _injector = injector;
         _metrics = metrics;
+        _gate = gate;
+        _maxRequestBytes = maxRequestBytes;
+        _repeats = new RepeatLimiter(time, TimeSpan.FromMinutes(1));
         _logger = logger;
     }
 
@@ -39,6 +47,38 @@ internal sealed partial class AdmissionHandler
     {
         var started = Stopwatch.GetTimestamp();
         var webhook = mode == EnablementMode.NamespaceEnabled ? "namespace-enabled" : "opt-in";
+        if (context.Request.ContentLength > _maxRequestBytes)
+        {
+            await RefuseAsync(context, webhook, started, StatusCodes.Status413PayloadTooLarge, "too-large", TooLarge($"{context.Request.ContentLength} bytes"));
+            return;
+        }
+
+        switch (await _gate.EnterAsync(context.RequestAborted))
+        {
+            case GateEntry.Entered:
+                break;
+            case GateEntry.Aborted:
+                _metrics.Record(webhook, "aborted", "client-gone", Stopwatch.GetElapsedTime(started));
+                return;
+            case var entry:
+                var reason = entry == GateEntry.QueueFull ? "queue-full" : "queue-timeout";
+                await RefuseAsync(context, webhook, started, StatusCodes.Status503ServiceUnavailable, reason,
+                    $"the injector is answering as many admission requests as it may at once (maxConcurrentReviews) and {(entry == GateEntry.QueueFull ? "its queue is full (maxQueuedReviews)" : $"none finished within {AdmissionGate.MaxWait.TotalSeconds:F0} s")}; the pod is created without the sidecar (failurePolicy Ignore). Add replicas or raise the limits if this is real load");
+                return;
+        }
+
+        try
+        {
+            await AnswerAsync(context, webhook, mode, started);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, string webhook, EnablementMode mode, long started)
+    {
         AdmissionReview? review;
         try
         {
@@ -46,7 +86,24 @@ internal sealed partial class AdmissionHandler
         }
         catch (JsonException e)
         {
-            await BadRequestAsync(context, webhook, started, $"the request body is not a JSON AdmissionReview: {e.Message}");
+            await BadRequestAsync(context, webhook, started, $"the request body is not a JSON AdmissionReview: {JsonErrors.Describe(e)}");
+            return;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A body sent without a length (chunked) that grew past the limit while it was read.
+            await RefuseAsync(context, webhook, started, StatusCodes.Status413PayloadTooLarge, "too-large", TooLarge("more bytes"));
+            return;
+        }
+        catch (BadHttpRequestException e)
+        {
+            await BadRequestAsync(context, webhook, started, $"the request could not be read: {e.Message}");
+            return;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-body: nothing to answer, nothing wrong with the injector.
+            _metrics.Record(webhook, "aborted", "client-gone", Stopwatch.GetElapsedTime(started));
             return;
         }
 
@@ -67,8 +124,11 @@ internal sealed partial class AdmissionHandler
             context.RequestAborted);
         var elapsed = Stopwatch.GetElapsedTime(started);
         _metrics.Record(webhook, result, reason, elapsed);
-        Log.Answered(_logger, request.Namespace ?? "", request.Name ?? "", request.Uid!, result, reason, elapsed.TotalMilliseconds);
+        Log.Answered(_logger, ValueText.Quote(request.Namespace ?? ""), ValueText.Quote(request.Name ?? ""), ValueText.Quote(request.Uid), result, reason, elapsed.TotalMilliseconds);
     }
+
+    private string TooLarge(string size) =>
+        $"the admission request is {size}, over the limit of {_maxRequestBytes} bytes (maxRequestBytes); the API server sends a pod's review as a few kilobytes and never more than about 3 MiB, so this did not come from it";
 
     private static string? Check(AdmissionReview? review)
     {
@@ -125,8 +185,8 @@ internal sealed partial class AdmissionHandler
         catch (Exception e)
         {
             // Fail open, as failurePolicy Ignore would: the pod runs without the sidecar and the user is told.
-            Log.CannotHandle(_logger, ns ?? "", request.Name ?? "", e);
-            var warning = $"logsidecar: the injector could not handle this pod ({e.GetType().Name}: {e.Message}); it was admitted without the sidecar";
+            Log.CannotHandle(_logger, ValueText.Quote(ns ?? ""), ValueText.Quote(request.Name ?? ""), e);
+            var warning = ValueText.Message($"logsidecar: the injector could not handle this pod ({e.GetType().Name}: {e.Message}); it was admitted without the sidecar");
             return (new AdmissionResponse { Uid = uid, Allowed = true, Warnings = [warning] }, "error", Label(SkipReason.CannotHandle));
         }
 
@@ -148,7 +208,16 @@ internal sealed partial class AdmissionHandler
                 PatchType = AdmissionResponse.JsonPatchType,
                 Warnings = warnings,
             }, "injected", "none"),
-            _ => (new AdmissionResponse { Uid = uid, Allowed = true, Warnings = warnings }, "skipped", Label(outcome.Skip)),
+            _ => (new AdmissionResponse
+            {
+                Uid = uid,
+                Allowed = true,
+
+                // A pod skipped on purpose gets a status annotation that says why.
+                Patch = outcome.Patch.Count > 0 ? Utf8(outcome.Patch) : null,
+                PatchType = outcome.Patch.Count > 0 ? AdmissionResponse.JsonPatchType : null,
+                Warnings = warnings,
+            }, "skipped", Label(outcome.Skip)),
         };
     }
 
@@ -169,12 +238,46 @@ internal sealed partial class AdmissionHandler
 
     private async Task BadRequestAsync(HttpContext context, string webhook, long started, string message)
     {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(message + "\n", context.RequestAborted);
+        message = ValueText.Message(message);
+        await WritePlainAsync(context, StatusCodes.Status400BadRequest, message);
         _metrics.Record(webhook, "malformed", "bad-request", Stopwatch.GetElapsedTime(started));
-        Log.BadRequest(_logger, message);
+        if (_repeats.ShouldLog("bad-request", out var heldBack))
+        {
+            Log.BadRequest(_logger, Client(context), message, heldBack);
+        }
     }
+
+    /// <summary>A request refused before it was read (too large, too many at once): a plain-text answer that says why, a count, a log line a minute.</summary>
+    private async Task RefuseAsync(HttpContext context, string webhook, long started, int status, string reason, string message)
+    {
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
+        await WritePlainAsync(context, status, message);
+        _metrics.Record(webhook, "refused", reason, Stopwatch.GetElapsedTime(started));
+        if (_repeats.ShouldLog(reason, out var heldBack))
+        {
+            Log.Refused(_logger, status, Client(context), message, heldBack);
+        }
+    }
+
+    private static async Task WritePlainAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        try
+        {
+            await context.Response.WriteAsync($"logsidecar-injector: {message}\n", context.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // The client is gone; the answer was for it alone.
+        }
+    }
+
+    private static string Client(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static string Label(SkipReason reason) => reason switch
     {
@@ -184,6 +287,7 @@ internal sealed partial class AdmissionHandler
         SkipReason.AlreadyInjected => "already-injected",
         SkipReason.NotCreate => "not-create",
         SkipReason.CannotHandle => "cannot-handle",
+        SkipReason.Windows => "windows",
         _ => "none",
     };
 
@@ -192,8 +296,11 @@ internal sealed partial class AdmissionHandler
         [LoggerMessage(1, LogLevel.Debug, "Pod {Namespace}/{Name} ({Uid}): {Result} ({Reason}) in {ElapsedMs:F2} ms")]
         public static partial void Answered(ILogger logger, string @namespace, string name, string uid, string result, string reason, double elapsedMs);
 
-        [LoggerMessage(2, LogLevel.Warning, "Malformed admission request: {Problem}")]
-        public static partial void BadRequest(ILogger logger, string problem);
+        [LoggerMessage(2, LogLevel.Warning, "Malformed admission request from {Client}: {Problem} ({HeldBack} more since the last such line)")]
+        public static partial void BadRequest(ILogger logger, string client, string problem, int heldBack);
+
+        [LoggerMessage(4, LogLevel.Warning, "Admission request from {Client} refused with {Status}: {Problem} ({HeldBack} more since the last such line)")]
+        public static partial void Refused(ILogger logger, int status, string client, string problem, int heldBack);
 
         [LoggerMessage(3, LogLevel.Error, "Cannot handle pod {Namespace}/{Name}; admitted without the sidecar")]
         public static partial void CannotHandle(ILogger logger, string @namespace, string name, Exception exception);

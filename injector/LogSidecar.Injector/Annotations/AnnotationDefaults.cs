@@ -21,9 +21,12 @@ internal sealed record AnnotationDefaults
     /// <summary>Largest memory an annotation may ask for.</summary>
     public required string MaxMemory { get; init; }
 
-    /// <summary>Smallest memory an annotation may ask for: below it the sidecar cannot start.</summary>
-    public string MinMemory { get; init; } = "16Mi";
+    /// <summary>Smallest memory the sidecar is given (annotation or configuration): below it the sidecar cannot start.</summary>
+    public const string MinMemory = "16Mi";
 
-    /// <summary>Image globs (<c>*</c> matches any run of characters) a pod may pick with <c>logsidecar.io/image</c>.</summary>
+    /// <summary>Smallest CPU request the sidecar is given (annotation or configuration).</summary>
+    public const string MinCpu = "10m";
+
+    /// <summary>Image globs (<c>*</c> matches a run of characters within one path segment) a pod may pick with <c>logsidecar.io/image</c>.</summary>
     public required IReadOnlyList<string> AllowedImages { get; init; }
 }

@@ -1,3 +1,5 @@
+using LogSidecar.Injector.Text;
+
 namespace LogSidecar.Injector.Annotations;
 
 /// <summary>Collects what the parser found about each key, so every problem is reported at once.</summary>
@@ -17,11 +19,14 @@ internal sealed class AnnotationFindings
     public void Ignore(string key, string message)
     {
         AddOnce(Ignored, key);
-        Warnings.Add($"{key}: {message}");
+        Warnings.Add(ValueText.Message($"{key}: {message}"));
     }
 
+    /// <summary>Worth knowing, though nothing was ignored: a warning only.</summary>
+    public void Warn(string key, string message) => Warnings.Add(ValueText.Message($"{key}: {message}"));
+
     /// <summary>The value would make a broken pod: the admission is denied with this message.</summary>
-    public void Deny(string key, string message) => Denials.Add($"{key}: {message}");
+    public void Deny(string key, string message) => Denials.Add(ValueText.Message($"{key}: {message}"));
 
     private static void AddOnce(List<string> list, string key)
     {

@@ -33,6 +33,12 @@ internal static class AnnotationKeys
     /// <summary>Per-pod sidecar image; accepted only when it matches the injector's allow-list.</summary>
     public const string Image = Prefix + "image";
 
+    /// <summary>Port of the sidecar's /metrics, /healthz and /readyz; denied when a container of the pod declares it.</summary>
+    public const string MetricsPort = Prefix + "metrics-port";
+
+    /// <summary>Address that endpoint binds; on hostNetwork pods the default is 127.0.0.1.</summary>
+    public const string MetricsAddress = Prefix + "metrics-address";
+
     /// <summary>Written by the injector: what was injected and which knobs were applied or ignored.</summary>
     public const string Status = Prefix + "status";
 
@@ -46,7 +52,7 @@ internal static class AnnotationKeys
     public static readonly IReadOnlyList<string> PodAnnotations =
     [
         Inject, Paths, MountPath, Containers, Format, Regex, Multiline, Mode, Sink, Endpoint, Index, Secret,
-        Config, Cpu, Memory, Native, Image, Status,
+        Config, Cpu, Memory, Native, Image, MetricsPort, MetricsAddress, Status,
     ];
 
     /// <summary>Every key a pod label may carry.</summary>

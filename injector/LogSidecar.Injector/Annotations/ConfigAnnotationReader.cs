@@ -1,15 +1,16 @@
 using System.Text.Json;
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Annotations;
 
 /// <summary>
-/// Reads <c>logsidecar.io/config</c>: <c>{"streams":[{"name","paths","exclude","startAt","format","regex","multiline"}]}</c>.
+/// Reads <c>logsidecar.io/config</c>: <c>{"streams":[{"name","paths","exclude","startAt","format","regex","multiline","mode","container"}]}</c>.
 /// Relative globs are taken under the mount path; the format/regex/multiline annotations are the default of every stream. Broken JSON is denied; unknown fields are warned about.
 /// </summary>
 internal static class ConfigAnnotationReader
 {
-    private static readonly string[] StreamFields = ["name", "paths", "exclude", "startAt", "format", "regex", "multiline", "mode"];
+    private static readonly string[] StreamFields = ["name", "paths", "exclude", "startAt", "format", "regex", "multiline", "mode", "container"];
 
     public static List<StreamConfig>? Read(string json, string mountPath, FormatChoice defaults, AnnotationFindings findings)
     {
@@ -21,7 +22,7 @@ internal static class ConfigAnnotationReader
         }
         catch (JsonException e)
         {
-            findings.Deny(Key, $"not valid JSON ({FirstSentence(e.Message)}); give an object such as {{\"streams\":[{{\"name\":\"app\",\"paths\":[\"*.log\"]}}]}}");
+            findings.Deny(Key, $"not valid JSON ({JsonErrors.Describe(e)}); give an object such as {{\"streams\":[{{\"name\":\"app\",\"paths\":[\"*.log\"]}}]}}");
             return null;
         }
 
@@ -38,7 +39,7 @@ internal static class ConfigAnnotationReader
             {
                 if (property.Name != "streams")
                 {
-                    findings.Ignore(Key, $"unknown field '{property.Name}' was ignored; only \"streams\" is read");
+                    findings.Ignore(Key, $"unknown field {ValueText.Quote(property.Name)} was ignored; only \"streams\" is read");
                 }
             }
 
@@ -71,7 +72,7 @@ internal static class ConfigAnnotationReader
         {
             if (!StreamFields.Contains(property.Name, StringComparer.Ordinal))
             {
-                findings.Ignore(Key, $"{at}{property.Name}: unknown field was ignored; known fields are {string.Join(", ", StreamFields)}");
+                findings.Ignore(Key, $"{at}{ValueText.Quote(property.Name)}: unknown field was ignored; known fields are {string.Join(", ", StreamFields)}");
             }
         }
 
@@ -82,6 +83,9 @@ internal static class ConfigAnnotationReader
 
             // Per stream: stdout, ship or both; the backend is the pod's (logsidecar.io/sink and endpoint).
             Mode = String(element, "mode", at, findings),
+
+            // The app container that writes these files; checked against the pod's containers by the injector.
+            Container = String(element, "container", at, findings),
         };
 
         var paths = Strings(element, "paths", at, findings);
@@ -147,11 +151,5 @@ internal static class ConfigAnnotationReader
 
         result.AddRange(value.EnumerateArray().Select(item => item.GetString()!));
         return result;
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut].TrimEnd('.') : message.TrimEnd('.');
     }
 }

@@ -1,3 +1,5 @@
+using LogSidecar.Injector.Text;
+
 namespace LogSidecar.Injector.Annotations;
 
 /// <summary>Reads the pod's <c>logsidecar.io/inject</c> label (preferred) or annotation.</summary>
@@ -36,7 +38,7 @@ internal static class InjectFlag
             return false;
         }
 
-        warnings.Add($"{AnnotationKeys.Inject} {where}: '{value}' is not true or false; it was ignored");
+        warnings.Add($"{AnnotationKeys.Inject} {where}: {ValueText.Quote(value)} is not true or false; it was ignored");
         return null;
     }
 }

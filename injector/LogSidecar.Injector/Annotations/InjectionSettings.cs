@@ -28,4 +28,10 @@ internal sealed record InjectionSettings
 
     /// <summary>Name of the Secret with backend credentials, mounted read-only into the sidecar.</summary>
     public string? Secret { get; init; }
+
+    /// <summary>Port of /metrics, /healthz and /readyz asked for with <c>logsidecar.io/metrics-port</c>; null picks a free one.</summary>
+    public int? MetricsPort { get; init; }
+
+    /// <summary>Address of that endpoint asked for with <c>logsidecar.io/metrics-address</c>; null means the pod's default.</summary>
+    public string? MetricsAddress { get; init; }
 }

@@ -1,17 +1,59 @@
+using LogSidecar.Injector.Text;
+
 namespace LogSidecar.Injector.Annotations;
 
-/// <summary>Checks mount paths and log globs: absolute, normalized, and inside the shared volume.</summary>
+/// <summary>
+/// Checks mount paths and log globs: absolute, normalized, printable, and never where a mount would
+/// shadow the sidecar image or the system. The volume is mounted at the same path in the app
+/// containers and in the sidecar, so the <c>file</c> of every record is the path the app wrote.
+/// </summary>
 internal static class PathRules
 {
-    // Mounting over these would hide what the container runtime or the kubelet puts there.
-    private static readonly string[] Reserved = ["/proc", "/sys", "/dev", "/etc", "/bin", "/sbin", "/lib", "/usr", "/var/run/secrets", "/run/secrets"];
+    /// <summary>Longest mount path accepted: it is the prefix of every glob and of every record's file.</summary>
+    public const int MaxMountPathLength = 256;
+
+    /// <summary>Longest glob accepted.</summary>
+    public const int MaxGlobLength = 1024;
+
+    /// <summary>Where the sidecar image keeps its binary (Dockerfile.sidecar: WORKDIR /app, /app/logsidecar).</summary>
+    public const string SidecarBinaryDirectory = "/app";
+
+    // Mounting at or below these hides or breaks what the runtime, the kubelet or the image needs:
+    // the kernel's views, the loader and libraries (/lib64 holds ld-linux), /run and /var/run (the
+    // service-account token and the credentials the injector mounts live under /var/run/secrets),
+    // and the sidecar's binary itself.
+    private static readonly string[] ReservedTrees =
+    [
+        "/proc", "/sys", "/dev", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/boot",
+        "/run", "/var/run", SidecarBinaryDirectory + "/logsidecar",
+    ];
+
+    // Mounting exactly here hides everything an image installed below (the sidecar's /app, /var with
+    // /var/run, home directories, /opt); a directory below them, such as /var/log/app or /app/logs, is fine.
+    private static readonly string[] ReservedDirectories = [SidecarBinaryDirectory, "/var", "/var/lib", "/root", "/home", "/opt", "/srv"];
 
     /// <summary>Null when <paramref name="path"/> is usable as a mount path, else what is wrong with it.</summary>
-    public static string? CheckMountPath(string path)
+    public static string? CheckMountPath(string? path)
     {
+        if (path is null)
+        {
+            return "is null; give an absolute directory such as /var/log/app";
+        }
+
+        var shown = ValueText.Quote(path);
+        if (path.Length > MaxMountPathLength)
+        {
+            return $"{shown} is longer than {MaxMountPathLength} characters; give a short directory such as /var/log/app";
+        }
+
+        if (HasUnprintable(path))
+        {
+            return $"{shown} contains a control character (such as a newline); give a path such as /var/log/app";
+        }
+
         if (!path.StartsWith('/'))
         {
-            return $"'{path}' is not absolute; give a path such as /var/log/app";
+            return $"{shown} is not absolute; give a path such as /var/log/app";
         }
 
         if (path == "/")
@@ -21,16 +63,22 @@ internal static class PathRules
 
         if (HasDotSegments(path) || path.Contains("//", StringComparison.Ordinal) || path.Contains(':', StringComparison.Ordinal))
         {
-            return $"'{path}' is not a normalized path (no '.', '..', '//' or ':'); give a path such as /var/log/app";
+            return $"{shown} is not a normalized path (no '.', '..', '//' or ':'); give a path such as /var/log/app";
         }
 
         var normalized = Normalize(path);
-        foreach (var reserved in Reserved)
+        foreach (var reserved in ReservedTrees)
         {
             if (normalized == reserved || normalized.StartsWith(reserved + "/", StringComparison.Ordinal))
             {
-                return $"'{path}' is inside {reserved}, which the container needs; give a path such as /var/log/app";
+                return $"{shown} is inside {reserved}, which the containers need; give a path such as /var/log/app";
             }
+        }
+
+        if (ReservedDirectories.Contains(normalized, StringComparer.Ordinal))
+        {
+            var why = normalized == SidecarBinaryDirectory ? "the sidecar's program" : "what the images keep there";
+            return $"{shown} would hide {why}; give a directory below it, such as {normalized}/logs, or /var/log/app";
         }
 
         return null;
@@ -52,9 +100,22 @@ internal static class PathRules
             return null;
         }
 
+        var shown = ValueText.Quote(glob);
+        if (glob.Length > MaxGlobLength)
+        {
+            problem = $"{shown} is longer than {MaxGlobLength} characters";
+            return null;
+        }
+
+        if (HasUnprintable(glob))
+        {
+            problem = $"{shown} contains a control character (such as a newline)";
+            return null;
+        }
+
         if (HasDotSegments(glob))
         {
-            problem = $"'{glob}' contains '.' or '..' segments; the sidecar only sees the shared volume at {mountPath}";
+            problem = $"{shown} contains '.' or '..' segments; the sidecar only sees the shared volume at {mountPath}";
             return null;
         }
 
@@ -65,12 +126,14 @@ internal static class PathRules
 
         if (!glob.StartsWith(mountPath + "/", StringComparison.Ordinal))
         {
-            problem = $"'{glob}' is outside the shared volume {mountPath}; the sidecar would find nothing there. Write the logs under {mountPath} or change logsidecar.io/mount-path";
+            problem = $"{shown} is outside the shared volume {mountPath}; the sidecar would find nothing there. Write the logs under {mountPath} or change {AnnotationKeys.MountPath}";
             return null;
         }
 
         return glob;
     }
+
+    private static bool HasUnprintable(string path) => path.Any(char.IsControl);
 
     private static bool HasDotSegments(string path)
     {

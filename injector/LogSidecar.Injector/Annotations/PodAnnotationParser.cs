@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Annotations;
 
@@ -45,10 +46,12 @@ internal static partial class PodAnnotationParser
         var streams = ReadStreams(Get(AnnotationKeys.Config), Get(AnnotationKeys.Paths), mountPath, formats, findings);
         var containers = ReadContainers(Get(AnnotationKeys.Containers), findings);
         var shipping = ReadShipping(Get, findings);
-        var cpu = ReadQuantity(AnnotationKeys.Cpu, Get(AnnotationKeys.Cpu), defaults.Cpu, "0.01", defaults.MaxCpu, findings);
-        var memory = ReadQuantity(AnnotationKeys.Memory, Get(AnnotationKeys.Memory), defaults.Memory, defaults.MinMemory, defaults.MaxMemory, findings);
+        var cpu = ReadQuantity(AnnotationKeys.Cpu, Get(AnnotationKeys.Cpu), defaults.Cpu, AnnotationDefaults.MinCpu, defaults.MaxCpu, findings);
+        var memory = ReadQuantity(AnnotationKeys.Memory, Get(AnnotationKeys.Memory), defaults.Memory, AnnotationDefaults.MinMemory, defaults.MaxMemory, findings);
         var native = ReadBool(AnnotationKeys.Native, Get(AnnotationKeys.Native), findings);
         var image = ReadImage(Get(AnnotationKeys.Image), defaults.AllowedImages, findings);
+        var metricsPort = ReadMetricsPort(Get(AnnotationKeys.MetricsPort), findings);
+        var metricsAddress = ReadMetricsAddress(Get(AnnotationKeys.MetricsAddress), findings);
 
         var config = new SidecarConfig { Streams = streams ?? [] };
         if (shipping.Sink is not null)
@@ -78,6 +81,8 @@ internal static partial class PodAnnotationParser
                 Native = native,
                 Image = image,
                 Secret = shipping.Secret,
+                MetricsPort = metricsPort,
+                MetricsAddress = metricsAddress,
             };
 
         return new AnnotationParseResult
@@ -203,7 +208,7 @@ internal static partial class PodAnnotationParser
             }
             else
             {
-                findings.Ignore(AnnotationKeys.Mode, $"'{requestedMode}' is not one of: {string.Join(", ", AnnotationValues.Modes)}; records go to stdout");
+                findings.Ignore(AnnotationKeys.Mode, $"{ValueText.Quote(requestedMode)} is not one of: {string.Join(", ", AnnotationValues.Modes)}; records go to stdout");
             }
         }
 
@@ -224,7 +229,7 @@ internal static partial class PodAnnotationParser
             }
             else if (!AnnotationValues.Sinks.Contains(sink, StringComparer.Ordinal))
             {
-                findings.Deny(AnnotationKeys.Sink, $"'{sink}' is not one of: {string.Join(", ", AnnotationValues.Sinks)}");
+                findings.Deny(AnnotationKeys.Sink, $"{ValueText.Quote(sink)} is not one of: {string.Join(", ", AnnotationValues.Sinks)}");
                 sink = null;
             }
             else
@@ -245,7 +250,7 @@ internal static partial class PodAnnotationParser
             }
             else if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || !string.IsNullOrEmpty(uri.UserInfo))
             {
-                findings.Deny(AnnotationKeys.Endpoint, $"'{endpoint}' is not an http(s) URL without credentials; give one such as https://elasticsearch.logging:9200 and put credentials in {AnnotationKeys.Secret}");
+                findings.Deny(AnnotationKeys.Endpoint, $"{ValueText.Quote(endpoint)} is not an http(s) URL without credentials; give one such as https://elasticsearch.logging:9200 and put credentials in {AnnotationKeys.Secret}");
             }
             else
             {
@@ -270,7 +275,7 @@ internal static partial class PodAnnotationParser
             }
             else if (!IndexNames.IsValid(index))
             {
-                findings.Ignore(AnnotationKeys.Index, $"'{index}' is not a valid index name ({IndexNames.Rule}); the sink's default index is used");
+                findings.Ignore(AnnotationKeys.Index, $"{ValueText.Quote(index)} is not a valid index name ({IndexNames.Rule}); the sink's default index is used");
             }
             else
             {
@@ -301,7 +306,7 @@ internal static partial class PodAnnotationParser
 
         if (secret.Length > 253 || !SecretName().IsMatch(secret))
         {
-            findings.Deny(AnnotationKeys.Secret, $"'{secret}' is not a valid Secret name; use lowercase letters, digits, '-' and '.'");
+            findings.Deny(AnnotationKeys.Secret, $"{ValueText.Quote(secret)} is not a valid Secret name; use lowercase letters, digits, '-' and '.'");
             return (mode, backend, null);
         }
 
@@ -318,19 +323,19 @@ internal static partial class PodAnnotationParser
 
         if (!ResourceQuantity.TryParse(value, out var amount) || amount <= 0)
         {
-            findings.Ignore(key, $"'{value}' is not a positive Kubernetes quantity (such as 100m or 128Mi); using the default {fallback}");
+            findings.Ignore(key, $"{ValueText.Quote(value)} is not a positive Kubernetes quantity (such as 100m or 128Mi); using the default {fallback}");
             return fallback;
         }
 
         if (ResourceQuantity.TryParse(max, out var cap) && amount > cap)
         {
-            findings.Ignore(key, $"'{value}' is above the cap {max}; using {max}");
+            findings.Ignore(key, $"{ValueText.Quote(value)} is above the cap {max}; using {max}");
             return max;
         }
 
         if (ResourceQuantity.TryParse(min, out var floor) && amount < floor)
         {
-            findings.Ignore(key, $"'{value}' is below the minimum {min}; using {min}");
+            findings.Ignore(key, $"{ValueText.Quote(value)} is below the minimum {min}; using {min}");
             return min;
         }
 
@@ -357,7 +362,7 @@ internal static partial class PodAnnotationParser
             return false;
         }
 
-        findings.Ignore(key, $"'{value}' is not true or false; the injector's default is used");
+        findings.Ignore(key, $"{ValueText.Quote(value)} is not true or false; the injector's default is used");
         return null;
     }
 
@@ -374,14 +379,59 @@ internal static partial class PodAnnotationParser
             return null;
         }
 
+        if (ImageReference.Check(value) is { } problem)
+        {
+            findings.Ignore(AnnotationKeys.Image, $"{problem}; the configured image is used");
+            return null;
+        }
+
         if (!allowed.Any(pattern => ImageGlob.Matches(pattern, value)))
         {
-            findings.Ignore(AnnotationKeys.Image, $"'{value}' is not in the allow-list ({string.Join(", ", allowed)}); the configured image is used");
+            findings.Ignore(AnnotationKeys.Image, $"{ValueText.Quote(value)} is not in the allow-list ({string.Join(", ", allowed)}); the configured image is used");
             return null;
         }
 
         findings.Apply(AnnotationKeys.Image);
         return value;
+    }
+
+    /// <summary>A TCP port the sidecar can bind without privileges; whether the pod already uses it is checked against the pod.</summary>
+    private static int? ReadMetricsPort(string? value, AnnotationFindings findings)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            || port is < SidecarPorts.MinPort or > SidecarPorts.MaxPort)
+        {
+            findings.Deny(AnnotationKeys.MetricsPort, $"{ValueText.Quote(value)} is not a port from {SidecarPorts.MinPort} to {SidecarPorts.MaxPort} (the sidecar runs without privileges, so it cannot bind ports below {SidecarPorts.MinPort})");
+            return null;
+        }
+
+        findings.Apply(AnnotationKeys.MetricsPort);
+        return port;
+    }
+
+    /// <summary>An IP address to bind /metrics, /healthz and /readyz to; whether it suits the pod's network is checked against the pod.</summary>
+    private static string? ReadMetricsAddress(string? value, AnnotationFindings findings)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        // The pod's own addresses are not known at admission (it is not scheduled yet): only "all" or "loopback" can be bound.
+        if (!System.Net.IPAddress.TryParse(value, out var address) || value.Contains('%', StringComparison.Ordinal)
+            || !(SidecarPorts.IsWildcard(value) || SidecarPorts.IsLoopback(value)))
+        {
+            findings.Deny(AnnotationKeys.MetricsAddress, $"{ValueText.Quote(value)} is not one of 0.0.0.0 or :: (every address of the pod) and 127.0.0.1 or ::1 (inside the pod only); the pod's own address is not known when it is created");
+            return null;
+        }
+
+        findings.Apply(AnnotationKeys.MetricsAddress);
+        return address.ToString();
     }
 
     private static string Suggest(string key, IReadOnlyList<string> known)

@@ -5,11 +5,12 @@ using System.Text;
 namespace LogSidecar.Injector.Diagnostics;
 
 /// <summary>
-/// Request counters by webhook, result and skip reason, and a latency histogram, in the Prometheus
-/// text format. The label is <c>webhook</c>, not <c>endpoint</c>: the Prometheus Operator gives every
-/// target an <c>endpoint</c> label (the port name), which would rename ours <c>exported_endpoint</c>.
-/// Counters are lock-free (<see cref="Interlocked"/>); a scrape may see one request's count before its
-/// latency, which Prometheus tolerates.
+/// Request counters by webhook, result and skip reason, a latency histogram, gauges and the count of
+/// plain-HTTP connections, in the Prometheus text format. The label is <c>webhook</c>, not
+/// <c>endpoint</c>: the Prometheus Operator gives every target an <c>endpoint</c> label (the port
+/// name), which would rename ours <c>exported_endpoint</c>. Counters are lock-free
+/// (<see cref="Interlocked"/>); a scrape may see one request's count before its latency, which
+/// Prometheus tolerates.
 /// </summary>
 internal sealed class InjectorMetrics
 {
@@ -18,8 +19,18 @@ internal sealed class InjectorMetrics
 
     private readonly ConcurrentDictionary<(string Webhook, string Result, string Reason), long[]> _requests = new();
     private readonly long[] _bucketCounts = new long[Buckets.Length];
+    private readonly ConcurrentDictionary<string, (string Help, Func<long> Read)> _gauges = new(StringComparer.Ordinal);
     private long _latencyCount;
     private long _latencySumMicros;
+    private long _plainHttp;
+
+    /// <summary>A value read at each scrape, such as the requests being answered.</summary>
+    public void AddGauge(string name, string help, Func<long> read) => _gauges[name] = (help, read);
+
+    /// <summary>A connection to the HTTPS port that spoke plain HTTP (answered with a 400 that says so).</summary>
+    public void PlainHttp() => Interlocked.Increment(ref _plainHttp);
+
+    public long PlainHttpConnections => Interlocked.Read(ref _plainHttp);
 
     public void Record(string webhook, string result, string reason, TimeSpan elapsed)
     {
@@ -62,6 +73,14 @@ internal sealed class InjectorMetrics
         text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n");
         text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_request_duration_seconds_sum {Interlocked.Read(ref _latencySumMicros) / 1e6}\n");
         text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_request_duration_seconds_count {count}\n");
+        text.Append("# HELP logsidecar_injector_plain_http_connections_total Connections to the HTTPS port that sent plain HTTP.\n");
+        text.Append("# TYPE logsidecar_injector_plain_http_connections_total counter\n");
+        text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_plain_http_connections_total {PlainHttpConnections}\n");
+        foreach (var (name, (help, read)) in _gauges.OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {read()}\n");
+        }
+
         return text.ToString();
     }
 }

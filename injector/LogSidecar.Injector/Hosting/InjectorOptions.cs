@@ -14,7 +14,7 @@ internal sealed record InjectorOptions
     /// <summary>imagePullPolicy of the sidecar container: Always, IfNotPresent or Never.</summary>
     public string ImagePullPolicy { get; set; } = "IfNotPresent";
 
-    /// <summary>Image globs a pod may choose with <c>logsidecar.io/image</c>; empty turns overrides off.</summary>
+    /// <summary>Image globs (<c>*</c> within one path segment) a pod may choose with <c>logsidecar.io/image</c>; empty turns overrides off.</summary>
     public List<string> AllowedImages { get; set; } = [];
 
     /// <summary>Native sidecar (init container with restartPolicy Always): auto (from the Kubernetes version, 1.29+), always or never.</summary>
@@ -61,6 +61,30 @@ internal sealed record InjectorOptions
 
     /// <summary>Built-in self-signed certificate bootstrap; off by default (cert-manager or mounted files instead).</summary>
     public SelfSignedOptions SelfSigned { get; set; } = new();
+
+    /// <summary>
+    /// Largest admission request body, in bytes; larger ones get 413. The API server refuses requests over 3 MiB
+    /// and stores objects of at most about 1.5 MiB, so a review of a real pod is far below the default of 3 MiB.
+    /// </summary>
+    public int MaxRequestBytes { get; set; } = 3 * 1024 * 1024;
+
+    /// <summary>
+    /// Admission requests read and answered at once; each may hold several times its body in memory while it is
+    /// parsed. A normal review takes well under a millisecond, so two answer thousands a second.
+    /// </summary>
+    public int MaxConcurrentReviews { get; set; } = 2;
+
+    /// <summary>Admission requests waiting for a turn (headers read, body not yet); beyond them, or after the wait, 503.</summary>
+    public int MaxQueuedReviews { get; set; } = 64;
+
+    /// <summary>Open connections to the webhook port; Kestrel closes any beyond it at once. Each holds its TLS and read buffers.</summary>
+    public int MaxConnections { get; set; } = 256;
+
+    /// <summary>Smallest <see cref="MaxRequestBytes"/> accepted: a pod with many containers is tens of kilobytes.</summary>
+    public const int MinRequestBytes = 64 * 1024;
+
+    /// <summary>Largest <see cref="MaxRequestBytes"/> accepted.</summary>
+    public const int MaxRequestBytesCap = 64 * 1024 * 1024;
 
     public AnnotationDefaults ToAnnotationDefaults() => new()
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Hosting;
 
@@ -26,7 +27,7 @@ internal static class InjectorOptionsLoader
             }
             catch (JsonException e)
             {
-                errors.Add($"--config {file}: {(e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? $"unknown key at {e.Path}; check its spelling against the README" : e.Message)}");
+                errors.Add($"--config {file}: {JsonErrors.Describe(e)} (the README lists every key with its type)");
                 return null;
             }
         }

@@ -8,7 +8,8 @@ namespace LogSidecar.Injector.Mutation;
 /// <summary>
 /// Renders the sidecar configuration for <c>LOGSIDECAR_CONFIG</c> with <see cref="SidecarConfigReader.Write"/>,
 /// then leaves out every field equal to the sidecar's own default, so the pod spec shows only what was
-/// chosen and a sidecar default changed later is not frozen into pods.
+/// chosen and a sidecar default changed later is not frozen into pods; <c>metrics</c> alone is written
+/// whole, because the pod spec declares and probes that port.
 /// </summary>
 /// <remarks>
 /// This runs once per injected pod, so it streams: the rendered document is walked as <see cref="JsonElement"/>s
@@ -27,6 +28,10 @@ internal static class ConfigRenderer
         ("sinks", Defaults.GetProperty("sinks")[0], ["type", "endpoint"]),
     ];
 
+    // Written whole, defaults included: the pod declares this port, probes it and may expose it on the node
+    // (hostNetwork), so it must not depend on the default of whichever sidecar image version the pod runs.
+    private const string Metrics = "metrics";
+
     public static string Render(SidecarConfig config)
     {
         using var rendered = JsonDocument.Parse(SidecarConfigReader.Write(config));
@@ -37,7 +42,11 @@ internal static class ConfigRenderer
             foreach (var property in rendered.RootElement.EnumerateObject())
             {
                 var list = Array.FindIndex(Lists, list => property.NameEquals(list.Name));
-                if (list >= 0 && property.Value.ValueKind == JsonValueKind.Array)
+                if (property.NameEquals(Metrics))
+                {
+                    property.WriteTo(writer);
+                }
+                else if (list >= 0 && property.Value.ValueKind == JsonValueKind.Array)
                 {
                     if (property.Value.GetArrayLength() == 0)
                     {

@@ -19,4 +19,10 @@ internal sealed record InjectionStatus
     public required IReadOnlyList<string> Applied { get; init; }
 
     public required IReadOnlyList<string> Ignored { get; init; }
+
+    /// <summary>Port of the sidecar's /metrics, /healthz and /readyz (declared on the sidecar container).</summary>
+    public required int MetricsPort { get; init; }
+
+    /// <summary>Address that endpoint binds: 0.0.0.0 on ordinary pods, 127.0.0.1 on hostNetwork pods unless asked otherwise.</summary>
+    public required string MetricsAddress { get; init; }
 }

@@ -6,6 +6,7 @@ using k8s.Models;
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Injector.Annotations;
 using LogSidecar.Injector.Hosting;
+using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Mutation;
 
@@ -36,7 +37,8 @@ internal sealed class PodInjector
         V1Pod typed;
         try
         {
-            typed = KubernetesJson.Deserialize<V1Pod>(pod.ToJsonString());
+            // From the node itself, not from its text: a review's pod is parsed once, without a UTF-16 copy of it.
+            typed = KubernetesJson.Deserialize<V1Pod>(pod);
         }
         catch (JsonException e)
         {
@@ -76,12 +78,18 @@ internal sealed class PodInjector
             return InjectionOutcome.Skipped(SkipReason.CannotHandle, warnings);
         }
 
+        if (IsWindows(typed.Spec))
+        {
+            return SkipWindows(pod, warnings);
+        }
+
         var parsed = PodAnnotationParser.Parse(annotations, labels, _defaults);
         warnings.AddRange(parsed.Warnings);
         var denials = new List<string>(parsed.Denials);
         var settings = parsed.Settings;
 
         var selected = SelectContainers(containers, settings?.Containers, warnings, denials);
+        SidecarEndpoint? endpoint = null;
         if (settings is not null)
         {
             foreach (var index in selected)
@@ -89,20 +97,23 @@ internal sealed class PodInjector
                 var container = containers[index];
                 if (container.VolumeMounts?.FirstOrDefault(m => PathRules.Normalize(m.MountPath ?? "") == settings.MountPath) is { } used)
                 {
-                    denials.Add($"{AnnotationKeys.MountPath}: container '{container.Name}' already mounts volume '{used.Name}' at {settings.MountPath}; set {AnnotationKeys.MountPath} to a free directory or leave that container out with {AnnotationKeys.Containers}");
+                    denials.Add($"{AnnotationKeys.MountPath}: container {ValueText.Quote(container.Name)} already mounts volume {ValueText.Quote(used.Name)} at {settings.MountPath}; set {AnnotationKeys.MountPath} to a free directory or leave that container out with {AnnotationKeys.Containers}");
                 }
             }
+
+            CheckStreamContainers(settings.Config, [.. selected.Select(i => containers[i].Name)], denials);
+            endpoint = ChooseEndpoint(typed.Spec, settings, settings.Native ?? _nativeByDefault, warnings, denials);
         }
 
-        if (denials.Count > 0 || settings is null)
+        if (denials.Count > 0 || settings is null || endpoint is null)
         {
-            return new InjectionOutcome { Kind = OutcomeKind.Denied, Warnings = warnings, Message = "logsidecar: " + string.Join("; ", denials) };
+            return new InjectionOutcome { Kind = OutcomeKind.Denied, Warnings = warnings, Message = "logsidecar: " + string.Join("; ", denials.Select(ValueText.Message)) };
         }
 
-        return Build(pod, spec, rawContainers, typed, settings, parsed, selected, warnings);
+        return Build(pod, spec, rawContainers, typed, settings, parsed, selected, endpoint, warnings);
     }
 
-    private InjectionOutcome Build(JsonObject pod, JsonObject spec, JsonArray rawContainers, V1Pod typed, InjectionSettings settings, AnnotationParseResult parsed, List<int> selected, List<string> warnings)
+    private InjectionOutcome Build(JsonObject pod, JsonObject spec, JsonArray rawContainers, V1Pod typed, InjectionSettings settings, AnnotationParseResult parsed, List<int> selected, SidecarEndpoint endpoint, List<string> warnings)
     {
         var podSpec = typed.Spec!;
         var containerNames = new HashSet<string>(StringComparer.Ordinal);
@@ -125,6 +136,8 @@ internal sealed class PodInjector
 
         var volumeName = SidecarNames.Unique(SidecarNames.Volume, volumeNames);
         volumeNames.Add(volumeName);
+        var tokenShadowVolume = SidecarNames.Unique(SidecarNames.TokenShadowVolume, volumeNames);
+        volumeNames.Add(tokenShadowVolume);
         var credentialsVolume = settings.Secret is null ? null : SidecarNames.Unique(SidecarNames.CredentialsVolume, volumeNames);
 
         var native = settings.Native ?? _nativeByDefault;
@@ -133,7 +146,15 @@ internal sealed class PodInjector
             warnings.Add($"logsidecar: restartPolicy {podSpec.RestartPolicy} with a classic sidecar container: the pod will not complete while the sidecar runs; use a native sidecar ({AnnotationKeys.Native}: \"true\", Kubernetes 1.29+)");
         }
 
-        var config = settings.Config with { Metrics = new MetricsConfig { Address = "0.0.0.0" } };
+        var portName = SidecarPorts.PortName;
+        if (PodPorts.Names(podSpec).Contains(portName))
+        {
+            warnings.Add($"logsidecar: a container of the pod already declares a port named {portName}; the sidecar's metrics port {endpoint.Port} is declared without a name");
+            portName = null;
+        }
+
+        var hostNetwork = podSpec.HostNetwork == true;
+        var config = settings.Config with { Metrics = new MetricsConfig { Address = endpoint.Address, Port = endpoint.Port } };
         var sidecar = SidecarContainerFactory.Create(new SidecarSpec
         {
             Name = containerName,
@@ -145,7 +166,12 @@ internal sealed class PodInjector
             Cpu = settings.Cpu,
             Memory = settings.Memory,
             Native = native,
-            MetricsPort = config.Metrics.Port,
+            MetricsPort = endpoint.Port,
+            MetricsAddress = endpoint.Address,
+            MetricsPortName = portName,
+            HostNetwork = hostNetwork,
+            TokenShadowVolume = tokenShadowVolume,
+            AppContainer = selected.Count == 1 ? podSpec.Containers[selected[0]].Name : null,
             CredentialsVolume = credentialsVolume,
         });
 
@@ -159,23 +185,23 @@ internal sealed class PodInjector
             Containers = [.. selected.Select(i => podSpec.Containers[i].Name)],
             Applied = parsed.Applied,
             Ignored = parsed.Ignored,
+            MetricsPort = endpoint.Port,
+            MetricsAddress = endpoint.Address,
         };
         var statusJson = JsonSerializer.Serialize(status, StatusJsonContext.Default.InjectionStatus);
 
         var patch = new PatchBuilder();
-        if (pod["metadata"] is JsonObject metadata)
-        {
-            patch.AddToMap(metadata, ["metadata"], "annotations", AnnotationKeys.Status, statusJson);
-        }
-        else
-        {
-            patch.Add(JsonPointer.Of("metadata"), new JsonObject { ["annotations"] = new JsonObject { [AnnotationKeys.Status] = statusJson } });
-        }
+        AddStatus(patch, pod, statusJson);
 
         patch.AppendToArray(spec, ["spec"], "volumes", new JsonObject
         {
             ["name"] = volumeName,
             ["emptyDir"] = new JsonObject { ["sizeLimit"] = _options.VolumeSizeLimit },
+        });
+        patch.AppendToArray(spec, ["spec"], "volumes", new JsonObject
+        {
+            ["name"] = tokenShadowVolume,
+            ["emptyDir"] = new JsonObject(),
         });
         if (credentialsVolume is not null)
         {
@@ -200,6 +226,92 @@ internal sealed class PodInjector
 
         patch.AppendToArray(spec, ["spec"], native ? "initContainers" : "containers", sidecar);
         return new InjectionOutcome { Kind = OutcomeKind.Injected, Patch = patch.Operations, Warnings = warnings };
+    }
+
+    /// <summary>
+    /// The sidecar's port (the annotation's, else the default or the next free one) and address (0.0.0.0, or
+    /// 127.0.0.1 on hostNetwork pods, whose addresses are the node's, unless the annotation says otherwise).
+    /// </summary>
+    private static SidecarEndpoint? ChooseEndpoint(V1PodSpec spec, InjectionSettings settings, bool native, List<string> warnings, List<string> denials)
+    {
+        var taken = PodPorts.Taken(spec);
+        int port;
+        if (settings.MetricsPort is { } asked)
+        {
+            if (taken.TryGetValue(asked, out var user))
+            {
+                denials.Add($"{AnnotationKeys.MetricsPort}: port {asked} is taken: {user}; pick another port, or leave the annotation out and the injector picks a free one");
+                return null;
+            }
+
+            port = asked;
+        }
+        else if (SidecarPorts.FirstFree(taken) is { } free)
+        {
+            port = free;
+        }
+        else
+        {
+            denials.Add($"{AnnotationKeys.MetricsPort}: every port from {SidecarPorts.MinPort} to {SidecarPorts.MaxPort} is declared by a container of the pod");
+            return null;
+        }
+
+        var hostNetwork = spec.HostNetwork == true;
+        var address = settings.MetricsAddress ?? (hostNetwork ? SidecarPorts.Loopback : SidecarPorts.AllAddresses);
+        if (hostNetwork && settings.MetricsAddress is null)
+        {
+            warnings.Add($"logsidecar: the pod uses hostNetwork, so its addresses are the node's: the sidecar's /metrics (which lists file paths), /healthz and /readyz listen on {address}:{port} of the node only, and the port must be free on the node. Set {AnnotationKeys.MetricsAddress}: 0.0.0.0 to let Prometheus scrape it, or {AnnotationKeys.MetricsPort} to move it");
+        }
+        else if (hostNetwork && SidecarPorts.IsWildcard(address))
+        {
+            warnings.Add($"logsidecar: the pod uses hostNetwork: the sidecar's /metrics (which lists file paths) is served on every address of the node, port {port}");
+        }
+        else if (!hostNetwork && SidecarPorts.IsLoopback(address) && native)
+        {
+            denials.Add($"{AnnotationKeys.MetricsAddress}: {address} is the pod's own loopback, which the kubelet cannot reach, so the native sidecar's startup probe would never pass and the app would never start; leave the annotation out (0.0.0.0) or use a classic sidecar ({AnnotationKeys.Native}: \"false\")");
+            return null;
+        }
+
+        return new SidecarEndpoint(port, address);
+    }
+
+    /// <summary>A stream of the config annotation that names its container must name an app container that gets the volume.</summary>
+    private static void CheckStreamContainers(SidecarConfig config, List<string> selected, List<string> denials)
+    {
+        for (var i = 0; i < config.Streams.Count; i++)
+        {
+            if (config.Streams[i].Container is { } container && !selected.Contains(container, StringComparer.Ordinal))
+            {
+                denials.Add($"{AnnotationKeys.Config}: streams[{i}].container: {ValueText.Quote(container)} is not an app container that gets the log volume; name one of: {string.Join(", ", selected)}");
+            }
+        }
+    }
+
+    private static bool IsWindows(V1PodSpec spec) =>
+        string.Equals(spec.Os?.Name, "windows", StringComparison.OrdinalIgnoreCase)
+        || (spec.NodeSelector?.TryGetValue("kubernetes.io/os", out var os) == true && string.Equals(os, "windows", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Admitted unchanged but for a status annotation that says why: the sidecar is a Linux image.</summary>
+    private static InjectionOutcome SkipWindows(JsonObject pod, List<string> warnings)
+    {
+        const string Message = "the pod runs on Windows (spec.os.name or a kubernetes.io/os nodeSelector) and the sidecar is a Linux image whose securityContext Windows pods may not have; it was admitted without the sidecar. Write the logs to stdout, or use a node agent that reads Windows files";
+        warnings.Add($"logsidecar: {Message}");
+        var status = JsonSerializer.Serialize(new SkippedStatus { Version = Version, Skipped = "windows", Message = Message }, StatusJsonContext.Default.SkippedStatus);
+        var patch = new PatchBuilder();
+        AddStatus(patch, pod, status);
+        return new InjectionOutcome { Kind = OutcomeKind.Skipped, Skip = SkipReason.Windows, Patch = patch.Operations, Warnings = warnings };
+    }
+
+    private static void AddStatus(PatchBuilder patch, JsonObject pod, string statusJson)
+    {
+        if (pod["metadata"] is JsonObject metadata)
+        {
+            patch.AddToMap(metadata, ["metadata"], "annotations", AnnotationKeys.Status, statusJson);
+        }
+        else
+        {
+            patch.Add(JsonPointer.Of("metadata"), new JsonObject { ["annotations"] = new JsonObject { [AnnotationKeys.Status] = statusJson } });
+        }
     }
 
     /// <summary>The status annotation, or a container that already carries the sidecar's configuration.</summary>
@@ -227,7 +339,7 @@ internal sealed class PodInjector
             var index = containers.ToList().FindIndex(c => c.Name == name);
             if (index < 0)
             {
-                warnings.Add($"{AnnotationKeys.Containers}: the pod has no app container '{name}'; it was ignored");
+                warnings.Add($"{AnnotationKeys.Containers}: the pod has no app container {ValueText.Quote(name)}; it was ignored");
             }
             else
             {
@@ -237,7 +349,7 @@ internal sealed class PodInjector
 
         if (selected.Count == 0)
         {
-            denials.Add($"{AnnotationKeys.Containers}: none of '{string.Join(", ", wanted)}' is an app container of this pod; name one of: {string.Join(", ", containers.Select(c => c.Name))}");
+            denials.Add($"{AnnotationKeys.Containers}: none of {ValueText.Quote(string.Join(", ", wanted))} is an app container of this pod; name one of: {string.Join(", ", containers.Select(c => c.Name))}");
         }
 
         selected.Sort();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LogSidecar.Injector.Annotations;
 
 namespace LogSidecar.Injector.Mutation;
 
@@ -35,6 +36,10 @@ internal static class SidecarContainerFactory
             mounts.Add(new JsonObject { ["name"] = credentials, ["mountPath"] = SidecarNames.CredentialsMountPath, ["readOnly"] = true });
         }
 
+        // The sidecar needs no Kubernetes API access. Built-in admission runs again after a webhook changed the pod and
+        // would mount the service-account token into every container without a mount at its path: this one has one.
+        mounts.Add(new JsonObject { ["name"] = spec.TokenShadowVolume, ["mountPath"] = SidecarNames.ServiceAccountTokenPath, ["readOnly"] = true });
+
         var container = new JsonObject
         {
             ["name"] = spec.Name,
@@ -53,8 +58,27 @@ internal static class SidecarContainerFactory
             env.Add(JsonObject.Create(variable));
         }
 
-        env.Add(new JsonObject { ["name"] = "CONTAINER_NAME", ["value"] = spec.Name });
+        if (spec.AppContainer is { } app)
+        {
+            // Whose logs these are: the records name the app container, not the sidecar.
+            env.Add(new JsonObject { ["name"] = "CONTAINER_NAME", ["value"] = app });
+        }
+
         container["env"] = env;
+        var port = new JsonObject();
+        if (spec.MetricsPortName is { } portName)
+        {
+            port["name"] = portName;
+        }
+
+        port["containerPort"] = spec.MetricsPort;
+        if (spec.HostNetwork)
+        {
+            port["hostPort"] = spec.MetricsPort;
+        }
+
+        port["protocol"] = "TCP";
+        container["ports"] = new JsonArray(port);
         container["resources"] = new JsonObject
         {
             ["requests"] = new JsonObject { ["cpu"] = spec.Cpu, ["memory"] = spec.Memory },
@@ -63,10 +87,18 @@ internal static class SidecarContainerFactory
         container["securityContext"] = JsonObject.Create(SecurityContext);
         if (spec.Native)
         {
-            // The app starts only once the sidecar answers /readyz (bound to 0.0.0.0 in the rendered config).
+            // The app starts only once the sidecar answers /readyz. The kubelet probes the pod IP; on a hostNetwork pod
+            // bound to loopback it probes 127.0.0.1 instead, which is the pod's loopback there (the kubelet runs in the
+            // host network namespace, which such a pod shares).
+            var probe = new JsonObject { ["path"] = "/readyz", ["port"] = spec.MetricsPort };
+            if (SidecarPorts.IsLoopback(spec.MetricsAddress))
+            {
+                probe["host"] = spec.MetricsAddress;
+            }
+
             container["startupProbe"] = new JsonObject
             {
-                ["httpGet"] = new JsonObject { ["path"] = "/readyz", ["port"] = spec.MetricsPort },
+                ["httpGet"] = probe,
                 ["periodSeconds"] = 1,
                 ["failureThreshold"] = 30,
             };

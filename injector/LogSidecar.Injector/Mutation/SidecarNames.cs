@@ -8,6 +8,12 @@ internal static class SidecarNames
     public const string Container = "logsidecar";
     public const string Volume = "logsidecar-logs";
     public const string CredentialsVolume = "logsidecar-credentials";
+
+    /// <summary>The empty volume that hides the service-account token from the sidecar.</summary>
+    public const string TokenShadowVolume = "logsidecar-no-token";
+
+    /// <summary>Where the kubelet mounts the pod's service-account token; the ServiceAccount admission plugin skips a container that already mounts something here.</summary>
+    public const string ServiceAccountTokenPath = "/var/run/secrets/kubernetes.io/serviceaccount";
     public const string CredentialsMountPath = SidecarPaths.CredentialsDir;
     public const string ConfigVariable = "LOGSIDECAR_CONFIG";
 

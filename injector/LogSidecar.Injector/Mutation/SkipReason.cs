@@ -10,4 +10,7 @@ internal enum SkipReason
     AlreadyInjected,
     NotCreate,
     CannotHandle,
+
+    /// <summary>spec.os.name windows (or a windows nodeSelector): the sidecar is a Linux image with a Linux securityContext.</summary>
+    Windows,
 }

@@ -131,6 +131,9 @@ internal static class InjectCommand
             case OutcomeKind.Denied:
                 error.WriteLine($"error: {name}: {outcome.Message}");
                 return Result.Denied;
+            case OutcomeKind.Skipped when outcome.Patch.Count > 0:
+                PatchApplier.Apply(pod, outcome.Patch);
+                return Result.Injected;
             default:
                 return Result.Unchanged;
         }

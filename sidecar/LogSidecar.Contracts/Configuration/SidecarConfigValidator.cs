@@ -114,6 +114,11 @@ public static partial class SidecarConfigValidator
             }
 
             OneOf(errors, $"{at}.startAt", stream.StartAt, StartPositions.All);
+            if (stream.Container is { } container && !StreamName().IsMatch(container))
+            {
+                errors.Add(new($"{at}.container", $"'{container}' is not a container name; give the name of the app container that writes these files (1-63 lowercase letters, digits and '-')"));
+            }
+
             ValidateFormat(stream, at, errors);
             if (stream.Multiline is { } multiline)
             {
@@ -274,6 +279,7 @@ public static partial class SidecarConfigValidator
 
     internal static string Quote(string? value) => value is null ? "null" : $"'{value}'";
 
+    // A DNS-1123 label, as Kubernetes requires of container names.
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex StreamName();
 }

@@ -41,4 +41,11 @@ public sealed record StreamConfig
 
     /// <summary>Name of the sink this stream ships to; may be left out when there is exactly one sink.</summary>
     public string? Sink { get; set; }
+
+    /// <summary>
+    /// The app container that writes these files: records carry it as their container name (stdout
+    /// <c>kubernetes.container_name</c>, the Loki <c>container</c> label, OTLP <c>k8s.container.name</c>);
+    /// null takes the <c>CONTAINER_NAME</c> environment variable.
+    /// </summary>
+    public string? Container { get; set; }
 }

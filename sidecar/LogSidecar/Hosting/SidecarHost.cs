@@ -136,7 +136,7 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
     private bool BuildSinks(SinkSet set, RegexTimeouts regexes, out string? error)
     {
         error = null;
-        var pod = PodMetadata.FromEnvironment();
+        var pod = PodMetadata.FromEnvironment(config.Streams);
         var parsers = config.Streams.ToDictionary(s => s.Name, s => RecordParsers.Create(s, regexes.For(s.Name, RegexTimeouts.Format, RegexParser.MatchTimeout)));
         var outputOptions = OutputOptions.From(config.Output);
         IRecordFormatter formatter = outputOptions.Json

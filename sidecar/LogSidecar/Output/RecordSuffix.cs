@@ -6,13 +6,14 @@ namespace LogSidecar.Output;
 
 /// <summary>
 /// The part of every JSON record that depends only on the file: <c>file</c>, <c>stream</c> and the
-/// pod metadata, built once per file. Field names under <c>kubernetes</c> follow Fluent Bit's
+/// pod metadata (with the container of the file's stream), built once per file. Field names under <c>kubernetes</c> follow Fluent Bit's
 /// kubernetes filter so existing dashboards and queries keep working.
 /// </summary>
 internal static class RecordSuffix
 {
     public static byte[] Build(TrackedFile file, PodMetadata pod)
     {
+        pod = pod.For(file.Stream);
         var json = new StringBuilder(256);
         Field(json, "file", file.Path);
         Field(json, "stream", file.Stream);

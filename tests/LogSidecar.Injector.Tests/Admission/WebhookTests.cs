@@ -116,10 +116,33 @@ public sealed class WebhookTests(WebhookFixture webhook)
     }
 
     [Fact]
-    public async Task PlainHttpIsNotServed()
+    public async Task AHugeImageValueAgainstAGlobWithSeveralStarsIsAnsweredWithTheValueCut()
     {
-        using var plain = new HttpClient { BaseAddress = new UriBuilder(webhook.BaseAddress) { Scheme = "http" }.Uri };
+        await using var globbing = await WebhookFixture.StartAsync(options => options.AllowedImages = ["registry.example/*/*:*-release"]);
+        var pod = Pod();
+        pod["metadata"]!["annotations"] = new JsonObject { ["logsidecar.io/image"] = "registry.example/" + new string('a', 3200) + "/" + new string('b', 3200) + ":" + new string('c', 100) };
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => plain.GetStringAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken));
+        var response = await AdmissionReviews.ReviewAsync(globbing.Client, WebhookServer.NamespaceEnabledPath, AdmissionReviews.Request(pod, "shop"));
+
+        var warning = Assert.Single(response["warnings"]!.AsArray().Select(w => (string)w!), w => w.StartsWith("logsidecar.io/image:", StringComparison.Ordinal));
+        Assert.Contains("(6519 characters)", warning, StringComparison.Ordinal);
+        Assert.True(warning.Length < 300, warning);
+        Assert.Contains("registry.example/logsidecar:0.1.0", AdmissionReviews.PatchText(response), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("registry.example/team/app:2.1-release", true)]
+    [InlineData("attacker.io/registry.example/team/app:2.1-release", false)]
+    [InlineData("registry.example/team/app:", false)]
+    public async Task AnImageIsTakenOnlyWhenItIsAValidReferenceMatchingTheAllowListSegmentBySegment(string image, bool taken)
+    {
+        await using var globbing = await WebhookFixture.StartAsync(options => options.AllowedImages = ["registry.example/*/*:*-release"]);
+        var pod = Pod();
+        pod["metadata"]!["annotations"] = new JsonObject { ["logsidecar.io/image"] = image };
+
+        var response = await AdmissionReviews.ReviewAsync(globbing.Client, WebhookServer.NamespaceEnabledPath, AdmissionReviews.Request(pod, "shop"));
+
+        Assert.Equal(taken, AdmissionReviews.PatchText(response)!.Contains($"\"image\":\"{image}\"", StringComparison.Ordinal));
+        Assert.Equal(taken, response["warnings"] is null);
     }
 }

@@ -75,7 +75,7 @@ public sealed class PodAnnotationParserTests
     [Theory]
     [InlineData("3", "1")]
     [InlineData("1500m", "1")]
-    [InlineData("1m", "0.01")]
+    [InlineData("1m", "10m")]
     [InlineData("half", "50m")]
     [InlineData("250m", "250m")]
     public void CpuIsCappedAndBadValuesFallBackToTheDefault(string requested, string expected)
@@ -204,5 +204,33 @@ public sealed class PodAnnotationParserTests
 
         Assert.Equal(expected, InjectFlag.Read(labels, annotations, warnings));
         Assert.Equal(label == "maybe", warnings.Count == 1);
+    }
+
+    [Theory]
+    [InlineData("80", "from 1024 to 65535")]
+    [InlineData("70000", "from 1024 to 65535")]
+    [InlineData("0x7e4", "from 1024 to 65535")]
+    [InlineData("-1", "from 1024 to 65535")]
+    public void AMetricsPortTheSidecarCannotBindIsDenied(string port, string message) =>
+        Assert.Contains(Parse((AnnotationKeys.MetricsPort, port)).Denials, d => d.StartsWith(AnnotationKeys.MetricsPort, StringComparison.Ordinal) && d.Contains(message, StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("10.1.2.3")]
+    [InlineData("localhost")]
+    [InlineData("fe80::1%eth0")]
+    public void AMetricsAddressOtherThanAllOrLoopbackIsDenied(string address) =>
+        Assert.Contains(Parse((AnnotationKeys.MetricsAddress, address)).Denials, d => d.StartsWith(AnnotationKeys.MetricsAddress, StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public void AMetricsAddressForAllOrLoopbackIsApplied(string address)
+    {
+        var result = Parse((AnnotationKeys.MetricsAddress, address));
+
+        Assert.Equal(address, result.Settings!.MetricsAddress);
+        Assert.Contains(AnnotationKeys.MetricsAddress, result.Applied);
     }
 }

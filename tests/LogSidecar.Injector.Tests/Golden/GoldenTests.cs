@@ -74,7 +74,16 @@ public sealed class GoldenTests(WebhookFixture webhook)
         if (expected is not null && patchText is not null)
         {
             var mutatedPod = PodTemplateLocator.Find(expected)!;
-            AssertInjectedPodIsConsistent(mutatedPod);
+            var status = JsonNode.Parse((string)mutatedPod["metadata"]!["annotations"]!["logsidecar.io/status"]!)!;
+            if (status["skipped"] is null)
+            {
+                AssertInjectedPodIsConsistent(mutatedPod, status);
+            }
+            else
+            {
+                // Skipped on purpose: the status annotation says why, and nothing else is added.
+                Assert.All(patch!.AsArray(), op => Assert.StartsWith("/metadata", (string)op!["path"]!, StringComparison.Ordinal));
+            }
 
             // Reinvocation: the API server may send the injected pod again; nothing more is added.
             var again = await AdmissionReviews.ReviewAsync(webhook.Client, WebhookServer.NamespaceEnabledPath, AdmissionReviews.Request(mutatedPod, ns));
@@ -145,21 +154,24 @@ public sealed class GoldenTests(WebhookFixture webhook)
         Assert.Empty(problems);
     }
 
-    /// <summary>What the injector renders is what the sidecar accepts; every mount has its volume; the sidecar is hardened.</summary>
-    private static void AssertInjectedPodIsConsistent(JsonObject pod)
+    /// <summary>
+    /// What the injector renders is what the sidecar accepts; every mount has its volume; the sidecar is hardened,
+    /// gets no service-account token, listens where the status says on a port no other container uses, and names
+    /// the app container whose logs these are when there is exactly one.
+    /// </summary>
+    private static void AssertInjectedPodIsConsistent(JsonObject pod, JsonNode status)
     {
-        var volumes = (pod["spec"]?["volumes"]?.AsArray() ?? []).Select(v => (string?)v?["name"]).ToHashSet();
-        var everyContainer = (pod["spec"]?["initContainers"]?.AsArray() ?? []).Concat(pod["spec"]?["containers"]?.AsArray() ?? []);
+        var volumes = (pod["spec"]?["volumes"]?.AsArray() ?? []).ToDictionary(v => (string)v!["name"]!, v => v!);
+        var everyContainer = (pod["spec"]?["initContainers"]?.AsArray() ?? []).Concat(pod["spec"]?["containers"]?.AsArray() ?? []).ToList();
         foreach (var container in everyContainer)
         {
             foreach (var mount in container?["volumeMounts"]?.AsArray() ?? [])
             {
-                Assert.True(volumes.Contains((string?)mount?["name"]), $"container {container?["name"]} mounts volume {mount?["name"]}, which the pod does not have");
+                Assert.True(volumes.ContainsKey((string)mount!["name"]!), $"container {container?["name"]} mounts volume {mount?["name"]}, which the pod does not have");
             }
         }
 
-        var sidecars = (pod["spec"]?["initContainers"]?.AsArray() ?? [])
-            .Concat(pod["spec"]?["containers"]?.AsArray() ?? [])
+        var sidecars = everyContainer
             .Where(c => c?["env"]?.AsArray().Any(e => (string?)e?["name"] == "LOGSIDECAR_CONFIG") == true)
             .ToList();
         var sidecar = Assert.Single(sidecars)!;
@@ -167,13 +179,38 @@ public sealed class GoldenTests(WebhookFixture webhook)
         var config = SidecarConfigReader.Parse(json, "LOGSIDECAR_CONFIG", out var error);
         Assert.Null(error);
         Assert.Empty(SidecarConfigValidator.Validate(config!));
-        Assert.Equal("0.0.0.0", config!.Metrics.Address);
         var security = sidecar["securityContext"]!;
         Assert.True((bool)security["runAsNonRoot"]!);
         Assert.True((bool)security["readOnlyRootFilesystem"]!);
         Assert.False((bool)security["allowPrivilegeEscalation"]!);
         Assert.Equal("ALL", (string?)security["capabilities"]!["drop"]![0]);
         Assert.Equal("RuntimeDefault", (string?)security["seccompProfile"]!["type"]);
-        Assert.Equal((string?)sidecar["name"], (string?)sidecar["env"]!.AsArray().Single(e => (string?)e?["name"] == "CONTAINER_NAME")!["value"]);
+
+        // The token path holds an empty read-only volume, so the ServiceAccount admission plugin adds no token here.
+        var token = Assert.Single(sidecar["volumeMounts"]!.AsArray(), m => (string?)m!["mountPath"] == "/var/run/secrets/kubernetes.io/serviceaccount")!;
+        Assert.True((bool)token["readOnly"]!);
+        Assert.Equal(new JsonObject(), volumes[(string)token["name"]!]["emptyDir"], JsonNode.DeepEquals);
+
+        // The metrics endpoint: where the status says, declared under its port name, probed there, used by no other container.
+        var port = (int)status["metricsPort"]!;
+        Assert.Equal((port, (string)status["metricsAddress"]!), (config!.Metrics.Port, config.Metrics.Address));
+        var declared = Assert.Single(sidecar["ports"]!.AsArray())!;
+        Assert.Equal(port, (int)declared["containerPort"]!);
+        Assert.DoesNotContain(port, everyContainer.Where(c => c != sidecar).SelectMany(c => c?["ports"]?.AsArray() ?? []).SelectMany(p => new[] { (int?)p?["containerPort"], (int?)p?["hostPort"] }));
+        if (sidecar["startupProbe"] is { } probe)
+        {
+            Assert.Equal(port, (int)probe["httpGet"]!["port"]!);
+        }
+
+        var hostNetwork = (bool?)pod["spec"]?["hostNetwork"] == true;
+        if (hostNetwork && pod["metadata"]?["annotations"]?["logsidecar.io/metrics-address"] is null)
+        {
+            Assert.Equal("127.0.0.1", config.Metrics.Address);
+            Assert.Equal("127.0.0.1", (string?)sidecar["startupProbe"]?["httpGet"]?["host"] ?? "127.0.0.1");
+        }
+
+        var appContainers = status["containers"]!.AsArray().Select(c => (string)c!).ToList();
+        var containerName = sidecar["env"]!.AsArray().SingleOrDefault(e => (string?)e?["name"] == "CONTAINER_NAME")?["value"];
+        Assert.Equal(appContainers.Count == 1 ? appContainers[0] : null, (string?)containerName);
     }
 }

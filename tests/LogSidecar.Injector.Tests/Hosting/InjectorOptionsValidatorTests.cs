@@ -100,4 +100,82 @@ public sealed class InjectorOptionsValidatorTests
         Assert.Empty(errors);
         Assert.Equal(new SelfSignedOptions { Enabled = true, SecretName = "tls", WebhookConfigurationName = "hook", ServiceName = "svc", ValidityDays = 90, RenewBeforeDays = 10 }, options.SelfSigned);
     }
+
+    [Fact]
+    public void NullsInTheConfigurationFileAreEachReportedAtOnceInsteadOfACrash()
+    {
+        using var folder = new Infrastructure.TempDirectory();
+        File.WriteAllText(folder.File("config.json"), """
+            {
+              "image": null, "imagePullPolicy": null, "allowedImages": null, "native": null, "mountPath": null,
+              "volumeSizeLimit": null, "cpu": null, "memory": null, "maxCpu": null, "maxMemory": null,
+              "excludedNamespaces": null, "listenAddress": null, "tlsCertFile": null, "tlsKeyFile": null,
+              "selfSigned": { "secretName": null, "webhookConfigurationName": null, "serviceName": null }
+            }
+            """);
+        var errors = new List<string>();
+        var options = InjectorOptionsLoader.Load(new CommandLine { ConfigFile = folder.File("config.json") }, _ => null, errors)!;
+
+        errors.AddRange(InjectorOptionsValidator.Validate(options, serving: true));
+
+        string[] fields =
+        [
+            "image", "imagePullPolicy", "allowedImages", "native", "mountPath", "volumeSizeLimit", "cpu", "memory", "maxCpu", "maxMemory",
+            "excludedNamespaces", "listenAddress", "tlsCertFile", "tlsKeyFile", "selfSigned.secretName", "selfSigned.webhookConfigurationName", "selfSigned.serviceName",
+        ];
+        Assert.All(fields, field => Assert.Contains(errors, e => e.StartsWith(field + ":", StringComparison.Ordinal)));
+        Assert.Contains("excludedNamespaces: is null; give a list of namespaces never injected, or [] for none", errors);
+    }
+
+    [Fact]
+    public void NullEntriesAndBadPatternsInTheListsAreReported()
+    {
+        var options = new InjectorOptions
+        {
+            AllowedImages = ["registry.example/logsidecar:*", null!, "registry example/*"],
+            ExcludedNamespaces = ["kube-system", null!, "Not_A_Namespace"],
+        };
+
+        var errors = InjectorOptionsValidator.Validate(options, serving: false);
+
+        Assert.Contains(errors, e => e.StartsWith("allowedImages[1]: is empty", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("allowedImages[2]: 'registry example/*' is not an image pattern", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("excludedNamespaces[1]: null", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("excludedNamespaces[2]: 'Not_A_Namespace'", StringComparison.Ordinal));
+        Assert.Equal(4, errors.Count);
+    }
+
+    [Theory]
+    [InlineData("8Mi", "16Mi")]
+    [InlineData("1m", "10m")]
+    public void ADefaultBelowTheFloorThatAnnotationsHaveIsRefused(string value, string floor)
+    {
+        var options = value.EndsWith("Mi", StringComparison.Ordinal) ? new InjectorOptions { Memory = value } : new InjectorOptions { Cpu = value };
+
+        var error = Assert.Single(InjectorOptionsValidator.Validate(options, serving: false));
+
+        Assert.Contains($"is below {floor}", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/app")]
+    [InlineData("/var/run/logs")]
+    [InlineData("/lib64")]
+    public void TheDefaultMountPathFollowsTheRulesOfTheAnnotation(string mountPath) =>
+        Assert.StartsWith("mountPath: ", Assert.Single(InjectorOptionsValidator.Validate(new InjectorOptions { MountPath = mountPath }, serving: false)), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("""{"port": null}""", "port: wrong type: expected a whole number")]
+    [InlineData("""{"allowedImages": "registry.example/*"}""", "allowedImages: wrong type: expected a list")]
+    [InlineData("""{"imagePulPolicy": "Always"}""", "imagePulPolicy: unknown key")]
+    public void AWrongTypeInTheFileNamesTheKeyAndWhatItShouldHold(string json, string message)
+    {
+        using var folder = new Infrastructure.TempDirectory();
+        File.WriteAllText(folder.File("config.json"), json);
+        var errors = new List<string>();
+
+        Assert.Null(InjectorOptionsLoader.Load(new CommandLine { ConfigFile = folder.File("config.json") }, _ => null, errors));
+
+        Assert.Contains(message, Assert.Single(errors), StringComparison.Ordinal);
+    }
 }

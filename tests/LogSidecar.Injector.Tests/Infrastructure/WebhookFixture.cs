@@ -7,12 +7,26 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogSidecar.Injector.Tests.Infrastructure;
 
-/// <summary>The injector's HTTPS webhook on a real Kestrel socket (127.0.0.1, free port) with a self-signed certificate.</summary>
+/// <summary>
+/// The injector's HTTPS webhook on a real Kestrel socket (127.0.0.1, free port) with a self-signed certificate,
+/// configured as <see cref="TestOptions"/>; <see cref="StartAsync"/> starts one with other options for a test of its own.
+/// </summary>
 public sealed class WebhookFixture : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
+    private readonly Action<InjectorOptions> _configure;
     private WebApplication? _app;
     private CertificateStore? _certificates;
+
+    public WebhookFixture()
+        : this(_ => { })
+    {
+    }
+
+    private WebhookFixture(Action<InjectorOptions> configure)
+    {
+        _configure = configure;
+    }
 
     public X509Certificate2 Certificate { get; } = TestCertificates.Create("logsidecar-injector-test");
 
@@ -23,12 +37,21 @@ public sealed class WebhookFixture : IAsyncLifetime
 
     internal PodInjector Injector { get; private set; } = null!;
 
+    /// <summary>A webhook of its own with <paramref name="configure"/> applied to the test options; dispose it.</summary>
+    internal static async Task<WebhookFixture> StartAsync(Action<InjectorOptions> configure)
+    {
+        var webhook = new WebhookFixture(configure);
+        await webhook.InitializeAsync();
+        return webhook;
+    }
+
     public async ValueTask InitializeAsync()
     {
         var certFile = _directory.File("tls.crt");
         var keyFile = _directory.File("tls.key");
         TestCertificates.WritePem(Certificate, certFile, keyFile);
         var options = TestOptions.Create(certFile, keyFile);
+        _configure(options);
         _certificates = new CertificateStore(certFile, keyFile, NullLogger.Instance);
         if (!_certificates.TryLoadNow(out var error))
         {
@@ -55,6 +78,9 @@ public sealed class WebhookFixture : IAsyncLifetime
         Certificate.Dispose();
         _directory.Dispose();
     }
+
+    /// <summary>The webhook's Prometheus text.</summary>
+    public Task<string> MetricsAsync() => Client.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
 
     /// <summary>An HttpClient that accepts only a server certificate with one of <paramref name="thumbprints"/>.</summary>
     public static HttpClient CreateClient(Uri baseAddress, params string[] thumbprints)

@@ -28,14 +28,14 @@ public sealed class ConfigRendererTests
     }
 
     [Fact]
-    public void FieldsEqualToTheSidecarsDefaultsAreLeftOut()
+    public void FieldsEqualToTheSidecarsDefaultsAreLeftOutButTheMetricsEndpointIsWrittenWhole()
     {
         var config = new SidecarConfig
         {
             Streams = [new StreamConfig { Name = "app", Paths = ["/var/log/app/*.log"] }],
-            Metrics = new MetricsConfig { Address = "0.0.0.0" },
+            Metrics = new MetricsConfig { Address = "127.0.0.1" },
         };
 
-        Assert.Equal("""{"streams":[{"name":"app","paths":["/var/log/app/*.log"]}],"metrics":{"address":"0.0.0.0"}}""", ConfigRenderer.Render(config));
+        Assert.Equal("""{"streams":[{"name":"app","paths":["/var/log/app/*.log"]}],"metrics":{"port":2020,"address":"127.0.0.1"}}""", ConfigRenderer.Render(config));
     }
 }

@@ -25,6 +25,24 @@ public static class Kustomize
         return matches[0];
     }
 
+    /// <summary>
+    /// Builds an overlay written for one test: <paramref name="files"/> (file name to YAML) in a fresh folder, where
+    /// <c>MANIFESTS</c> stands for the path of <c>manifests/</c> relative to it (kustomize accepts no absolute paths).
+    /// </summary>
+    public static async Task<ProcessResult> BuildOverlayAsync(IReadOnlyDictionary<string, string> files, CancellationToken cancellationToken)
+    {
+        using var folder = new TempDirectory();
+        var manifests = Path.GetRelativePath(folder.Path, RepositoryLayout.Manifests);
+        foreach (var (name, yaml) in files)
+        {
+            await File.WriteAllTextAsync(folder.File(name), yaml.Replace("MANIFESTS", manifests, StringComparison.Ordinal), cancellationToken);
+        }
+
+        var result = await ProcessRunner.TryRunAsync("kubectl", ["kustomize", folder.Path], cancellationToken);
+        Assert.True(result is not null, "kubectl is not installed: the manifest tests render every kustomization with kubectl kustomize");
+        return result;
+    }
+
     private static async Task<string> RenderCoreAsync(string name)
     {
         // Not the test's token: the result is shared by every test that asks for it.

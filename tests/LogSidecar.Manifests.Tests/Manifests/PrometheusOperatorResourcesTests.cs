@@ -14,7 +14,7 @@ public sealed class PrometheusOperatorResourcesTests
           namespaceSelector: {any: true}
           selector: {}
           podMetricsEndpoints:
-          - port: logsidecar-metrics
+          - port: logsidecar-prom
             relabelings: [{action: replace, targetLabel: job, replacement: logsidecar}]
         """;
 
@@ -40,7 +40,7 @@ public sealed class PrometheusOperatorResourcesTests
     }
 
     [Theory]
-    [InlineData(PodMonitor, "- port: logsidecar-metrics", "- prot: logsidecar-metrics", "spec.podMetricsEndpoints[] has fields monitoring.coreos.com/v1 does not define there: prot")]
+    [InlineData(PodMonitor, "- port: logsidecar-prom", "- prot: logsidecar-prom", "spec.podMetricsEndpoints[] has fields monitoring.coreos.com/v1 does not define there: prot")]
     [InlineData(PodMonitor, "targetLabel: job", "target_label: job", "spec.podMetricsEndpoints[].relabelings[] has fields monitoring.coreos.com/v1 does not define there: target_label")]
     [InlineData(PodMonitor, "namespaceSelector: {any: true}", "namespaceSelector: {any: true}\n  tlsConfig: {serverName: x}", "spec has fields monitoring.coreos.com/v1 does not define there: tlsConfig")]
     [InlineData(Rule, "expr: up == 0", "expression: up == 0", "spec.groups[].rules[] has fields monitoring.coreos.com/v1 does not define there: expression")]

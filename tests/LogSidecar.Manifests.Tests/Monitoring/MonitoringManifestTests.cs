@@ -7,7 +7,7 @@ namespace LogSidecar.Manifests.Tests.Monitoring;
 /// <summary>manifests/monitoring fits the install it monitors: the monitors find what the rules and dashboard read.</summary>
 public sealed class MonitoringManifestTests
 {
-    private const string SidecarPortName = "logsidecar-metrics";
+    private const string SidecarPortName = "logsidecar-prom";
 
     [Fact]
     public async Task ThePodMonitorScrapesEverySidecarByItsMetricsPortNameInEveryNamespace()
@@ -21,6 +21,31 @@ public sealed class MonitoringManifestTests
         var endpoint = Assert.Single(spec["podMetricsEndpoints"]!.AsArray())!;
         Assert.Equal(SidecarPortName, (string?)endpoint["port"]);
         Assert.Equal("/metrics", (string?)endpoint["path"]);
+    }
+
+    [Fact]
+    public async Task ThePodMonitorsPortIsTheOneTheInjectorDeclaresOnTheSidecar()
+    {
+        using var directory = new TempDirectory();
+        var pod = directory.File("pod.yaml");
+        await File.WriteAllTextAsync(pod, """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: app, labels: {logsidecar.io/inject: "true"}}
+            spec:
+              containers: [{name: app, image: registry.example/app:1}]
+            """, TestContext.Current.CancellationToken);
+        var config = await InjectorConfig.WriteAsync("base", directory);
+
+        var result = await InjectorCommand.InjectAsync(pod, ["--config", config], TestContext.Current.CancellationToken);
+
+        Assert.True(result.ExitCode == 0, result.Describe("inject --config (base)"));
+        var injected = KubernetesModels.Read<V1Pod>(YamlDocuments.Parse(result.Output).Single());
+        // Native sidecars are init containers; without them the sidecar is a regular container.
+        var sidecar = (injected.Spec.InitContainers ?? []).Concat(injected.Spec.Containers).Single(container => container.Name == "logsidecar");
+        var monitor = await Kustomize.DocumentAsync(MonitoringManifests.Kustomization, "PodMonitor", "logsidecar");
+        var scraped = (string?)monitor["spec"]!["podMetricsEndpoints"]![0]!["port"];
+        Assert.Contains(sidecar.Ports, port => port.Name == scraped);
     }
 
     [Fact]

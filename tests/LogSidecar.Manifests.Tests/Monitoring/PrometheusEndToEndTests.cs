@@ -227,7 +227,7 @@ public sealed partial class PrometheusEndToEndTests
                 ["static_configs"] = new JsonArray(new JsonObject
                 {
                     ["targets"] = new JsonArray($"127.0.0.1:{metricsPort}"),
-                    ["labels"] = new JsonObject { ["namespace"] = MonitoredPrograms.PodNamespace, ["pod"] = MonitoredPrograms.PodName, ["container"] = "logsidecar", ["endpoint"] = "logsidecar-metrics" },
+                    ["labels"] = new JsonObject { ["namespace"] = MonitoredPrograms.PodNamespace, ["pod"] = MonitoredPrograms.PodName, ["container"] = "logsidecar", ["endpoint"] = "logsidecar-prom" },
                 }),
             },
             new JsonObject

@@ -37,6 +37,15 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void AStreamsContainerMustBeAContainerName()
+    {
+        var error = Assert.Single(Load([], """{"streams":[{"name":"web","paths":["/logs/*.log"],"container":"Web_1"}]}"""));
+
+        Assert.Equal("streams[0].container", error.Field);
+        Assert.Contains("not a container name", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnknownFieldIsNamedInsteadOfIgnored()
     {
         var error = Assert.Single(Load([], """{"streams":[],"tailing":{"pollIntervalMS":100}}"""));

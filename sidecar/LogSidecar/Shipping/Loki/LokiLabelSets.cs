@@ -74,14 +74,15 @@ internal sealed class LokiLabelSets
     private List<(string Name, string Value)> Pairs(TrackedFile file)
     {
         var pairs = new List<(string Name, string Value)>();
+        var pod = _pod.For(file.Stream);
         foreach (var label in _labels.Distinct(StringComparer.Ordinal))
         {
             var value = label switch
             {
-                LokiLabels.Namespace => _pod.Namespace,
-                LokiLabels.Pod => _pod.PodName,
-                LokiLabels.Container => _pod.ContainerName,
-                LokiLabels.Node => _pod.NodeName,
+                LokiLabels.Namespace => pod.Namespace,
+                LokiLabels.Pod => pod.PodName,
+                LokiLabels.Container => pod.ContainerName,
+                LokiLabels.Node => pod.NodeName,
                 LokiLabels.Stream => file.Stream,
                 LokiLabels.File => file.Path,
                 _ => null,

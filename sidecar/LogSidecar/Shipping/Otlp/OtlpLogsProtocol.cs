@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LogSidecar.Output;
 using LogSidecar.Pipeline;
+using LogSidecar.Tailing;
 using static LogSidecar.Shipping.Otlp.ProtobufWriter;
 
 namespace LogSidecar.Shipping.Otlp;
@@ -11,7 +12,8 @@ namespace LogSidecar.Shipping.Otlp;
 /// OTLP/HTTP logs (<c>POST /v1/logs</c>, binary protobuf): each record is encoded once as a
 /// <c>LogRecord</c> (<see cref="LogRecordEncoder"/>); a request is one <c>ResourceLogs</c> with the
 /// pod's <c>k8s.*</c> attributes and one <c>ScopeLogs</c> (scope <c>logsidecar</c>) around the
-/// selected records. Per the OTLP specification 429, 502, 503 and 504 are retried (with
+/// selected records, or one per container when streams name their app container (the resource is
+/// what wrote the records, so <c>k8s.container.name</c> differs between them). Per the OTLP specification 429, 502, 503 and 504 are retried (with
 /// Retry-After), and, as for every sink, 401/403/408 while credentials rotate (see
 /// <see cref="ResponseClassifier"/>); any other failure is refused for good with the collector's
 /// google.rpc.Status message, and a 200 with <c>partial_success</c> means the collector dropped that many records
@@ -31,15 +33,34 @@ internal sealed class OtlpLogsProtocol : IBackendProtocol
 
     private readonly LogRecordEncoder _encoder;
     private readonly TimeProvider _time;
-    private readonly byte[] _resource;
+    private readonly PodMetadata _pod;
+
+    // One encoded Resource per container name (a ShipItem's group is its index), index 0 for CONTAINER_NAME's;
+    // built once, so WriteBody may read them while Encode fills the next batch.
+    private readonly byte[][] _resources;
+    private readonly Dictionary<string, int> _groups = new(StringComparer.Ordinal);
     private readonly byte[] _scope;
+
+    // Batches hold one file's records: the group of the last file is kept to skip a lookup per record (Encode only).
+    private TrackedFile? _lastFile;
+    private int _lastGroup;
 
     public OtlpLogsProtocol(Uri endpoint, PodMetadata pod, LogRecordEncoder encoder, TimeProvider time)
     {
         Target = new Uri(endpoint, "v1/logs");
         _encoder = encoder;
         _time = time;
-        _resource = Resource(pod);
+        _pod = pod;
+        var resources = new List<byte[]> { Resource(pod) };
+        foreach (var (stream, container) in pod.StreamContainers.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            if (_groups.TryAdd(container, resources.Count))
+            {
+                resources.Add(Resource(pod.For(stream)));
+            }
+        }
+
+        _resources = [.. resources];
         _scope = Scope();
     }
 
@@ -54,25 +75,44 @@ internal sealed class OtlpLogsProtocol : IBackendProtocol
         var start = items.Bytes.Length;
         var time = _encoder.Write(batch, record, items.Bytes);
         var id = RecordId.Of(batch, record);
-        items.Add(new ShipItem(start, items.Bytes.Length - start, time, 0, id, batch.File));
+        items.Add(new ShipItem(start, items.Bytes.Length - start, time, GroupOf(batch.File), id, batch.File));
     }
 
-    /// <summary>ExportLogsServiceRequest { resource_logs { resource, scope_logs { scope, log_records... } } }, lengths computed first.</summary>
+    /// <summary>ExportLogsServiceRequest { resource_logs { resource, scope_logs { scope, log_records... } }... }: one resource_logs per group with records, lengths computed first.</summary>
     public void WriteBody(ShipItems items, IReadOnlyList<int> selected, IBufferWriter<byte> body)
     {
+        for (var group = 0; group < _resources.Length; group++)
+        {
+            WriteResourceLogs(items, selected, group, body);
+        }
+    }
+
+    private void WriteResourceLogs(ShipItems items, IReadOnlyList<int> selected, int group, IBufferWriter<byte> body)
+    {
         var scopeLogs = _scope.Length;
+        var any = false;
         foreach (var index in selected)
         {
-            scopeLogs += FieldSize(items[index].Length);
+            if (items[index].Group == group)
+            {
+                scopeLogs += FieldSize(items[index].Length);
+                any = true;
+            }
         }
 
-        var resourceLogs = (_resource.Length == 0 ? 0 : FieldSize(_resource.Length)) + FieldSize(scopeLogs);
-        var head = body.GetSpan(32 + _resource.Length + _scope.Length);
+        if (!any)
+        {
+            return;
+        }
+
+        var resource = _resources[group];
+        var resourceLogs = (resource.Length == 0 ? 0 : FieldSize(resource.Length)) + FieldSize(scopeLogs);
+        var head = body.GetSpan(32 + resource.Length + _scope.Length);
         var written = 0;
         Header(head, ref written, ResourceLogsField, resourceLogs);
-        if (_resource.Length > 0)
+        if (resource.Length > 0)
         {
-            Bytes(head, ref written, ResourceField, _resource);
+            Bytes(head, ref written, ResourceField, resource);
         }
 
         Header(head, ref written, ScopeLogsField, scopeLogs);
@@ -81,12 +121,31 @@ internal sealed class OtlpLogsProtocol : IBackendProtocol
 
         foreach (var index in selected)
         {
+            if (items[index].Group != group)
+            {
+                continue;
+            }
+
             var payload = items.Payload(items[index]);
             var span = body.GetSpan(payload.Length + 8);
             written = 0;
             Bytes(span, ref written, LogRecordsField, payload);
             body.Advance(written);
         }
+    }
+
+    /// <summary>The resource group of a file's records: 0 unless its stream names a container, else that container's.</summary>
+    private int GroupOf(TrackedFile file)
+    {
+        if (ReferenceEquals(file, _lastFile))
+        {
+            return _lastGroup;
+        }
+
+        var group = _pod.StreamContainers.TryGetValue(file.Stream, out var container) ? _groups[container] : 0;
+        _lastFile = file;
+        _lastGroup = group;
+        return group;
     }
 
     public void WriteDeadLetter(ShipItems items, in ShipItem item, Utf8JsonWriter writer) =>
