@@ -35,7 +35,7 @@ public sealed class AdmissionHandlerTests(WebhookFixture webhook)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync(Token);
         Assert.Contains("over the limit of 65536 bytes (maxRequestBytes)", body, StringComparison.Ordinal);
-        Assert.Contains("logsidecar_injector_requests_total{endpoint=\"namespace-enabled\",result=\"refused\",reason=\"too-large\"} 1", await small.MetricsAsync(), StringComparison.Ordinal);
+        Assert.Contains("logsidecar_injector_requests_total{webhook=\"namespace-enabled\",result=\"refused\",reason=\"too-large\"} 1", await small.MetricsAsync(), StringComparison.Ordinal);
         await AssertStillServesAsync(small);
     }
 
