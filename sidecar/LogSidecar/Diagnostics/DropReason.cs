@@ -8,4 +8,7 @@ internal enum DropReason
 
     /// <summary>Message bytes cut to fit the runtime's line limit (oversize policy truncate).</summary>
     RecordTooLarge,
+
+    /// <summary>Bytes of a file that waited for a descriptor and was deleted or renamed out of every glob before they were read.</summary>
+    GoneBeforeRead,
 }

@@ -17,6 +17,7 @@ internal sealed class SidecarMetrics
     private readonly ConcurrentDictionary<TrackedFile, byte> _files = new();
     private readonly List<SinkMetrics> _sinks = [];
     private readonly ConcurrentDictionary<string, long> _parseErrors = new(StringComparer.Ordinal);
+    private readonly List<(string Name, string Help, Func<long> Value)> _gauges = [];
     private long _recordsRead;
     private long _bytesRead;
     private long _recordsWritten;
@@ -82,6 +83,9 @@ internal sealed class SidecarMetrics
 
     public IReadOnlyList<SinkMetrics> Sinks => _sinks;
 
+    /// <summary>Registers a gauge read when the endpoint renders, before the endpoint starts serving.</summary>
+    public void AddGauge(string name, string help, Func<long> value) => _gauges.Add((name, help, value));
+
     public void Track(TrackedFile file) => _files.TryAdd(file, 0);
 
     public void Untrack(TrackedFile file) => _files.TryRemove(file, out _);
@@ -132,6 +136,11 @@ internal sealed class SidecarMetrics
             text.Append(CultureInfo.InvariantCulture, $"logsidecar_file_lag_bytes{{stream=\"{Escape(file.Stream)}\",file=\"{Escape(file.Path)}\"}} {lag}\n");
         }
 
+        foreach (var (name, help, value) in _gauges)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value()}\n");
+        }
+
         SinkMetrics.Render(text, _sinks);
         return text.ToString();
     }
@@ -140,6 +149,7 @@ internal sealed class SidecarMetrics
     {
         DropReason.LineTooLong => "line_too_long",
         DropReason.RecordTooLarge => "record_too_large",
+        DropReason.GoneBeforeRead => "gone_before_read",
         _ => "unknown",
     };
 

@@ -17,6 +17,9 @@ internal sealed record TailingOptions(
     /// <summary>Bounds on each listing of a glob's directory tree.</summary>
     public ScanLimits Scan { get; init; } = ScanLimits.Default;
 
+    /// <summary>Descriptors of tailed files held at once; files beyond wait their turn.</summary>
+    public int MaxOpenFiles { get; init; } = new TailingConfig().MaxOpenFiles;
+
     public static TailingOptions From(TailingConfig config) => new(
         config.ReadBufferBytes,
         config.MaxLineBytes,
@@ -26,5 +29,6 @@ internal sealed record TailingOptions(
         config.FingerprintBytes)
     {
         Scan = ScanLimits.From(config),
+        MaxOpenFiles = config.MaxOpenFiles,
     };
 }
