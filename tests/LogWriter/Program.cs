@@ -23,13 +23,9 @@ while (await Console.In.ReadLineAsync() is { } command)
     switch (parts)
     {
         case ["write", var count]:
-            var text = new StringBuilder();
-            for (var i = 0; i < int.Parse(count, CultureInfo.InvariantCulture); i++)
-            {
-                text.Append(CultureInfo.InvariantCulture, $"line {next++:D8} the quick brown fox jumps over the lazy dog 0123456789\n");
-            }
-
-            file.Append(Encoding.UTF8.GetBytes(text.ToString()));
+            var lines = int.Parse(count, CultureInfo.InvariantCulture);
+            file.Append(Encoding.UTF8.GetBytes(NumberedLines.Text(next, lines)));
+            next += lines;
             await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ok {next - 1}"));
             break;
         case ["reopen"]:

@@ -37,6 +37,7 @@ public static partial class SidecarConfigValidator
         }
 
         Range(errors, "tailing.maxOpenFiles", tailing.MaxOpenFiles, 1, 1_000_000);
+        Range(errors, "tailing.fileTurnMs", tailing.FileTurnMs, 0, 3_600_000);
         Range(errors, "tailing.partialLineTimeoutMs", tailing.PartialLineTimeoutMs, 0, 3_600_000);
         Range(errors, "tailing.rotateWaitMs", tailing.RotateWaitMs, 0, 3_600_000);
         Range(errors, "tailing.fingerprintBytes", tailing.FingerprintBytes, 16, 64 * 1024);

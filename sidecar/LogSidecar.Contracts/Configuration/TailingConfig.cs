@@ -24,6 +24,14 @@ public sealed record TailingConfig
     /// </summary>
     public int MaxOpenFiles { get; set; } = 256;
 
+    /// <summary>
+    /// While files wait for a descriptor, an open file keeps its descriptor for a turn this long (none
+    /// for a file found unchanged that long), then gives it up as soon as it is read to its end with
+    /// nothing pending. Its position is kept; it is opened again when it grows, after the files that
+    /// waited before it.
+    /// </summary>
+    public int FileTurnMs { get; set; } = 5000;
+
     /// <summary>An unterminated last line is emitted once the file has not grown for this long.</summary>
     public int PartialLineTimeoutMs { get; set; } = 1000;
 

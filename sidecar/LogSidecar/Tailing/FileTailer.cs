@@ -106,7 +106,8 @@ internal sealed partial class FileTailer : IDisposable
     /// </summary>
     public async Task<TailerExit> RunAsync(CancellationToken drain, CancellationToken abort)
     {
-        var lastGrowth = _time.GetTimestamp();
+        var turnStart = _time.GetTimestamp();
+        var lastGrowth = turnStart;
         while (true)
         {
             var draining = drain.IsCancellationRequested;
@@ -146,7 +147,7 @@ internal sealed partial class FileTailer : IDisposable
             }
 
             // Only a file still at its path can be opened again: one rotated away keeps its descriptor until drained.
-            if (!gone && !_framer.HasPending && _othersWaiting() && IsAtItsPath())
+            if (!gone && !_framer.HasPending && _othersWaiting() && IsTurnOver(turnStart) && IsAtItsPath())
             {
                 return TailerExit.Resting;
             }
@@ -276,6 +277,12 @@ internal sealed partial class FileTailer : IDisposable
     }
 
     private bool IsDeleted() => PosixStat.TryGet(_handle!, out var stat, out _) && stat.LinkCount == 0;
+
+    /// <summary>Held its descriptor for a whole <see cref="TailingOptions.FileTurn"/>, or found unchanged for that long (nothing to wait for).</summary>
+    private bool IsTurnOver(long turnStart) =>
+        _time.GetElapsedTime(turnStart) >= _options.FileTurn
+        || (PosixStat.TryGet(_handle!, out var stat, out _)
+            && _time.GetUtcNow().ToUnixTimeMilliseconds() - stat.ModifiedUnixMs >= _options.FileTurn.TotalMilliseconds);
 
     /// <summary>True when the path discovery last saw holds this very file, so it can be opened again by name.</summary>
     private bool IsAtItsPath() => PosixStat.TryGet(_path, out var stat, out _) && _identity.SameInode(stat);

@@ -208,6 +208,12 @@ internal sealed partial class FileWatcher(
             ForgetGone();
         }
 
+        if (_waiting.Count > 0 && _reported.FirstTime("waiting"))
+        {
+            // Once while files keep waiting, again if they wait again after a while without.
+            Log.FilesWait(_log, _waiting.Count, options.MaxOpenFiles);
+        }
+
         _reported.EndScan(sawEverything);
         if (_isFirstScan)
         {
@@ -808,5 +814,8 @@ internal sealed partial class FileWatcher(
 
         [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "{Path} was deleted or renamed out of every glob while it waited for a descriptor; {Bytes} byte(s) of it were never read. More files were written at once than tailing.maxOpenFiles ({MaxOpenFiles}) allows to stay open: raise it")]
         public static partial void GoneBeforeRead(ILogger logger, string path, long bytes, int maxOpenFiles);
+
+        [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "{Count} file(s) wait for a descriptor: tailing.maxOpenFiles ({MaxOpenFiles}) are open. Open files give theirs up in turn (tailing.fileTurnMs) once read to their end, so every file is read, later; raise maxOpenFiles if files should not wait")]
+        public static partial void FilesWait(ILogger logger, int count, int maxOpenFiles);
     }
 }

@@ -20,6 +20,9 @@ internal sealed record TailingOptions(
     /// <summary>Descriptors of tailed files held at once; files beyond wait their turn.</summary>
     public int MaxOpenFiles { get; init; } = new TailingConfig().MaxOpenFiles;
 
+    /// <summary>While files wait for a descriptor, how long an open file keeps its descriptor before it gives it up at its next end.</summary>
+    public TimeSpan FileTurn { get; init; } = TimeSpan.FromMilliseconds(new TailingConfig().FileTurnMs);
+
     public static TailingOptions From(TailingConfig config) => new(
         config.ReadBufferBytes,
         config.MaxLineBytes,
@@ -30,5 +33,6 @@ internal sealed record TailingOptions(
     {
         Scan = ScanLimits.From(config),
         MaxOpenFiles = config.MaxOpenFiles,
+        FileTurn = TimeSpan.FromMilliseconds(config.FileTurnMs),
     };
 }
