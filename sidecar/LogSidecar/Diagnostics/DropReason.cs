@@ -11,4 +11,7 @@ internal enum DropReason
 
     /// <summary>Bytes of a file that waited for a descriptor and was deleted or renamed out of every glob before they were read.</summary>
     GoneBeforeRead,
+
+    /// <summary>Bytes seen in a file that was truncated before they were read, and not found in a copy of it (the copytruncate race).</summary>
+    TruncatedBeforeRead,
 }

@@ -29,6 +29,7 @@ internal sealed class SidecarMetrics
     private long _invalidUtf8Bytes;
     private long _fileErrors;
     private long _scansCutShort;
+    private long _copiesRecognized;
 
     public long RecordsRead => Interlocked.Read(ref _recordsRead);
 
@@ -70,6 +71,9 @@ internal sealed class SidecarMetrics
     public void Skipped(SkipReason reason) => Interlocked.Increment(ref _skippedPaths[(int)reason]);
 
     public void ScanCutShort() => Interlocked.Increment(ref _scansCutShort);
+
+    /// <summary>A file recognised by its content as a copy of tailed content, read only past what was read.</summary>
+    public void CopyRecognized() => Interlocked.Increment(ref _copiesRecognized);
 
     public void ParseError(string stream) => _parseErrors.AddOrUpdate(stream, 1, static (_, count) => count + 1);
 
@@ -119,6 +123,7 @@ internal sealed class SidecarMetrics
         }
 
         Counter(text, "logsidecar_scans_cut_short_total", "Scans of a glob that stopped at tailing.maxScanEntries.", Interlocked.Read(ref _scansCutShort));
+        Counter(text, "logsidecar_copies_recognized_total", "Files recognised by their content as copies of tailed files (copytruncate, backups), read only past what was read.", Interlocked.Read(ref _copiesRecognized));
 
         text.Append("# HELP logsidecar_parse_errors_total Records that did not parse in their stream's format and passed through as plain text.\n");
         text.Append("# TYPE logsidecar_parse_errors_total counter\n");
@@ -150,6 +155,7 @@ internal sealed class SidecarMetrics
         DropReason.LineTooLong => "line_too_long",
         DropReason.RecordTooLarge => "record_too_large",
         DropReason.GoneBeforeRead => "gone_before_read",
+        DropReason.TruncatedBeforeRead => "truncated_before_read",
         _ => "unknown",
     };
 

@@ -35,6 +35,9 @@ internal sealed class LineBatch
     /// <summary>The file's identity when these bytes were read; the checkpoint pairs it with <see cref="EndOffset"/>.</summary>
     public FileIdentity? Identity { get; set; }
 
+    /// <summary>The file's latest read mark when these bytes were read; saved with the checkpoint so a copy is recognised after a restart.</summary>
+    public ReadMark? Mark { get; set; }
+
     public DateTimeOffset ReadTime { get; }
 
     /// <summary>File offset just past the last byte this batch accounts for.</summary>

@@ -30,9 +30,17 @@ internal sealed partial class FileTailer : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly RecordFramer _framer;
+    private readonly ContentMarks _marks = new();
+    private readonly CopyLedger? _copies;
     private SafeFileHandle? _handle;
-    private FileIdentity _identity;
+    private volatile FileIdentity _identity;
     private long _readOffset;
+
+    // The largest size the current content was seen to have: by this reader, and by discovery (which
+    // cannot tell the content a size belongs to; see RestartFromZero).
+    private long _seenSize;
+    private long _seenByDiscovery;
+    private volatile int _generation;
 
     // Set by the watcher thread, read by the reader loop: the file is no longer at any watched path.
     private volatile bool _detached;
@@ -52,7 +60,8 @@ internal sealed partial class FileTailer : IDisposable
         ChannelWriter<LineBatch> output,
         SidecarMetrics metrics,
         TimeProvider time,
-        ILogger log)
+        ILogger log,
+        CopyLedger? copies = null)
     {
         _file = file;
         _handle = handle;
@@ -66,6 +75,7 @@ internal sealed partial class FileTailer : IDisposable
         _time = time;
         _log = log;
         _framer = framer;
+        _copies = copies;
         _path = file.Path;
     }
 
@@ -82,8 +92,50 @@ internal sealed partial class FileTailer : IDisposable
     /// <summary>Tells the reader that the file was rotated away or deleted: drain it, then close it.</summary>
     public void Detach() => _detached = true;
 
+    /// <summary>Marks of the current content's reads, for recognising copies of it.</summary>
+    public ContentMarks Marks => _marks;
+
     /// <summary>Discovery saw the file at <paramref name="path"/> (it may have been renamed within the globs).</summary>
     public void SeenAt(string path) => _path = path;
+
+    /// <summary>Contents this file has had: one more each time it was found truncated.</summary>
+    public int Generation => _generation;
+
+    /// <summary>Discovery saw the file with <paramref name="size"/> bytes: if it is truncated before they are read, they are counted as lost.</summary>
+    public void Seen(long size) => Raise(ref _seenByDiscovery, size);
+
+    /// <summary>
+    /// Whether <paramref name="candidate"/> starts with this file's first <paramref name="length"/> bytes,
+    /// read through this tailer's own descriptor; null when it has none now (resting or closing) or the
+    /// file no longer holds the content it is reading (truncated, not noticed yet).
+    /// </summary>
+    public bool? SamePrefix(SafeFileHandle candidate, long length)
+    {
+        var handle = _handle;
+        if (handle is null)
+        {
+            return null;
+        }
+
+        var added = false;
+        try
+        {
+            // Keeps the descriptor open while it is read from this thread, even if the tailer closes it meanwhile.
+            handle.DangerousAddRef(ref added);
+            return ContentCompare.SamePrefix(handle, _identity, candidate, length);
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
 
     /// <summary>A resting tailer gets a descriptor of its file again, opened and verified by discovery.</summary>
     public void Resume(SafeFileHandle handle)
@@ -193,6 +245,8 @@ internal sealed partial class FileTailer : IDisposable
 
             progressed = true;
             Volatile.Write(ref _readOffset, _readOffset + read);
+            _marks.Add(_readOffset, batch.Buffer.AsSpan(carried, read));
+            Raise(ref _seenSize, _readOffset);
             _file.Size = Math.Max(_file.Size, _readOffset);
             _framer.Frame(batch, carried, read, _metrics);
             _metrics.Read(batch.Count, read);
@@ -224,6 +278,7 @@ internal sealed partial class FileTailer : IDisposable
         }
 
         batch.Identity = _identity;
+        batch.Mark = _marks.Latest;
         try
         {
             await _output.WriteAsync(batch, abort);
@@ -249,18 +304,39 @@ internal sealed partial class FileTailer : IDisposable
 
         size = stat.Size;
         _file.Size = stat.Size;
-        return stat.Size < _readOffset
+        var truncated = stat.Size < _readOffset
             || (_identity.FingerprintLength > 0 && !Fingerprint.Matches(_handle!, _identity));
+        if (!truncated)
+        {
+            Raise(ref _seenSize, stat.Size);
+        }
+
+        return truncated;
     }
 
     private void RestartFromZero(long size)
     {
         _metrics.Truncated();
         Log.Truncated(_log, _file.Path, _readOffset, size);
+        if (_readOffset > 0)
+        {
+            // A copy of what the file held (copytruncate) is read only past what was read here. A size
+            // discovery saw counts only if the new content is smaller: otherwise it may have been the new one's.
+            var byDiscovery = Volatile.Read(ref _seenByDiscovery);
+            var seen = Math.Max(Math.Max(Volatile.Read(ref _seenSize), _readOffset), byDiscovery > size ? byDiscovery : 0);
+            _copies?.Add(new TruncatedContent(_identity, _readOffset, seen, _marks.Snapshot(), _path, _file) { Generation = _generation });
+        }
+
+        _generation++;
         Volatile.Write(ref _readOffset, 0);
+        Volatile.Write(ref _seenSize, size);
+        Volatile.Write(ref _seenByDiscovery, 0);
+        _marks.Clear();
         _framer.Restart(0);
         var (length, hash) = Fingerprint.Read(_handle!, _options.FingerprintBytes);
-        _identity = _identity with { FingerprintLength = length, FingerprintHash = hash };
+
+        // New content first read here: its records are this file's own.
+        _identity = new FileIdentity(_identity.Device, _identity.Inode, length, hash);
     }
 
     /// <summary>A file shorter than the fingerprint window gets a wider fingerprint as it grows.</summary>
@@ -273,6 +349,21 @@ internal sealed partial class FileTailer : IDisposable
             {
                 _identity = _identity with { FingerprintLength = length, FingerprintHash = hash };
             }
+        }
+    }
+
+    private static void Raise(ref long field, long value)
+    {
+        var current = Volatile.Read(ref field);
+        while (value > current)
+        {
+            var previous = Interlocked.CompareExchange(ref field, value, current);
+            if (previous == current)
+            {
+                return;
+            }
+
+            current = previous;
         }
     }
 

@@ -55,6 +55,14 @@ internal sealed partial class FileWatcher(
     // Files too short to classify that gave their descriptor up to waiting files, by the size they had.
     private readonly Dictionary<(ulong Device, ulong Inode), (WaitingFile File, long Size)> _short = [];
     private readonly Dictionary<(ulong Device, ulong Inode), long> _compressed = [];
+
+    // Copies recognised by content (copytruncate, backups): where each starts, and new files that
+    // might be copies, judged once the walk has seen every file they might copy.
+    private readonly CopyLedger _copies = new(metrics, loggers.CreateLogger<CopyLedger>());
+    private readonly Dictionary<(ulong Device, ulong Inode), CopyStart> _starts = [];
+    private readonly List<((ulong Device, ulong Inode) Key, WaitingFile File)> _deferred = [];
+    private CopyFinder? _finder;
+    private bool _walking;
     private readonly ReportedOnce _reported = new();
     private readonly HashSet<(ulong Device, ulong Inode)> _seen = [];
     private bool _isFirstScan = true;
@@ -99,6 +107,13 @@ internal sealed partial class FileWatcher(
     {
         using var tailersDrain = CancellationTokenSource.CreateLinkedTokenSource(drain);
         (_drain, _abort) = (tailersDrain.Token, abort);
+        _finder = new CopyFinder(_copies, registry, metrics, loggers.CreateLogger<CopyFinder>());
+        foreach (var saved in registry.TakeTruncated())
+        {
+            _copies.Add(TruncatedContent.From(saved));
+        }
+
+        registry.PendingTruncated = () => _copies.Pending(time.GetUtcNow().ToUnixTimeMilliseconds());
 
         // Discovery runs apart from the caller: a scan slowed or stuck in the file system must not
         // outlive the budget. Open tailers start draining as soon as drain fires (linked token).
@@ -167,6 +182,7 @@ internal sealed partial class FileWatcher(
         _seen.Clear();
         var sawEverything = true;
         var empty = new List<(string Stream, string Glob)>();
+        _walking = true;
         foreach (var stream in streams)
         {
             foreach (var glob in stream.Globs)
@@ -175,6 +191,8 @@ internal sealed partial class FileWatcher(
                 var result = new GlobWalk(glob, options.Scan, this, drain).Run();
                 if (result.Outcome == WalkOutcome.Cancelled)
                 {
+                    _walking = false;
+                    _deferred.Clear();
                     _reported.EndScan(sawEverything: false);
                     return;
                 }
@@ -188,6 +206,8 @@ internal sealed partial class FileWatcher(
             }
         }
 
+        _walking = false;
+        JudgeDeferred();
         ReviewParked(sawEverything);
         lock (_lock)
         {
@@ -206,6 +226,12 @@ internal sealed partial class FileWatcher(
         if (sawEverything)
         {
             ForgetGone();
+            _copies.EndScan();
+            foreach (var (key, file, start) in _finder!.Resolve(_seen, IsTracked))
+            {
+                _starts[key] = start;
+                Wait(key, file);
+            }
         }
 
         if (_waiting.Count > 0 && _reported.FirstTime("waiting"))
@@ -351,6 +377,7 @@ internal sealed partial class FileWatcher(
             {
                 tailer.SeenAt(file.Path);
                 tailer.File.Size = size;
+                tailer.Seen(size);
                 if (size != tailer.ReadOffset || _waiting.Contains(key))
                 {
                     Wait(key, file);
@@ -377,7 +404,7 @@ internal sealed partial class FileWatcher(
             return true;
         }
 
-        return _parked.ContainsKey(key) || (_compressed.TryGetValue(key, out var compressedSize) && size >= compressedSize);
+        return _parked.ContainsKey(key) || _finder!.IsStandby(key) || (_compressed.TryGetValue(key, out var compressedSize) && size >= compressedSize);
     }
 
     /// <summary>Gets <paramref name="file"/> in line for a descriptor (or notes where it is now, keeping its place).</summary>
@@ -523,9 +550,10 @@ internal sealed partial class FileWatcher(
             }
         }
 
-        foreach (var key in _short.Keys.Where(key => !_seen.Contains(key)).ToList())
+        foreach (var key in _short.Keys.Concat(_starts.Keys).Where(key => !_seen.Contains(key)).ToList())
         {
             _short.Remove(key);
+            _starts.Remove(key);
         }
 
         foreach (var key in _compressed.Keys.Where(key => !_seen.Contains(key)).ToList())
@@ -569,7 +597,7 @@ internal sealed partial class FileWatcher(
             var start = CompressionSignatures.Read(file.Handle);
             if (start == FileStart.Text)
             {
-                StartTailer(file.Stream, file.Path, file.Handle);
+                Start(file, key);
             }
             else if (start == FileStart.TooShort && !_othersWaiting)
             {
@@ -597,6 +625,105 @@ internal sealed partial class FileWatcher(
                 Log.CannotOpen(_log, file.Path, e.Message);
             }
         }
+    }
+
+    /// <summary>
+    /// A text file's tailer starts, unless the file holds content already tailed: a copy starts past
+    /// what was read of its original, a copy of a file not read that far yet waits (standby). During
+    /// the walk a possible copy is set aside, to be judged once every file it might copy was seen.
+    /// </summary>
+    private void Start(ParkedFile file, (ulong, ulong) key)
+    {
+        if (_starts.Remove(key, out var known))
+        {
+            StartTailer(file.Stream, file.Path, file.Handle, known);
+            return;
+        }
+
+        if (!PosixStat.TryGet(file.Handle, out var stat, out _))
+        {
+            file.Handle.Dispose();
+            return;
+        }
+
+        var first = new FirstBytes(file.Handle, stat);
+        var live = Live();
+        if (stat.Size == 0 || registry.Has(stat.Device, stat.Inode) || !_finder!.MightBeCopy(first, file.Stream, live))
+        {
+            StartTailer(file.Stream, file.Path, file.Handle);
+            return;
+        }
+
+        var where = new WaitingFile(file.Stream, file.Glob, file.Path, stat);
+        if (_walking)
+        {
+            file.Handle.Dispose();
+            _deferred.Add((key, where));
+            return;
+        }
+
+        var (verdict, copy) = _finder.Judge(first, where, live, OpenResting, _waiting.Contains);
+        switch (verdict)
+        {
+            case CopyVerdict.Copy:
+                StartTailer(file.Stream, file.Path, file.Handle, copy);
+                break;
+            case CopyVerdict.NotACopy:
+                StartTailer(file.Stream, file.Path, file.Handle);
+                break;
+            default:
+                // Standby (the finder keeps it), or undecided (judged again at the next scan).
+                file.Handle.Dispose();
+                break;
+        }
+    }
+
+    /// <summary>Possible copies set aside during the walk are judged now that every file was seen.</summary>
+    private void JudgeDeferred()
+    {
+        foreach (var (key, file) in _deferred)
+        {
+            (_stream, _glob) = (file.Stream, file.Glob);
+            if (_waiting.Count > 0 || FreeDescriptors() <= 0)
+            {
+                Wait(key, file);
+            }
+            else
+            {
+                Open(key, file);
+            }
+        }
+
+        _deferred.Clear();
+    }
+
+    /// <summary>Every tailer with its file: open and resting.</summary>
+    private List<FileTailer> Live()
+    {
+        lock (_lock)
+        {
+            return [.. _open.Values.Concat(_resting.Values)];
+        }
+    }
+
+    private bool IsTracked(FileTailer tailer)
+    {
+        lock (_lock)
+        {
+            return _open.ContainsValue(tailer) || _resting.ContainsValue(tailer);
+        }
+    }
+
+    /// <summary>A resting file opened to compare a possible copy with, when a descriptor is free besides the copy's own.</summary>
+    private SafeFileHandle? OpenResting(FileTailer tailer)
+    {
+        if (FreeDescriptors() <= 1 || !PosixStat.TryGet(tailer.Path, out var stat, out _) || !tailer.Identity.SameInode(stat))
+        {
+            return null;
+        }
+
+        var attempt = FileGate.Open(GlobOf(tailer), tailer.Path, stat);
+        return attempt.Outcome == OpenOutcome.Opened ? attempt.Handle : null;
     }
 
     /// <summary>Held files whose first bytes have arrived start as text or are skipped as compressed.</summary>
@@ -670,7 +797,7 @@ internal sealed partial class FileWatcher(
         }
     }
 
-    private void StartTailer(WatchedStream stream, string path, SafeFileHandle handle)
+    private void StartTailer(WatchedStream stream, string path, SafeFileHandle handle, CopyStart? copy = null)
     {
         if (!PosixStat.TryGet(handle, out var stat, out _))
         {
@@ -690,12 +817,22 @@ internal sealed partial class FileWatcher(
                 return;
             }
 
-            (var identity, offset) = StartPosition(stream, handle, stat);
+            (var identity, offset) = copy is { } start ? CopyPosition(handle, stat, start) : StartPosition(stream, handle, stat);
             var file = new TrackedFile(path, stream.Name) { Size = stat.Size };
+            if (copy is { } copied)
+            {
+                // Saved from the start: a restart resumes the copy, and repeats what its original had not delivered.
+                file.Acknowledged = new FileCheckpoint(
+                    identity.Device, identity.Inode, identity.FingerprintLength, identity.FingerprintHash, copied.Acknowledged, path, time.GetUtcNow().ToUnixTimeMilliseconds())
+                {
+                    OriginDevice = identity.OriginDevice,
+                    OriginInode = identity.OriginInode,
+                };
+            }
 
             // The tailer owns the handle from here on and disposes it when it finishes.
             tailer = new FileTailer(
-                file, handle, identity, offset, stream.CreateFramer(options.MaxLineBytes, offset), stream.Options(options), buffers, () => _othersWaiting, output, metrics, time, _tailerLog);
+                file, handle, identity, offset, stream.CreateFramer(options.MaxLineBytes, offset), stream.Options(options), buffers, () => _othersWaiting, output, metrics, time, _tailerLog, _copies);
             _open[key] = tailer;
             registry.Open(file);
             metrics.Track(file);
@@ -714,10 +851,20 @@ internal sealed partial class FileWatcher(
         var saved = registry.Take(stat.Device, stat.Inode);
         if (saved is not null)
         {
-            var previous = new FileIdentity(saved.Device, saved.Inode, saved.FingerprintLength, saved.FingerprintHash);
+            var previous = new FileIdentity(saved.Device, saved.Inode, saved.FingerprintLength, saved.FingerprintHash)
+            {
+                OriginDevice = saved.OriginDevice,
+                OriginInode = saved.OriginInode,
+            };
             if (saved.Offset <= stat.Size && Fingerprint.Matches(handle, previous))
             {
                 return (previous, saved.Offset);
+            }
+
+            if (saved.Offset > 0)
+            {
+                // Truncated or rewritten while the sidecar was away: a copy of what it held continues it.
+                _copies.Add(TruncatedContent.From(saved));
             }
         }
 
@@ -725,6 +872,14 @@ internal sealed partial class FileWatcher(
         var identity = new FileIdentity(stat.Device, stat.Inode, length, hash);
         var fromTail = firstStart && _isFirstScan && stream.StartAtTail;
         return (identity, fromTail ? stat.Size : 0);
+    }
+
+    /// <summary>A copy's identity (its own inode and first bytes, its original's ids) and where it starts.</summary>
+    private (FileIdentity Identity, long Offset) CopyPosition(SafeFileHandle handle, PosixStat stat, CopyStart start)
+    {
+        var (length, hash) = Fingerprint.Read(handle, options.FingerprintBytes);
+        var identity = new FileIdentity(stat.Device, stat.Inode, length, hash) { OriginDevice = start.OriginDevice, OriginInode = start.OriginInode };
+        return (identity, Math.Min(start.Offset, stat.Size));
     }
 
     private async Task RunTailerAsync(FileTailer tailer, (ulong Device, ulong Inode) key, CancellationToken drain, CancellationToken abort)

@@ -15,6 +15,31 @@ internal static class MetricsEndpoint
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Scrapes until the sample's value satisfies <paramref name="condition"/> (there is no event to
+    /// wait on from outside the process); the deadline only bounds a failing test.
+    /// </summary>
+    public static async Task<long?> WaitForAsync(int port, string sample, Func<long?, bool> condition)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        while (true)
+        {
+            var value = await ValueAsync(port, sample);
+            if (condition(value))
+            {
+                return value;
+            }
+
+            if (deadline.Elapsed > ChildProcess.DefaultTimeout)
+            {
+                Assert.Fail($"Timed out waiting for {sample}; last value {value?.ToString(CultureInfo.InvariantCulture) ?? "absent"}");
+            }
+
+            await timer.WaitForNextTickAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>The value of the sample named exactly <paramref name="sample"/> (labels included), or null if absent.</summary>
     public static async Task<long?> ValueAsync(int port, string sample)
     {
