@@ -2,7 +2,9 @@
 """Runs a command with its stdout on a pipe, as a container runtime reads a container's stdout, and
 measures it from start until EXPECT lines came out: wall time, CPU seconds (utime + stime from
 /proc/PID/stat), peak RSS (VmHWM) and the most descriptors it held on files under WATCH (sampled from
-/proc/PID/fd). Then it sends SIGTERM and waits for the exit.
+/proc/PID/fd). Then it sends SIGTERM and waits for the exit. A process that exited before the last
+line was read (cat) is measured by its rusage instead (CPU only: a forked child's ru_maxrss includes
+the parent's pages from before exec).
 
 usage: pipe-run.py EXPECT WATCH SAVE -- COMMAND [ARGS...]
 
@@ -69,17 +71,29 @@ def reader():
                     state["rss"] = int(line.split()[1]) / 1024
 
 
+def exited():
+    # Without reaping it, so that its rusage can still be collected.
+    return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+
+
 thread = threading.Thread(target=reader, daemon=True)
 thread.start()
-while state["done"] is None and process.poll() is None and time.monotonic() - start < 600:
+while state["done"] is None and not exited() and time.monotonic() - start < 600:
     state["fds"] = max(state["fds"], open_under_watch(process.pid))
     time.sleep(0.005)
-process.send_signal(signal.SIGTERM)
-try:
-    process.wait(60)
-except subprocess.TimeoutExpired:
-    process.kill()
-    process.wait()
+if not exited():
+    process.send_signal(signal.SIGTERM)
+deadline = time.monotonic() + 60
+while True:
+    pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+    if pid:
+        break
+    if time.monotonic() > deadline:
+        process.kill()
+    time.sleep(0.01)
+process.returncode = os.waitstatus_to_exitcode(status)
+if state["cpu"] is None:
+    state["cpu"] = usage.ru_utime + usage.ru_stime
 thread.join(5)
 if out:
     out.close()

@@ -86,10 +86,11 @@ if len(ok) < len(runs):
     sys.exit(1)
 wall = statistics.median(r["wall_s"] for r in ok)
 cpu = statistics.median(r["cpu_s"] for r in ok)
-rss = statistics.median(r["peak_rss_mb"] for r in ok)
+rss = [r["peak_rss_mb"] for r in ok if r["peak_rss_mb"] is not None]
+rss = f"{statistics.median(rss):.1f} MB" if rss else "n/a"
 fds = max(r["max_open_fds"] for r in ok)
 print(f"{name}: {files} file(s), median of {len(ok)} runs: {lines / wall:,.0f} lines/s, {size / wall / 1e6:.1f} MB/s, "
-      f"{cpu / (size / 1e9):.2f} CPU-s/GB, peak RSS {rss:.1f} MB, at most {fds} input file(s) open ({wall:.2f} s)")
+      f"{cpu / (size / 1e9):.2f} CPU-s/GB, peak RSS {rss}, at most {fds} input file(s) open ({wall:.2f} s)")
 ' "$@"
 }
 summary "logsidecar -> pipe ($input)" "$files" "$lines" "$bytes" "${sidecar[@]}"

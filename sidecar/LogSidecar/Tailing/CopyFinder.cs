@@ -15,20 +15,49 @@ namespace LogSidecar.Tailing;
 /// whole. A copy of a file that has not been read up to the copy's end yet waits (standby) until it
 /// has, or until the original is truncated first. Owned by the discovery loop.
 /// </summary>
-internal sealed partial class CopyFinder(CopyLedger ledger, CheckpointRegistry registry, SidecarMetrics metrics, ILogger log)
+internal sealed partial class CopyFinder(CopyLedger ledger, CheckpointRegistry registry, int fingerprintBytes, SidecarMetrics metrics, ILogger log)
 {
     private readonly Dictionary<(ulong Device, ulong Inode), Standby> _standby = [];
+
+    // Whole fingerprints (fingerprintBytes long) of everything a new file might copy: rebuilt at each
+    // scan and added to as files start, so that telling a new file is no copy costs one lookup, not a
+    // pass over every file. Shorter contents are not looked for (a copy shorter than that is read whole).
+    private readonly HashSet<ulong> _fingerprints = [];
 
     /// <summary>Copies waiting for their original to reach their end.</summary>
     public int StandbyCount => _standby.Count;
 
     public bool IsStandby((ulong, ulong) key) => _standby.ContainsKey(key);
 
-    /// <summary>Cheap first test: does any tailed, truncated or saved content of the stream start with the file's first bytes?</summary>
-    public bool MightBeCopy(FirstBytes file, WatchedStream stream, IReadOnlyCollection<FileTailer> live) =>
-        ledger.Has(stream, file.Hash)
-        || live.Any(tailer => IsCandidate(file, stream, tailer))
-        || registry.Closed().Exists(saved => IsCandidate(file, stream, saved));
+    /// <summary>Starts the index of first bytes over with the files tailed now and the saved positions.</summary>
+    public void Index(IEnumerable<FileIdentity> live)
+    {
+        _fingerprints.Clear();
+        foreach (var identity in live)
+        {
+            Add(identity.FingerprintLength, identity.FingerprintHash);
+        }
+
+        foreach (var saved in registry.Closed())
+        {
+            Add(saved.FingerprintLength, saved.FingerprintHash);
+        }
+    }
+
+    /// <summary>A file started: copies of it are looked for from now on.</summary>
+    public void Add(FileIdentity identity) => Add(identity.FingerprintLength, identity.FingerprintHash);
+
+    /// <summary>Cheap first test: does any tailed, truncated or saved content start with the file's first bytes?</summary>
+    public bool MightBeCopy(FirstBytes file, WatchedStream stream) =>
+        file.Hash(fingerprintBytes) is { } hash && (_fingerprints.Contains(hash) || ledger.Has(stream, file.Hash));
+
+    private void Add(int length, ulong hash)
+    {
+        if (length == fingerprintBytes)
+        {
+            _fingerprints.Add(hash);
+        }
+    }
 
     /// <summary>
     /// Judges a new file (open in <paramref name="file"/>) against everything it might copy.

@@ -107,7 +107,7 @@ internal sealed partial class FileWatcher(
     {
         using var tailersDrain = CancellationTokenSource.CreateLinkedTokenSource(drain);
         (_drain, _abort) = (tailersDrain.Token, abort);
-        _finder = new CopyFinder(_copies, registry, metrics, loggers.CreateLogger<CopyFinder>());
+        _finder = new CopyFinder(_copies, registry, options.FingerprintBytes, metrics, loggers.CreateLogger<CopyFinder>());
         foreach (var saved in registry.TakeTruncated())
         {
             _copies.Add(TruncatedContent.From(saved));
@@ -182,6 +182,7 @@ internal sealed partial class FileWatcher(
         _seen.Clear();
         var sawEverything = true;
         var empty = new List<(string Stream, string Glob)>();
+        _finder!.Index(Live().Select(tailer => tailer.Identity));
         _walking = true;
         foreach (var stream in streams)
         {
@@ -647,8 +648,7 @@ internal sealed partial class FileWatcher(
         }
 
         var first = new FirstBytes(file.Handle, stat);
-        var live = Live();
-        if (stat.Size == 0 || registry.Has(stat.Device, stat.Inode) || !_finder!.MightBeCopy(first, file.Stream, live))
+        if (stat.Size == 0 || registry.Has(stat.Device, stat.Inode) || !_finder!.MightBeCopy(first, file.Stream))
         {
             StartTailer(file.Stream, file.Path, file.Handle);
             return;
@@ -662,7 +662,7 @@ internal sealed partial class FileWatcher(
             return;
         }
 
-        var (verdict, copy) = _finder.Judge(first, where, live, OpenResting, _waiting.Contains);
+        var (verdict, copy) = _finder.Judge(first, where, Live(), OpenResting, _waiting.Contains);
         switch (verdict)
         {
             case CopyVerdict.Copy:
@@ -839,6 +839,7 @@ internal sealed partial class FileWatcher(
             _tasks.Add(RunTailerAsync(tailer, key, _drain, _abort));
         }
 
+        _finder!.Add(tailer.Identity);
         Log.Opened(_log, path, stream.Name, offset);
     }
 
