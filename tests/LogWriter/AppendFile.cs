@@ -33,6 +33,15 @@ internal sealed partial class AppendFile : IDisposable
         }
     }
 
+    /// <summary>Cuts the file to nothing through this descriptor, as logrotate's copytruncate does.</summary>
+    public void Truncate()
+    {
+        if (FTruncate(_fd, 0) != 0)
+        {
+            throw new IOException($"ftruncate failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     public void Reopen()
     {
         _ = Close(_fd);
@@ -54,6 +63,10 @@ internal sealed partial class AppendFile : IDisposable
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static partial nint Write(int fd, ref byte buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int FTruncate(int fd, long length);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -7,6 +7,13 @@ using LogWriter;
 // copytruncate makes its next write land at offset 0. Commands come one per line on stdin:
 //   write N      append N numbered lines ("line 00000001 ..."), then answer "ok LAST"
 //   reopen       close the file and open the path again (what SIGHUP does for nginx), answer "ok"
+//   copytruncate KEEP [RACE]
+//                rotate as logrotate's copytruncate with rotate KEEP: copies move up, the file is
+//                copied to FILE.1 and truncated; RACE lines are written between the copy and the
+//                truncation (the copytruncate race). Answer "ok LAST"
+//   run SECONDS RATE ROTATE_MS KEEP
+//                write RATE lines a second in 10 ms chunks for SECONDS, with copytruncate (KEEP
+//                copies) every ROTATE_MS, then answer "ok LAST"
 //   quit         exit
 if (args.Length != 1)
 {
@@ -23,13 +30,43 @@ while (await Console.In.ReadLineAsync() is { } command)
     switch (parts)
     {
         case ["write", var count]:
-            var text = new StringBuilder();
-            for (var i = 0; i < int.Parse(count, CultureInfo.InvariantCulture); i++)
+            var lines = int.Parse(count, CultureInfo.InvariantCulture);
+            file.Append(Encoding.UTF8.GetBytes(NumberedLines.Text(next, lines)));
+            next += lines;
+            await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ok {next - 1}"));
+            break;
+        case ["copytruncate", var keep, .. var race]:
+            CopyTruncate.Rotate(path, file, int.Parse(keep, CultureInfo.InvariantCulture), () =>
             {
-                text.Append(CultureInfo.InvariantCulture, $"line {next++:D8} the quick brown fox jumps over the lazy dog 0123456789\n");
+                var lines = race.Length == 1 ? int.Parse(race[0], CultureInfo.InvariantCulture) : 0;
+                file.Append(Encoding.UTF8.GetBytes(NumberedLines.Text(next, lines)));
+                next += lines;
+            });
+            await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ok {next - 1}"));
+            break;
+        case ["run", var seconds, var rate, var rotateMs, var keepCopies]:
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var nextRotation = TimeSpan.FromMilliseconds(int.Parse(rotateMs, CultureInfo.InvariantCulture));
+            var perChunk = Math.Max(1, int.Parse(rate, CultureInfo.InvariantCulture) / 100);
+            var end = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
+            for (var chunk = 1; clock.Elapsed < end; chunk++)
+            {
+                file.Append(Encoding.UTF8.GetBytes(NumberedLines.Text(next, perChunk)));
+                next += perChunk;
+                if (clock.Elapsed >= nextRotation)
+                {
+                    CopyTruncate.Rotate(path, file, int.Parse(keepCopies, CultureInfo.InvariantCulture), () => { });
+                    nextRotation += TimeSpan.FromMilliseconds(int.Parse(rotateMs, CultureInfo.InvariantCulture));
+                }
+
+                // The pace of a steady writer: the next chunk is due 10 ms after the previous one.
+                var due = TimeSpan.FromMilliseconds(10 * chunk);
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed);
+                }
             }
 
-            file.Append(Encoding.UTF8.GetBytes(text.ToString()));
             await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ok {next - 1}"));
             break;
         case ["reopen"]:

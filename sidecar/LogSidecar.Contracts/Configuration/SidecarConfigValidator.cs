@@ -38,6 +38,14 @@ public static partial class SidecarConfigValidator
             Range(errors, "tailing.pollIntervalMs", tailing.PollIntervalMs, 10, 60_000);
             Range(errors, "tailing.maxLineBytes", tailing.MaxLineBytes, 1024, 64 * 1024 * 1024);
             Range(errors, "tailing.readBufferBytes", tailing.ReadBufferBytes, 4096, 16 * 1024 * 1024);
+            Range(errors, "tailing.maxBufferedBytes", tailing.MaxBufferedBytes, 64 * 1024, 1024 * 1024 * 1024);
+            if (tailing.MaxBufferedBytes < tailing.ReadBufferBytes)
+            {
+                errors.Add(new("tailing.maxBufferedBytes", $"{tailing.MaxBufferedBytes} is smaller than one read buffer (tailing.readBufferBytes, {tailing.ReadBufferBytes}); raise it or lower readBufferBytes"));
+            }
+
+            Range(errors, "tailing.maxOpenFiles", tailing.MaxOpenFiles, 1, 1_000_000);
+            Range(errors, "tailing.fileTurnMs", tailing.FileTurnMs, 0, 3_600_000);
             Range(errors, "tailing.partialLineTimeoutMs", tailing.PartialLineTimeoutMs, 0, 3_600_000);
             Range(errors, "tailing.rotateWaitMs", tailing.RotateWaitMs, 0, 3_600_000);
             Range(errors, "tailing.fingerprintBytes", tailing.FingerprintBytes, 16, 64 * 1024);

@@ -17,6 +17,10 @@ internal sealed class CheckpointRegistry(TimeProvider time)
     private readonly Lock _lock = new();
     private readonly HashSet<TrackedFile> _open = [];
     private readonly Dictionary<(ulong Device, ulong Inode), (TrackedFile File, long ClosedUnixMs)> _closed = [];
+    private readonly List<FileCheckpoint> _truncated = [];
+
+    /// <summary>Truncated contents whose copy was not found yet (copytruncate), saved with the files.</summary>
+    public Func<IEnumerable<FileCheckpoint>>? PendingTruncated { get; set; }
 
     public void Load(IEnumerable<FileCheckpoint> checkpoints)
     {
@@ -24,8 +28,43 @@ internal sealed class CheckpointRegistry(TimeProvider time)
         {
             foreach (var checkpoint in checkpoints)
             {
+                if (checkpoint.Truncated)
+                {
+                    _truncated.Add(checkpoint);
+                    continue;
+                }
+
                 _closed[(checkpoint.Device, checkpoint.Inode)] = (new TrackedFile(checkpoint.Path, "") { Acknowledged = checkpoint }, checkpoint.UpdatedUnixMs);
             }
+        }
+    }
+
+    /// <summary>Removes and returns the truncated contents loaded at start.</summary>
+    public List<FileCheckpoint> TakeTruncated()
+    {
+        lock (_lock)
+        {
+            List<FileCheckpoint> taken = [.. _truncated];
+            _truncated.Clear();
+            return taken;
+        }
+    }
+
+    /// <summary>Saved positions of files not open now: what a copy found before its file reopened may continue.</summary>
+    public List<FileCheckpoint> Closed()
+    {
+        lock (_lock)
+        {
+            return [.. _closed.Values.Select(entry => entry.File.Acknowledged).OfType<FileCheckpoint>()];
+        }
+    }
+
+    /// <summary>True when a position is saved for this file (it is resumed, not compared with others).</summary>
+    public bool Has(ulong device, ulong inode)
+    {
+        lock (_lock)
+        {
+            return _closed.ContainsKey((device, inode));
         }
     }
 
@@ -71,6 +110,7 @@ internal sealed class CheckpointRegistry(TimeProvider time)
             return [.. _open.Concat(_closed.Values.Select(entry => entry.File))
                 .Select(file => file.Acknowledged)
                 .OfType<FileCheckpoint>()
+                .Concat(PendingTruncated?.Invoke() ?? [])
                 .OrderBy(c => c.Device)
                 .ThenBy(c => c.Inode)];
         }

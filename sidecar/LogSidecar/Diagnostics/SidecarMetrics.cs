@@ -21,6 +21,7 @@ internal sealed class SidecarMetrics
     private readonly ConcurrentDictionary<string, StreamCounters> _streams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Stream, string Regex), long> _regexTimeouts = new();
     private readonly double _startTimeSeconds;
+    private readonly List<(string Name, string Help, Func<long> Value)> _gauges = [];
     private long _recordsWritten;
     private long _bytesWritten;
     private long _linesTruncated;
@@ -33,6 +34,7 @@ internal sealed class SidecarMetrics
     private long _checkpointsSetAside;
     private long _checkpointSaveFailures;
     private long _checkpointSaveFailing;
+    private long _copiesRecognized;
 
     /// <summary>
     /// <paramref name="streams"/> are the configured stream names: their series exist from the start, at 0,
@@ -96,6 +98,9 @@ internal sealed class SidecarMetrics
 
     public void RegexTimedOut(string stream, string regex) => _regexTimeouts.AddOrUpdate((stream, regex), 1, static (_, count) => count + 1);
 
+    /// <summary>A file recognised by its content as a copy of tailed content, read only past what was read.</summary>
+    public void CopyRecognized() => Interlocked.Increment(ref _copiesRecognized);
+
     /// <summary>Registers a sink's counters before the endpoint starts serving.</summary>
     public SinkMetrics AddSink(string name)
     {
@@ -105,6 +110,9 @@ internal sealed class SidecarMetrics
     }
 
     public IReadOnlyList<SinkMetrics> Sinks => _sinks;
+
+    /// <summary>Registers a gauge read when the endpoint renders, before the endpoint starts serving.</summary>
+    public void AddGauge(string name, string help, Func<long> value) => _gauges.Add((name, help, value));
 
     public void Track(TrackedFile file) => _files.TryAdd(file, 0);
 
@@ -148,6 +156,7 @@ internal sealed class SidecarMetrics
         text.Append("# HELP logsidecar_checkpoint_save_failing 1 while saving checkpoints fails, else 0.\n");
         text.Append("# TYPE logsidecar_checkpoint_save_failing gauge\n");
         text.Append(CultureInfo.InvariantCulture, $"logsidecar_checkpoint_save_failing {Interlocked.Read(ref _checkpointSaveFailing)}\n");
+        Counter(text, "logsidecar_copies_recognized_total", "Files recognised by their content as copies of tailed files (copytruncate, backups), read only past what was read.", Interlocked.Read(ref _copiesRecognized));
 
         text.Append("# HELP logsidecar_http_connections_closed_total Connections to this endpoint closed before they were answered, by reason.\n");
         text.Append("# TYPE logsidecar_http_connections_closed_total counter\n");
@@ -175,6 +184,10 @@ internal sealed class SidecarMetrics
         }
 
         PerStream(text, "logsidecar_stream_lag_bytes", "gauge", "Bytes in the stream's open files not yet delivered to every output.", lag.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));
+        foreach (var (name, help, value) in _gauges)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value()}\n");
+        }
 
         SinkMetrics.Render(text, _sinks);
         return text.ToString();
@@ -184,6 +197,8 @@ internal sealed class SidecarMetrics
     {
         DropReason.LineTooLong => "line_too_long",
         DropReason.RecordTooLarge => "record_too_large",
+        DropReason.GoneBeforeRead => "gone_before_read",
+        DropReason.TruncatedBeforeRead => "truncated_before_read",
         _ => "unknown",
     };
 

@@ -22,8 +22,8 @@ namespace LogSidecar.Hosting;
 /// </summary>
 internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, TextWriter stderr, ILoggerFactory loggers, TimeProvider time)
 {
-    // Batches waiting for the output. With the per-file batch in hand this bounds memory at
-    // (capacity + open files) * read buffer, whatever the input rate.
+    // Batches waiting for the output. Memory for file data is bounded by the shared read budget
+    // (tailing.maxBufferedBytes), whatever the number of files; this only bounds the queue's length.
     private const int ChannelCapacity = 16;
     private const int OutputBufferBytes = 1024 * 1024;
 
@@ -53,9 +53,13 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
 
         var regexes = new RegexTimeouts(Metrics, loggers.CreateLogger<RegexTimeouts>());
         var streams = config.Streams.Select(s => new WatchedStream(s, regexes.For(s.Name, RegexTimeouts.Multiline, RegexLineRule.MatchTimeout))).ToList();
+        var buffers = new ReadBufferPool(config.Tailing.MaxBufferedBytes, config.Tailing.ReadBufferBytes);
         var watcher = new FileWatcher(
             streams, store.Directory, registry, firstStart: saved is null, TailingOptions.From(config.Tailing),
-            channel.Writer, Metrics, time, loggers);
+            buffers, channel.Writer, Metrics, time, loggers);
+        Metrics.AddGauge("logsidecar_open_files", "Descriptors of tailed files held (at most tailing.maxOpenFiles).", () => watcher.OpenFiles);
+        Metrics.AddGauge("logsidecar_waiting_files", "Files waiting for a descriptor because tailing.maxOpenFiles are open.", () => watcher.WaitingFiles);
+        Metrics.AddGauge("logsidecar_buffered_bytes", "Bytes read from files and not yet handed to the output (at most tailing.maxBufferedBytes).", () => buffers.LentBytes);
         using var sinks = new SinkSet();
         if (!BuildSinks(sinks, regexes, out var sinkError))
         {

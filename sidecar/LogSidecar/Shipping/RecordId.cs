@@ -9,7 +9,8 @@ namespace LogSidecar.Shipping;
 /// same record read again after a crash or sent again in a retry gets the same id, so a backend that
 /// deduplicates by id (Elasticsearch <c>create</c>) stores it once; a different file that reuses the
 /// inode has different bytes at that offset. Unlike the file's fingerprint, nothing here changes as
-/// the file grows.
+/// the file grows. A copy of a truncated file (copytruncate) names the file its bytes were first read
+/// from (<see cref="Tailing.FileIdentity.RecordInode"/>), so its records keep the same ids.
 /// </summary>
 internal readonly record struct RecordId(ulong Device, ulong Inode, long Offset, ulong ContentHash)
 {
@@ -21,7 +22,7 @@ internal readonly record struct RecordId(ulong Device, ulong Inode, long Offset,
 
     /// <summary>The id of a record of a batch, from the file identity the batch was read under.</summary>
     public static RecordId Of(LineBatch batch, in LineRecord record) =>
-        Of(batch.Identity!.Device, batch.Identity.Inode, record.FileOffset, batch.Bytes(record));
+        Of(batch.Identity!.RecordDevice, batch.Identity.RecordInode, record.FileOffset, batch.Bytes(record));
 
     /// <summary>Writes the id as lowercase hex, such as <c>803-1a2b-4f0-9c1e...</c>.</summary>
     public int Format(Span<byte> destination)

@@ -13,6 +13,7 @@ internal sealed class BatchAck(LineBatch batch)
 {
     private readonly FileIdentity _identity = batch.Identity!;
     private readonly long _endOffset = batch.EndOffset;
+    private readonly ReadMark _mark = batch.Mark ?? default;
 
     public TrackedFile File { get; } = batch.File;
 
@@ -20,5 +21,12 @@ internal sealed class BatchAck(LineBatch batch)
 
     public void Acknowledge(long unixMilliseconds) =>
         File.Acknowledged = new FileCheckpoint(
-            _identity.Device, _identity.Inode, _identity.FingerprintLength, _identity.FingerprintHash, _endOffset, File.Path, unixMilliseconds);
+            _identity.Device, _identity.Inode, _identity.FingerprintLength, _identity.FingerprintHash, _endOffset, File.Path, unixMilliseconds)
+        {
+            OriginDevice = _identity.OriginDevice,
+            OriginInode = _identity.OriginInode,
+            MarkEnd = _mark.End,
+            MarkWindow = _mark.Window,
+            MarkHash = _mark.Hash,
+        };
 }

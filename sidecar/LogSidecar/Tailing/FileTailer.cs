@@ -7,11 +7,14 @@ using Microsoft.Win32.SafeHandles;
 namespace LogSidecar.Tailing;
 
 /// <summary>
-/// Reads one open file from a position to its end, again and again, framing bytes into lines and
-/// handing them on in batches. It owns the file handle: a rotated-away or deleted file stays
-/// readable through it until it is drained and idle, so nothing written before rotation is lost.
-/// When the output is slow, <see cref="ChannelWriter{T}.WriteAsync"/> waits and so does reading:
-/// the file on disk is the buffer.
+/// Reads one file from a position to its end, again and again, framing bytes into lines and
+/// handing them on in batches. Each read takes a buffer from the shared <see cref="ReadBufferPool"/>,
+/// so memory for file data is one budget for all files, served in turn. It holds the file's
+/// descriptor while it runs: a rotated-away or deleted file stays readable through it until it is
+/// drained and idle, so nothing written before rotation is lost. When other files wait for a
+/// descriptor, a file read to its end with nothing pending gives its descriptor up (it rests, its
+/// position kept) and is opened again when it grows. When the output is slow, reading waits for
+/// buffers: the file on disk is the buffer.
 /// </summary>
 internal sealed partial class FileTailer : IDisposable
 {
@@ -19,18 +22,31 @@ internal sealed partial class FileTailer : IDisposable
     private const int MinimumRead = 64 * 1024;
 
     private readonly TrackedFile _file;
-    private readonly SafeFileHandle _handle;
     private readonly TailingOptions _options;
+    private readonly ReadBufferPool _buffers;
+    private readonly Func<bool> _othersWaiting;
     private readonly ChannelWriter<LineBatch> _output;
     private readonly SidecarMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly RecordFramer _framer;
-    private FileIdentity _identity;
+    private readonly ContentMarks _marks = new();
+    private readonly CopyLedger? _copies;
+    private SafeFileHandle? _handle;
+    private volatile FileIdentity _identity;
     private long _readOffset;
+
+    // The largest size the current content was seen to have: by this reader, and by discovery (which
+    // cannot tell the content a size belongs to; see RestartFromZero).
+    private long _seenSize;
+    private long _seenByDiscovery;
+    private volatile int _generation;
 
     // Set by the watcher thread, read by the reader loop: the file is no longer at any watched path.
     private volatile bool _detached;
+
+    // Set by the watcher thread, read by the reader loop: where discovery last saw the file.
+    private volatile string _path;
 
     public FileTailer(
         TrackedFile file,
@@ -39,37 +55,111 @@ internal sealed partial class FileTailer : IDisposable
         long startOffset,
         RecordFramer framer,
         TailingOptions options,
+        ReadBufferPool buffers,
+        Func<bool> othersWaiting,
         ChannelWriter<LineBatch> output,
         SidecarMetrics metrics,
         TimeProvider time,
-        ILogger log)
+        ILogger log,
+        CopyLedger? copies = null)
     {
         _file = file;
         _handle = handle;
         _identity = identity;
         _readOffset = startOffset;
         _options = options;
+        _buffers = buffers;
+        _othersWaiting = othersWaiting;
         _output = output;
         _metrics = metrics;
         _time = time;
         _log = log;
         _framer = framer;
+        _copies = copies;
+        _path = file.Path;
     }
 
     public TrackedFile File => _file;
 
     public FileIdentity Identity => _identity;
 
+    /// <summary>Where discovery last saw the file.</summary>
+    public string Path => _path;
+
+    /// <summary>Everything before this offset was read. Moves only while the tailer runs.</summary>
+    public long ReadOffset => Volatile.Read(ref _readOffset);
+
     /// <summary>Tells the reader that the file was rotated away or deleted: drain it, then close it.</summary>
     public void Detach() => _detached = true;
 
+    /// <summary>Marks of the current content's reads, for recognising copies of it.</summary>
+    public ContentMarks Marks => _marks;
+
+    /// <summary>Discovery saw the file at <paramref name="path"/> (it may have been renamed within the globs).</summary>
+    public void SeenAt(string path) => _path = path;
+
+    /// <summary>Contents this file has had: one more each time it was found truncated.</summary>
+    public int Generation => _generation;
+
+    /// <summary>Discovery saw the file with <paramref name="size"/> bytes: if it is truncated before they are read, they are counted as lost.</summary>
+    public void Seen(long size) => Raise(ref _seenByDiscovery, size);
+
     /// <summary>
-    /// Tails until the file is drained after rotation, or until <paramref name="drain"/> fires
-    /// (shutdown: read to the end, emit the unterminated last line, stop).
+    /// Whether <paramref name="candidate"/> starts with this file's first <paramref name="length"/> bytes,
+    /// read through this tailer's own descriptor; null when it has none now (resting or closing) or the
+    /// file no longer holds the content it is reading (truncated, not noticed yet).
     /// </summary>
-    public async Task RunAsync(CancellationToken drain, CancellationToken abort)
+    public bool? SamePrefix(SafeFileHandle candidate, long length)
     {
-        var lastGrowth = _time.GetTimestamp();
+        var handle = _handle;
+        if (handle is null)
+        {
+            return null;
+        }
+
+        var added = false;
+        try
+        {
+            // Keeps the descriptor open while it is read from this thread, even if the tailer closes it meanwhile.
+            handle.DangerousAddRef(ref added);
+            return ContentCompare.SamePrefix(handle, _identity, candidate, length);
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>A resting tailer gets a descriptor of its file again, opened and verified by discovery.</summary>
+    public void Resume(SafeFileHandle handle)
+    {
+        _handle = handle;
+        _detached = false;
+    }
+
+    /// <summary>Gives the descriptor up; the position and anything framed so far are kept.</summary>
+    public void CloseHandle()
+    {
+        _handle?.Dispose();
+        _handle = null;
+    }
+
+    /// <summary>
+    /// Tails until the file is drained after rotation, until <paramref name="drain"/> fires
+    /// (shutdown: read to the end, emit the unterminated last line, stop), or until it is read to its
+    /// end while other files wait for a descriptor (<see cref="TailerExit.Resting"/>).
+    /// </summary>
+    public async Task<TailerExit> RunAsync(CancellationToken drain, CancellationToken abort)
+    {
+        var turnStart = _time.GetTimestamp();
+        var lastGrowth = turnStart;
         while (true)
         {
             var draining = drain.IsCancellationRequested;
@@ -97,14 +187,21 @@ internal sealed partial class FileTailer : IDisposable
 
             if (draining)
             {
-                return;
+                return TailerExit.Finished;
             }
 
-            if ((_detached || IsDeleted()) && idle >= _options.RotateWait && !_framer.HasPending)
+            var gone = _detached || IsDeleted();
+            if (gone && idle >= _options.RotateWait && !_framer.HasPending)
             {
                 _metrics.Rotated();
                 Log.Drained(_log, _file.Path, _readOffset);
-                return;
+                return TailerExit.Finished;
+            }
+
+            // Only a file still at its path can be opened again: one rotated away keeps its descriptor until drained.
+            if (!gone && !_framer.HasPending && _othersWaiting() && IsTurnOver(turnStart) && IsAtItsPath())
+            {
+                return TailerExit.Resting;
             }
 
             try
@@ -118,7 +215,7 @@ internal sealed partial class FileTailer : IDisposable
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => CloseHandle();
 
     /// <summary>Reads until the end of the file; true if anything was read.</summary>
     private async Task<bool> ReadToEndAsync(CancellationToken abort)
@@ -126,9 +223,20 @@ internal sealed partial class FileTailer : IDisposable
         var progressed = false;
         while (true)
         {
-            var batch = new LineBatch(_file, Math.Max(_options.ReadBufferBytes, _framer.CarryLength + MinimumRead), _time.GetUtcNow());
+            var buffer = await _buffers.RentAsync(_framer.CarryLength + MinimumRead, abort);
+            var batch = new LineBatch(_file, buffer, _buffers, _time.GetUtcNow());
             var carried = _framer.CopyCarryTo(batch.Buffer);
-            var read = await RandomAccess.ReadAsync(_handle, batch.Buffer.AsMemory(carried), _readOffset, abort);
+            int read;
+            try
+            {
+                read = await RandomAccess.ReadAsync(_handle!, batch.Buffer.AsMemory(carried), _readOffset, abort);
+            }
+            catch
+            {
+                batch.Release();
+                throw;
+            }
+
             if (read == 0)
             {
                 batch.Release();
@@ -136,7 +244,9 @@ internal sealed partial class FileTailer : IDisposable
             }
 
             progressed = true;
-            _readOffset += read;
+            Volatile.Write(ref _readOffset, _readOffset + read);
+            _marks.Add(_readOffset, batch.Buffer.AsSpan(carried, read));
+            Raise(ref _seenSize, _readOffset);
             _file.Size = Math.Max(_file.Size, _readOffset);
             _framer.Frame(batch, carried, read, _metrics);
             _metrics.Read(_file.Stream, batch.Count, read);
@@ -152,7 +262,7 @@ internal sealed partial class FileTailer : IDisposable
             return;
         }
 
-        var batch = new LineBatch(_file, _framer.CarryLength, _time.GetUtcNow());
+        var batch = new LineBatch(_file, await _buffers.RentAsync(_framer.CarryLength, abort), _buffers, _time.GetUtcNow());
         _framer.FlushPending(batch);
         _metrics.Read(_file.Stream, batch.Count, 0);
         await PublishAsync(batch, abort);
@@ -168,7 +278,16 @@ internal sealed partial class FileTailer : IDisposable
         }
 
         batch.Identity = _identity;
-        await _output.WriteAsync(batch, abort);
+        batch.Mark = _marks.Latest;
+        try
+        {
+            await _output.WriteAsync(batch, abort);
+        }
+        catch
+        {
+            batch.Release();
+            throw;
+        }
     }
 
     /// <summary>
@@ -178,25 +297,46 @@ internal sealed partial class FileTailer : IDisposable
     private bool IsTruncated(out long size)
     {
         size = 0;
-        if (!PosixStat.TryGet(_handle, out var stat, out _))
+        if (!PosixStat.TryGet(_handle!, out var stat, out _))
         {
             return false;
         }
 
         size = stat.Size;
         _file.Size = stat.Size;
-        return stat.Size < _readOffset
-            || (_identity.FingerprintLength > 0 && !Fingerprint.Matches(_handle, _identity));
+        var truncated = stat.Size < _readOffset
+            || (_identity.FingerprintLength > 0 && !Fingerprint.Matches(_handle!, _identity));
+        if (!truncated)
+        {
+            Raise(ref _seenSize, stat.Size);
+        }
+
+        return truncated;
     }
 
     private void RestartFromZero(long size)
     {
         _metrics.Truncated();
         Log.Truncated(_log, _file.Path, _readOffset, size);
-        _readOffset = 0;
+        if (_readOffset > 0)
+        {
+            // A copy of what the file held (copytruncate) is read only past what was read here. A size
+            // discovery saw counts only if the new content is smaller: otherwise it may have been the new one's.
+            var byDiscovery = Volatile.Read(ref _seenByDiscovery);
+            var seen = Math.Max(Math.Max(Volatile.Read(ref _seenSize), _readOffset), byDiscovery > size ? byDiscovery : 0);
+            _copies?.Add(new TruncatedContent(_identity, _readOffset, seen, _marks.Snapshot(), _path, _file) { Generation = _generation });
+        }
+
+        _generation++;
+        Volatile.Write(ref _readOffset, 0);
+        Volatile.Write(ref _seenSize, size);
+        Volatile.Write(ref _seenByDiscovery, 0);
+        _marks.Clear();
         _framer.Restart(0);
-        var (length, hash) = Fingerprint.Read(_handle, _options.FingerprintBytes);
-        _identity = _identity with { FingerprintLength = length, FingerprintHash = hash };
+        var (length, hash) = Fingerprint.Read(_handle!, _options.FingerprintBytes);
+
+        // New content first read here: its records are this file's own.
+        _identity = new FileIdentity(_identity.Device, _identity.Inode, length, hash);
     }
 
     /// <summary>A file shorter than the fingerprint window gets a wider fingerprint as it grows.</summary>
@@ -204,7 +344,7 @@ internal sealed partial class FileTailer : IDisposable
     {
         if (_identity.FingerprintLength < _options.FingerprintBytes && _readOffset > _identity.FingerprintLength)
         {
-            var (length, hash) = Fingerprint.Read(_handle, _options.FingerprintBytes);
+            var (length, hash) = Fingerprint.Read(_handle!, _options.FingerprintBytes);
             if (length > _identity.FingerprintLength)
             {
                 _identity = _identity with { FingerprintLength = length, FingerprintHash = hash };
@@ -212,7 +352,31 @@ internal sealed partial class FileTailer : IDisposable
         }
     }
 
-    private bool IsDeleted() => PosixStat.TryGet(_handle, out var stat, out _) && stat.LinkCount == 0;
+    private static void Raise(ref long field, long value)
+    {
+        var current = Volatile.Read(ref field);
+        while (value > current)
+        {
+            var previous = Interlocked.CompareExchange(ref field, value, current);
+            if (previous == current)
+            {
+                return;
+            }
+
+            current = previous;
+        }
+    }
+
+    private bool IsDeleted() => PosixStat.TryGet(_handle!, out var stat, out _) && stat.LinkCount == 0;
+
+    /// <summary>Held its descriptor for a whole <see cref="TailingOptions.FileTurn"/>, or found unchanged for that long (nothing to wait for).</summary>
+    private bool IsTurnOver(long turnStart) =>
+        _time.GetElapsedTime(turnStart) >= _options.FileTurn
+        || (PosixStat.TryGet(_handle!, out var stat, out _)
+            && _time.GetUtcNow().ToUnixTimeMilliseconds() - stat.ModifiedUnixMs >= _options.FileTurn.TotalMilliseconds);
+
+    /// <summary>True when the path discovery last saw holds this very file, so it can be opened again by name.</summary>
+    private bool IsAtItsPath() => PosixStat.TryGet(_path, out var stat, out _) && _identity.SameInode(stat);
 
     private static partial class Log
     {

@@ -14,6 +14,13 @@ namespace LogSidecar.Tailing;
 /// compressed copy, and detaches tailers whose file is no longer at any watched path, so they drain
 /// and close. The volume belongs to the app: whatever it puts there is skipped with one message, never
 /// followed out of the glob's directory, never allowed to block or to grow without bound.
+/// <para>
+/// At most <c>tailing.maxOpenFiles</c> descriptors are held (tailers and files held to be classified).
+/// Files beyond it wait in line (<see cref="WaitingLine"/>); while any wait, a tailer that has read its
+/// file to the end gives its descriptor up and rests, and is opened again, from its position and after
+/// its identity is checked, once discovery sees the file grow. A file rotated away or deleted cannot be
+/// opened again by name, so it keeps its descriptor until it is drained.
+/// </para>
 /// </summary>
 internal sealed partial class FileWatcher(
     IReadOnlyList<WatchedStream> streams,
@@ -21,6 +28,7 @@ internal sealed partial class FileWatcher(
     CheckpointRegistry registry,
     bool firstStart,
     TailingOptions options,
+    ReadBufferPool buffers,
     ChannelWriter<LineBatch> output,
     SidecarMetrics metrics,
     TimeProvider time,
@@ -30,16 +38,31 @@ internal sealed partial class FileWatcher(
     private readonly ILogger _tailerLog = loggers.CreateLogger<FileTailer>();
     private readonly string _checkpointPrefix = checkpointDirectory.TrimEnd('/') + "/";
 
-    // Guards _open, _tasks and _stopped: discovery adds and detaches, finished tailers remove
-    // themselves, and once shutdown has set _stopped no tailer is added.
+    // Guards _open, _resting, _tasks, _turnEnded and _stopped: discovery adds, resumes and detaches;
+    // a tailer whose turn ends moves itself from _open to _resting (or away) and wakes discovery; once
+    // shutdown has set _stopped no tailer is added.
     private readonly Lock _lock = new();
     private readonly Dictionary<(ulong Device, ulong Inode), FileTailer> _open = [];
+    private readonly Dictionary<(ulong Device, ulong Inode), FileTailer> _resting = [];
     private readonly List<Task> _tasks = [];
+    private TaskCompletionSource _turnEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _stopped;
 
     // Owned by the discovery loop, which runs one scan at a time.
     private readonly Dictionary<(ulong Device, ulong Inode), ParkedFile> _parked = [];
+    private readonly WaitingLine _waiting = new();
+
+    // Files too short to classify that gave their descriptor up to waiting files, by the size they had.
+    private readonly Dictionary<(ulong Device, ulong Inode), (WaitingFile File, long Size)> _short = [];
     private readonly Dictionary<(ulong Device, ulong Inode), long> _compressed = [];
+
+    // Copies recognised by content (copytruncate, backups): where each starts, and new files that
+    // might be copies, judged once the walk has seen every file they might copy.
+    private readonly CopyLedger _copies = new(metrics, loggers.CreateLogger<CopyLedger>());
+    private readonly Dictionary<(ulong Device, ulong Inode), CopyStart> _starts = [];
+    private readonly List<((ulong Device, ulong Inode) Key, WaitingFile File)> _deferred = [];
+    private CopyFinder? _finder;
+    private bool _walking;
     private readonly ReportedOnce _reported = new();
     private readonly HashSet<(ulong Device, ulong Inode)> _seen = [];
     private bool _isFirstScan = true;
@@ -49,30 +72,71 @@ internal sealed partial class FileWatcher(
     private CancellationToken _drain;
     private CancellationToken _abort;
 
-    // Written by discovery, read by the readiness probe.
+    // Written by discovery, read by the readiness probe, the metrics and the tailers.
     private volatile bool _started;
+    private volatile bool _othersWaiting;
 
     /// <summary>Set once the first scan has finished (readiness).</summary>
     public bool Started => _started;
 
+    /// <summary>Descriptors of tailed files held now (tailers and files held to be classified).</summary>
+    public int OpenFiles
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _open.Count + _parkedCount;
+            }
+        }
+    }
+
+    /// <summary>Files waiting for a descriptor now.</summary>
+    public int WaitingFiles => _waitingCount;
+
+    // Copies for the metrics endpoint of counts the discovery loop owns.
+    private volatile int _parkedCount;
+    private volatile int _waitingCount;
+
     /// <summary>
     /// Polls until <paramref name="drain"/> fires, then waits for every tailer to read its file to
-    /// the end. <paramref name="once"/> stops discovery after the first scan (read what is there, exit).
+    /// the end, files still waiting for a descriptor included. <paramref name="once"/> stops discovery
+    /// after the first scan (read what is there, exit).
     /// </summary>
     public async Task RunAsync(bool once, CancellationToken drain, CancellationToken abort)
     {
         using var tailersDrain = CancellationTokenSource.CreateLinkedTokenSource(drain);
+        (_drain, _abort) = (tailersDrain.Token, abort);
+        _finder = NewFinder();
+        foreach (var saved in registry.TakeTruncated())
+        {
+            _copies.Add(TruncatedContent.From(saved));
+        }
 
-        // Discovery runs apart from the caller: a scan slowed or stuck in the file system must neither
-        // delay shutdown nor outlive the budget.
+        registry.PendingTruncated = () => _copies.Pending(time.GetUtcNow().ToUnixTimeMilliseconds());
+
+        // Discovery runs apart from the caller: a scan slowed or stuck in the file system must not
+        // outlive the budget. Open tailers start draining as soon as drain fires (linked token).
         var discovery = Task.Run(() => DiscoverAsync(once, tailersDrain.Token, abort), CancellationToken.None);
         try
         {
-            await discovery.WaitAsync(drain);
+            await discovery.WaitAsync(abort);
+            await tailersDrain.CancelAsync();
+
+            // Shutdown or --once: every file is read to its end, those waiting for a descriptor included.
+            await DrainWaitingAsync(abort);
         }
-        catch (OperationCanceledException) when (drain.IsCancellationRequested)
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
-            // Shutdown: a scan in progress stops at its next directory entry; no need to wait for it.
+            // Budget spent (discovery stuck, or too much left to read): what was acknowledged is checkpointed.
+        }
+        finally
+        {
+            if (discovery.IsCompleted)
+            {
+                // Files too short to classify were never read: nothing of theirs is lost by closing them.
+                ReleaseParked();
+            }
         }
 
         await tailersDrain.CancelAsync();
@@ -86,47 +150,47 @@ internal sealed partial class FileWatcher(
         await Task.WhenAll(running);
     }
 
+    private CopyFinder NewFinder() => new(_copies, registry, options.FingerprintBytes, metrics, loggers.CreateLogger<CopyFinder>());
+
     private async Task DiscoverAsync(bool once, CancellationToken stop, CancellationToken abort)
     {
-        try
+        var nextScan = time.GetTimestamp();
+        while (!stop.IsCancellationRequested)
         {
-            while (!stop.IsCancellationRequested)
+            var turnEnded = TurnEnded();
+            if (time.GetTimestamp() >= nextScan)
             {
                 Scan(stop, abort);
+                nextScan = time.GetTimestamp() + (long)(options.PollInterval.TotalSeconds * time.TimestampFrequency);
                 if (once)
                 {
                     return;
                 }
-
-                try
-                {
-                    await Task.Delay(options.PollInterval, time, stop);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            // Files too short to classify were never read: nothing of theirs is lost by closing them.
-            foreach (var parked in _parked.Values)
-            {
-                parked.Handle.Dispose();
             }
 
-            _parked.Clear();
+            FillTurns();
+
+            // Until the next poll, or until a file gives its descriptor back to one that waits.
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var wait = time.GetElapsedTime(time.GetTimestamp(), nextScan);
+            await Task.WhenAny(wait > TimeSpan.Zero ? Task.Delay(wait, time, wake.Token) : Task.CompletedTask, turnEnded);
+            await wake.CancelAsync();
         }
     }
 
-    /// <summary>One discovery pass over every glob; internal so tests can drive it step by step.</summary>
+    /// <summary>
+    /// One discovery pass over every glob; internal so tests can drive it step by step without
+    /// <see cref="RunAsync"/>, which calls it with the same tokens.
+    /// </summary>
     internal void Scan(CancellationToken drain, CancellationToken abort)
     {
         (_drain, _abort) = (drain, abort);
+        _finder ??= NewFinder();
         _seen.Clear();
         var sawEverything = true;
         var empty = new List<(string Stream, string Glob)>();
+        _finder!.Index(Live().Select(tailer => tailer.Identity));
+        _walking = true;
         foreach (var stream in streams)
         {
             foreach (var glob in stream.Globs)
@@ -135,6 +199,8 @@ internal sealed partial class FileWatcher(
                 var result = new GlobWalk(glob, options.Scan, this, drain).Run();
                 if (result.Outcome == WalkOutcome.Cancelled)
                 {
+                    _walking = false;
+                    _deferred.Clear();
                     _reported.EndScan(sawEverything: false);
                     return;
                 }
@@ -148,6 +214,8 @@ internal sealed partial class FileWatcher(
             }
         }
 
+        _walking = false;
+        JudgeDeferred();
         ReviewParked(sawEverything);
         lock (_lock)
         {
@@ -165,10 +233,19 @@ internal sealed partial class FileWatcher(
 
         if (sawEverything)
         {
-            foreach (var key in _compressed.Keys.Where(key => !_seen.Contains(key)).ToList())
+            ForgetGone();
+            _copies.EndScan();
+            foreach (var (key, file, start) in _finder!.Resolve(_seen, IsTracked))
             {
-                _compressed.Remove(key);
+                _starts[key] = start;
+                Wait(key, file);
             }
+        }
+
+        if (_waiting.Count > 0 && _reported.FirstTime("waiting"))
+        {
+            // Once while files keep waiting, again if they wait again after a while without.
+            Log.FilesWait(_log, _waiting.Count, options.MaxOpenFiles);
         }
 
         _reported.EndScan(sawEverything);
@@ -182,7 +259,7 @@ internal sealed partial class FileWatcher(
             int found;
             lock (_lock)
             {
-                found = _open.Count + _parked.Count;
+                found = _open.Count + _resting.Count + _parked.Count + _waiting.Count;
             }
 
             Log.FirstScan(_log, found);
@@ -202,23 +279,38 @@ internal sealed partial class FileWatcher(
         }
 
         var key = (stat.Device, stat.Inode);
-        if (IsKnown(key, stat))
+        var file = new WaitingFile(stream, _glob!, path, stat);
+        if (IsKnown(key, file))
         {
             _seen.Add(key);
             return;
         }
 
-        var attempt = FileGate.Open(_glob!, path, stat);
+        if (_waiting.Count > 0 || FreeDescriptors() <= 0)
+        {
+            // Its turn comes after the files already waiting.
+            _seen.Add(key);
+            Wait(key, file);
+            return;
+        }
+
+        Open(key, file);
+    }
+
+    /// <summary>Opens a file not tailed yet through the gate and classifies it; it takes a descriptor while it is held or tailed.</summary>
+    private void Open((ulong, ulong) key, WaitingFile file)
+    {
+        var attempt = FileGate.Open(file.Glob, file.Path, file.Stat);
         switch (attempt.Outcome)
         {
             case OpenOutcome.Skipped:
-                Skip(path, attempt.Reason, attempt.Detail!);
+                Skip(file.Path, attempt.Reason, attempt.Detail!);
                 return;
             case OpenOutcome.Failed:
-                if (_reported.FirstTime("open:" + path))
+                if (_reported.FirstTime("open:" + file.Path))
                 {
                     metrics.FileError();
-                    Log.CannotOpen(_log, path, attempt.Detail!);
+                    Log.CannotOpen(_log, file.Path, attempt.Detail!);
                 }
 
                 return;
@@ -234,7 +326,33 @@ internal sealed partial class FileWatcher(
         }
 
         _seen.Add(key);
-        Classify(new ParkedFile(stream, path, handle), key);
+        Classify(new ParkedFile(file.Stream, file.Glob, file.Path, handle), key);
+    }
+
+    /// <summary>A resting tailer's turn: its file is opened again through the gate and it continues from its position.</summary>
+    private void Resume((ulong Device, ulong Inode) key, FileTailer tailer, WaitingFile file)
+    {
+        var attempt = FileGate.Open(file.Glob, file.Path, file.Stat);
+        if (attempt.Outcome != OpenOutcome.Opened)
+        {
+            // No longer this file at that path: it stays resting until a scan finds it again, or forgets it.
+            attempt.Handle?.Dispose();
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                attempt.Handle!.Dispose();
+                return;
+            }
+
+            _resting.Remove(key);
+            tailer.Resume(attempt.Handle!);
+            _open[key] = tailer;
+            _tasks.Add(RunTailerAsync(tailer, key, _drain, _abort));
+        }
     }
 
     void IWalkVisitor.Skipped(string path, SkipReason reason, string detail) => Skip(path, reason, detail);
@@ -247,21 +365,232 @@ internal sealed partial class FileWatcher(
         }
     }
 
-    /// <summary>Open, held, or known to be compressed (and not replaced since: a reused inode starts smaller).</summary>
-    private bool IsKnown((ulong, ulong) key, PosixStat stat)
+    /// <summary>
+    /// Open, resting, waiting, held, or known to be compressed (and not replaced since: a reused inode
+    /// starts smaller). A resting file that changed size since its last read, or a short one that grew,
+    /// gets in line for a descriptor.
+    /// </summary>
+    private bool IsKnown((ulong, ulong) key, WaitingFile file)
     {
+        var size = file.Stat.Size;
         lock (_lock)
         {
-            if (_open.TryGetValue(key, out var open))
+            if (_open.TryGetValue(key, out var tailer))
             {
                 // Its reader may be waiting on a slow output and not looking at the file: the listing's
                 // size keeps the lag growing with what the app writes meanwhile.
-                open.File.Size = stat.Size;
+                tailer.SeenAt(file.Path);
+                tailer.File.Size = size;
+                return true;
+            }
+
+            if (_resting.TryGetValue(key, out tailer))
+            {
+                tailer.SeenAt(file.Path);
+                tailer.File.Size = size;
+                tailer.Seen(size);
+                if (size != tailer.ReadOffset || _waiting.Contains(key))
+                {
+                    Wait(key, file);
+                }
+
                 return true;
             }
         }
 
-        return _parked.ContainsKey(key) || (_compressed.TryGetValue(key, out var size) && stat.Size >= size);
+        if (_waiting.Contains(key))
+        {
+            Wait(key, file);
+            return true;
+        }
+
+        if (_short.TryGetValue(key, out var held))
+        {
+            if (size > held.Size)
+            {
+                _short.Remove(key);
+                Wait(key, file);
+            }
+
+            return true;
+        }
+
+        return _parked.ContainsKey(key) || _finder!.IsStandby(key) || (_compressed.TryGetValue(key, out var compressedSize) && size >= compressedSize);
+    }
+
+    /// <summary>Gets <paramref name="file"/> in line for a descriptor (or notes where it is now, keeping its place).</summary>
+    private void Wait((ulong, ulong) key, WaitingFile file)
+    {
+        _waiting.Add(key, file);
+        _waitingCount = _waiting.Count;
+        _othersWaiting = true;
+    }
+
+    /// <summary>Descriptors free under <c>tailing.maxOpenFiles</c>.</summary>
+    private int FreeDescriptors()
+    {
+        lock (_lock)
+        {
+            return options.MaxOpenFiles - _open.Count - _parked.Count;
+        }
+    }
+
+    /// <summary>
+    /// Gives descriptors to waiting files, first come first served: resting tailers resume from their
+    /// position, new files are opened and classified. Held files that are still too short give their
+    /// descriptors up first: nothing of theirs has been read.
+    /// </summary>
+    private void FillTurns()
+    {
+        while (_waiting.Count > 0)
+        {
+            if (FreeDescriptors() <= 0 && !ReleaseParked())
+            {
+                break;
+            }
+
+            _waiting.TryTake(out var key, out var file);
+            _waitingCount = _waiting.Count;
+            (_stream, _glob) = (file!.Stream, file.Glob);
+            FileTailer? resting;
+            lock (_lock)
+            {
+                _resting.TryGetValue(key, out resting);
+            }
+
+            if (resting is null)
+            {
+                Open(key, file);
+            }
+            else
+            {
+                Resume(key, resting, file);
+            }
+        }
+
+        _othersWaiting = _waiting.Count > 0;
+    }
+
+    /// <summary>Shutdown or --once: files that wait, and resting ones that grew, are read to their end as descriptors free up.</summary>
+    private async Task DrainWaitingAsync(CancellationToken abort)
+    {
+        ReleaseParked();
+        List<((ulong, ulong) Key, FileTailer Tailer)> resting;
+        lock (_lock)
+        {
+            resting = [.. _resting.Select(entry => (entry.Key, entry.Value))];
+        }
+
+        foreach (var (key, tailer) in resting)
+        {
+            if (!_waiting.Contains(key) && PosixStat.TryGet(tailer.Path, out var stat, out _) && (stat.Device, stat.Inode) == key && stat.Size != tailer.ReadOffset)
+            {
+                Wait(key, new WaitingFile(StreamOf(tailer), GlobOf(tailer), tailer.Path, stat));
+            }
+        }
+
+        while (true)
+        {
+            var turnEnded = TurnEnded();
+            FillTurns();
+            if (_waiting.Count == 0)
+            {
+                return;
+            }
+
+            await turnEnded.WaitAsync(abort);
+        }
+    }
+
+    /// <summary>Closes held files too short to classify; they get in line again once they grow. False if there were none.</summary>
+    private bool ReleaseParked()
+    {
+        if (_parked.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var (key, parked) in _parked)
+        {
+            parked.Handle.Dispose();
+            if (PosixStat.TryGet(parked.Path, out var stat, out _) && (stat.Device, stat.Inode) == key)
+            {
+                _short[key] = (new WaitingFile(parked.Stream, parked.Glob, parked.Path, stat), stat.Size);
+            }
+        }
+
+        _parked.Clear();
+        _parkedCount = 0;
+        return true;
+    }
+
+    /// <summary>After a complete scan: files not at any watched path any more are forgotten unless open (those drain).</summary>
+    private void ForgetGone()
+    {
+        foreach (var key in _waiting.Keys.Where(key => !_seen.Contains(key)).ToList())
+        {
+            _waiting.Remove(key, out var file);
+            bool resting;
+            lock (_lock)
+            {
+                resting = _resting.ContainsKey(key);
+            }
+
+            if (!resting && file!.Stat.Size > 0)
+            {
+                // Never opened: whatever it held was not read.
+                LostBeforeRead(file.Path, file.Stat.Size);
+            }
+        }
+
+        _waitingCount = _waiting.Count;
+        _othersWaiting = _waiting.Count > 0;
+        lock (_lock)
+        {
+            foreach (var (key, tailer) in _resting.Where(entry => !_seen.Contains(entry.Key)).ToList())
+            {
+                _resting.Remove(key);
+                registry.Close(tailer.File, key.Device, key.Inode);
+                metrics.Untrack(tailer.File);
+                if (tailer.File.Size > tailer.ReadOffset)
+                {
+                    LostBeforeRead(tailer.Path, tailer.File.Size - tailer.ReadOffset);
+                }
+
+                tailer.Dispose();
+            }
+        }
+
+        foreach (var key in _short.Keys.Concat(_starts.Keys).Where(key => !_seen.Contains(key)).ToList())
+        {
+            _short.Remove(key);
+            _starts.Remove(key);
+        }
+
+        foreach (var key in _compressed.Keys.Where(key => !_seen.Contains(key)).ToList())
+        {
+            _compressed.Remove(key);
+        }
+    }
+
+    /// <summary>A file that waited for a descriptor was deleted or renamed out of every glob before its bytes were read.</summary>
+    private void LostBeforeRead(string path, long bytes)
+    {
+        metrics.Dropped(DropReason.GoneBeforeRead, bytes);
+        Log.GoneBeforeRead(_log, path, bytes, options.MaxOpenFiles);
+    }
+
+    private WatchedStream StreamOf(FileTailer tailer) => streams.First(stream => stream.Name == tailer.File.Stream);
+
+    private PathGlob GlobOf(FileTailer tailer) =>
+        StreamOf(tailer).Globs.FirstOrDefault(glob => glob.Matches(tailer.Path)) ?? StreamOf(tailer).Globs[0];
+
+    private Task TurnEnded()
+    {
+        lock (_lock)
+        {
+            return _turnEnded.Task;
+        }
     }
 
     private bool IsCheckpoint(string path) => path.StartsWith(_checkpointPrefix, StringComparison.Ordinal);
@@ -273,16 +602,25 @@ internal sealed partial class FileWatcher(
     private void Classify(ParkedFile file, (ulong, ulong) key)
     {
         _parked.Remove(key);
+        _parkedCount = _parked.Count;
         try
         {
             var start = CompressionSignatures.Read(file.Handle);
             if (start == FileStart.Text)
             {
-                StartTailer(file.Stream, file.Path, file.Handle);
+                Start(file, key);
+            }
+            else if (start == FileStart.TooShort && !_othersWaiting)
+            {
+                _parked[key] = file;
+                _parkedCount = _parked.Count;
             }
             else if (start == FileStart.TooShort)
             {
-                _parked[key] = file;
+                // Others wait for descriptors: look again when it has grown, without holding one.
+                PosixStat.TryGet(file.Handle, out var stat, out _);
+                file.Handle.Dispose();
+                _short[key] = (new WaitingFile(file.Stream, file.Glob, file.Path, stat), stat.Size);
             }
             else
             {
@@ -300,6 +638,104 @@ internal sealed partial class FileWatcher(
         }
     }
 
+    /// <summary>
+    /// A text file's tailer starts, unless the file holds content already tailed: a copy starts past
+    /// what was read of its original, a copy of a file not read that far yet waits (standby). During
+    /// the walk a possible copy is set aside, to be judged once every file it might copy was seen.
+    /// </summary>
+    private void Start(ParkedFile file, (ulong, ulong) key)
+    {
+        if (_starts.Remove(key, out var known))
+        {
+            StartTailer(file.Stream, file.Path, file.Handle, known);
+            return;
+        }
+
+        if (!PosixStat.TryGet(file.Handle, out var stat, out _))
+        {
+            file.Handle.Dispose();
+            return;
+        }
+
+        var first = new FirstBytes(file.Handle, stat);
+        if (stat.Size == 0 || registry.Has(stat.Device, stat.Inode) || !_finder!.MightBeCopy(first, file.Stream))
+        {
+            StartTailer(file.Stream, file.Path, file.Handle);
+            return;
+        }
+
+        var where = new WaitingFile(file.Stream, file.Glob, file.Path, stat);
+        if (_walking)
+        {
+            file.Handle.Dispose();
+            _deferred.Add((key, where));
+            return;
+        }
+
+        var (verdict, copy) = _finder.Judge(first, where, Live(), OpenResting, _waiting.Contains);
+        switch (verdict)
+        {
+            case CopyVerdict.Copy:
+                StartTailer(file.Stream, file.Path, file.Handle, copy);
+                break;
+            case CopyVerdict.NotACopy:
+                StartTailer(file.Stream, file.Path, file.Handle);
+                break;
+            default:
+                // Standby (the finder keeps it), or undecided (judged again at the next scan).
+                file.Handle.Dispose();
+                break;
+        }
+    }
+
+    /// <summary>Possible copies set aside during the walk are judged now that every file was seen.</summary>
+    private void JudgeDeferred()
+    {
+        foreach (var (key, file) in _deferred)
+        {
+            (_stream, _glob) = (file.Stream, file.Glob);
+            if (_waiting.Count > 0 || FreeDescriptors() <= 0)
+            {
+                Wait(key, file);
+            }
+            else
+            {
+                Open(key, file);
+            }
+        }
+
+        _deferred.Clear();
+    }
+
+    /// <summary>Every tailer with its file: open and resting.</summary>
+    private List<FileTailer> Live()
+    {
+        lock (_lock)
+        {
+            return [.. _open.Values.Concat(_resting.Values)];
+        }
+    }
+
+    private bool IsTracked(FileTailer tailer)
+    {
+        lock (_lock)
+        {
+            return _open.ContainsValue(tailer) || _resting.ContainsValue(tailer);
+        }
+    }
+
+    /// <summary>A resting file opened to compare a possible copy with, when a descriptor is free besides the copy's own.</summary>
+    private SafeFileHandle? OpenResting(FileTailer tailer)
+    {
+        if (FreeDescriptors() <= 1 || !PosixStat.TryGet(tailer.Path, out var stat, out _) || !tailer.Identity.SameInode(stat))
+        {
+            return null;
+        }
+
+        var attempt = FileGate.Open(GlobOf(tailer), tailer.Path, stat);
+        return attempt.Outcome == OpenOutcome.Opened ? attempt.Handle : null;
+    }
+
     /// <summary>Held files whose first bytes have arrived start as text or are skipped as compressed.</summary>
     private void ReviewParked(bool sawEverything)
     {
@@ -312,6 +748,7 @@ internal sealed partial class FileWatcher(
             {
                 // Gone from every glob while still (nearly) empty: nothing to drain.
                 parked.Handle.Dispose();
+                _parkedCount = _parked.Count;
             }
         }
     }
@@ -370,7 +807,7 @@ internal sealed partial class FileWatcher(
         }
     }
 
-    private void StartTailer(WatchedStream stream, string path, SafeFileHandle handle)
+    private void StartTailer(WatchedStream stream, string path, SafeFileHandle handle, CopyStart? copy = null)
     {
         if (!PosixStat.TryGet(handle, out var stat, out _))
         {
@@ -390,18 +827,29 @@ internal sealed partial class FileWatcher(
                 return;
             }
 
-            (var identity, offset) = StartPosition(stream, handle, stat);
+            (var identity, offset) = copy is { } start ? CopyPosition(handle, stat, start) : StartPosition(stream, handle, stat);
             var file = new TrackedFile(path, stream.Name) { Size = stat.Size };
+            if (copy is { } copied)
+            {
+                // Saved from the start: a restart resumes the copy, and repeats what its original had not delivered.
+                file.Acknowledged = new FileCheckpoint(
+                    identity.Device, identity.Inode, identity.FingerprintLength, identity.FingerprintHash, copied.Acknowledged, path, time.GetUtcNow().ToUnixTimeMilliseconds())
+                {
+                    OriginDevice = identity.OriginDevice,
+                    OriginInode = identity.OriginInode,
+                };
+            }
 
             // The tailer owns the handle from here on and disposes it when it finishes.
             tailer = new FileTailer(
-                file, handle, identity, offset, stream.CreateFramer(options.MaxLineBytes, offset), stream.Options(options), output, metrics, time, _tailerLog);
+                file, handle, identity, offset, stream.CreateFramer(options.MaxLineBytes, offset), stream.Options(options), buffers, () => _othersWaiting, output, metrics, time, _tailerLog, _copies);
             _open[key] = tailer;
             registry.Open(file);
             metrics.Track(file);
             _tasks.Add(RunTailerAsync(tailer, key, _drain, _abort));
         }
 
+        _finder!.Add(tailer.Identity);
         Log.Opened(_log, path, stream.Name, offset);
     }
 
@@ -414,10 +862,20 @@ internal sealed partial class FileWatcher(
         var saved = registry.Take(stat.Device, stat.Inode);
         if (saved is not null)
         {
-            var previous = new FileIdentity(saved.Device, saved.Inode, saved.FingerprintLength, saved.FingerprintHash);
+            var previous = new FileIdentity(saved.Device, saved.Inode, saved.FingerprintLength, saved.FingerprintHash)
+            {
+                OriginDevice = saved.OriginDevice,
+                OriginInode = saved.OriginInode,
+            };
             if (saved.Offset <= stat.Size && Fingerprint.Matches(handle, previous))
             {
                 return (previous, saved.Offset);
+            }
+
+            if (saved.Offset > 0)
+            {
+                // Truncated or rewritten while the sidecar was away: a copy of what it held continues it.
+                _copies.Add(TruncatedContent.From(saved));
             }
         }
 
@@ -427,13 +885,22 @@ internal sealed partial class FileWatcher(
         return (identity, fromTail ? stat.Size : 0);
     }
 
+    /// <summary>A copy's identity (its own inode and first bytes, its original's ids) and where it starts.</summary>
+    private (FileIdentity Identity, long Offset) CopyPosition(SafeFileHandle handle, PosixStat stat, CopyStart start)
+    {
+        var (length, hash) = Fingerprint.Read(handle, options.FingerprintBytes);
+        var identity = new FileIdentity(stat.Device, stat.Inode, length, hash) { OriginDevice = start.OriginDevice, OriginInode = start.OriginInode };
+        return (identity, Math.Min(start.Offset, stat.Size));
+    }
+
     private async Task RunTailerAsync(FileTailer tailer, (ulong Device, ulong Inode) key, CancellationToken drain, CancellationToken abort)
     {
         // Run on the thread pool so a slow first read does not hold up discovery.
         await Task.Yield();
+        var exit = TailerExit.Finished;
         try
         {
-            await tailer.RunAsync(drain, abort);
+            exit = await tailer.RunAsync(drain, abort);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -446,13 +913,27 @@ internal sealed partial class FileWatcher(
         }
         finally
         {
-            tailer.Dispose();
+            tailer.CloseHandle();
+            TaskCompletionSource ended;
             lock (_lock)
             {
                 _open.Remove(key);
-                registry.Close(tailer.File, key.Device, key.Inode);
-                metrics.Untrack(tailer.File);
+                if (exit == TailerExit.Resting)
+                {
+                    // Still tracked: acknowledgements and checkpoints go on; discovery opens it again when it grows.
+                    _resting[key] = tailer;
+                }
+                else
+                {
+                    registry.Close(tailer.File, key.Device, key.Inode);
+                    metrics.Untrack(tailer.File);
+                }
+
+                ended = _turnEnded;
+                _turnEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
             }
+
+            ended.TrySetResult();
         }
     }
 
@@ -496,5 +977,11 @@ internal sealed partial class FileWatcher(
 
         [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Glob {Glob}: its directory {Directory} resolves to {Real} through a symbolic link, so nothing under it is read (files are read only under a glob's directory as written). If {Real} is where the logs really are, write the glob with it")]
         public static partial void DirectoryIsLink(ILogger logger, string glob, string directory, string real);
+
+        [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "{Path} was deleted or renamed out of every glob while it waited for a descriptor; {Bytes} byte(s) of it were never read. More files were written at once than tailing.maxOpenFiles ({MaxOpenFiles}) allows to stay open: raise it")]
+        public static partial void GoneBeforeRead(ILogger logger, string path, long bytes, int maxOpenFiles);
+
+        [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "{Count} file(s) wait for a descriptor: tailing.maxOpenFiles ({MaxOpenFiles}) are open. Open files give theirs up in turn (tailing.fileTurnMs) once read to their end, so every file is read, later; raise maxOpenFiles if files should not wait")]
+        public static partial void FilesWait(ILogger logger, int count, int maxOpenFiles);
     }
 }

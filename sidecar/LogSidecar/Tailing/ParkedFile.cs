@@ -8,4 +8,4 @@ namespace LogSidecar.Tailing;
 /// until its first bytes arrive: held rather than ignored, so that lines written and rotated away
 /// before the next poll are not lost.
 /// </summary>
-internal sealed record ParkedFile(WatchedStream Stream, string Path, SafeFileHandle Handle);
+internal sealed record ParkedFile(WatchedStream Stream, PathGlob Glob, string Path, SafeFileHandle Handle);

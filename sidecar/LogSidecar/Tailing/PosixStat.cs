@@ -35,6 +35,9 @@ internal readonly partial record struct PosixStat(ulong Device, ulong Inode, ulo
         return Decode(result, buffer, out stat, out errno);
     }
 
+    /// <summary>Last modification (st_mtim), in Unix milliseconds.</summary>
+    public long ModifiedUnixMs { get; init; }
+
     /// <summary>The file type, from the S_IFMT bits of st_mode.</summary>
     public FileKind Kind => (Mode & 0xF000) switch
     {
@@ -76,7 +79,10 @@ internal readonly partial record struct PosixStat(ulong Device, ulong Inode, ulo
         }
 
         var size = MemoryMarshal.Read<long>(buffer[48..]);
-        stat = new PosixStat(device, inode, links, size, mode);
+
+        // st_mtim (seconds, nanoseconds) sits at 88 on both layouts.
+        var modified = (MemoryMarshal.Read<long>(buffer[88..]) * 1000) + (MemoryMarshal.Read<long>(buffer[96..]) / 1_000_000);
+        stat = new PosixStat(device, inode, links, size, mode) { ModifiedUnixMs = modified };
         return true;
     }
 

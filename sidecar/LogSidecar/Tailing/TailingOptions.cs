@@ -17,6 +17,12 @@ internal sealed record TailingOptions(
     /// <summary>Bounds on each listing of a glob's directory tree.</summary>
     public ScanLimits Scan { get; init; } = ScanLimits.Default;
 
+    /// <summary>Descriptors of tailed files held at once; files beyond wait their turn.</summary>
+    public int MaxOpenFiles { get; init; } = new TailingConfig().MaxOpenFiles;
+
+    /// <summary>While files wait for a descriptor, how long an open file keeps its descriptor before it gives it up at its next end.</summary>
+    public TimeSpan FileTurn { get; init; } = TimeSpan.FromMilliseconds(new TailingConfig().FileTurnMs);
+
     public static TailingOptions From(TailingConfig config) => new(
         config.ReadBufferBytes,
         config.MaxLineBytes,
@@ -26,5 +32,7 @@ internal sealed record TailingOptions(
         config.FingerprintBytes)
     {
         Scan = ScanLimits.From(config),
+        MaxOpenFiles = config.MaxOpenFiles,
+        FileTurn = TimeSpan.FromMilliseconds(config.FileTurnMs),
     };
 }

@@ -52,6 +52,9 @@ internal sealed class WatchedStream
         ? new RecordFramer(maxLineBytes, offset)
         : new RecordFramer(maxLineBytes, offset, _rule!(), _multiline.MaxLines, _multiline.MaxBytes);
 
+    /// <summary>True when one of the stream's globs matches <paramref name="path"/> and no exclude does.</summary>
+    public bool Covers(string path) => Globs.Any(glob => glob.Matches(path)) && !IsExcluded(path);
+
     /// <summary>Excludes without a '/' match the file name, others the whole path.</summary>
     public bool IsExcluded(string path)
     {

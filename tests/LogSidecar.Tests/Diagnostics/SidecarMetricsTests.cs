@@ -84,7 +84,7 @@ public class SidecarMetricsTests
         var output = Channel.CreateBounded<LineBatch>(1);
         var watcher = new FileWatcher(
             [new WatchedStream(new StreamConfig { Name = "app", Paths = [path] }, RegexUse.None)], dir.File("state"), new CheckpointRegistry(time),
-            firstStart: true, options, output.Writer, metrics, time, NullLoggerFactory.Instance);
+            firstStart: true, options, new ReadBufferPool(4 * options.ReadBufferBytes, options.ReadBufferBytes), output.Writer, metrics, time, NullLoggerFactory.Instance);
         using var abort = new CancellationTokenSource();
         watcher.Scan(CancellationToken.None, abort.Token);
         await output.Reader.WaitToReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(ChildProcess.DefaultTimeout, TestContext.Current.CancellationToken);

@@ -34,6 +34,15 @@ public sealed partial class SidecarProcess : IAsyncDisposable
         [.. lines.Select(line => LineNumber().Match(Message(line))).Where(m => m.Success)
             .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
 
+    /// <summary>Asserts that the records hold every number from 1 to <paramref name="last"/> exactly once.</summary>
+    public void AssertEachNumberOnce(long last)
+    {
+        var numbers = Numbers(Process.Lines);
+        var duplicates = numbers.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).Take(10).ToList();
+        Assert.True(duplicates.Count == 0, $"lines emitted twice: {string.Join(", ", duplicates)}");
+        Assert.Equal(Enumerable.Range(1, (int)last).Select(n => (long)n), numbers.Order());
+    }
+
     /// <summary>True when <paramref name="line"/> is a whole JSON record.</summary>
     public static bool IsComplete(string line)
     {

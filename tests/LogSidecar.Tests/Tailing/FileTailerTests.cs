@@ -22,6 +22,8 @@ public class FileTailerTests
 
     private readonly FakeTimeProvider _time = new();
     private readonly Channel<LineBatch> _channel = Channel.CreateUnbounded<LineBatch>();
+    private readonly ReadBufferPool _buffers = new(16 * Options.ReadBufferBytes, Options.ReadBufferBytes);
+    private bool _othersWaiting;
 
     [Fact]
     public async Task UnterminatedLineIsHeldBackUntilTheFileHasBeenIdleForTheTimeout()
@@ -45,7 +47,7 @@ public class FileTailerTests
     }
 
     [Fact]
-    public async Task DetachedFileIsReadToItsEndAndClosedAfterTheRotateWait()
+    public async Task DetachedFileIsReadToItsEndAndClosedAfterTheRotateWaitEvenWhileOthersWait()
     {
         using var dir = new TempDirectory();
         var path = dir.File("a.log");
@@ -54,14 +56,17 @@ public class FileTailerTests
         var running = tailer.RunAsync(CancellationToken.None, CancellationToken.None);
         Assert.Equal(["before"], (await NextAsync()).Records.Select(r => r.Text));
 
-        // Written after the file was renamed away: still read, because the tailer holds it open.
+        // Written after the file was renamed away: still read, because the tailer holds it open. It
+        // cannot be opened again by name, so it keeps its descriptor, though other files wait for one.
         File.Move(path, path + ".1");
         await File.AppendAllTextAsync(path + ".1", "after\n", TestContext.Current.CancellationToken);
         tailer.Detach();
+        _othersWaiting = true;
         var (after, readTime) = await NextAsync();
         Assert.Equal(["after"], after.Select(r => r.Text));
 
         await AdvanceUntilAsync(running);
+        Assert.Equal(TailerExit.Finished, await running);
         Assert.True(_time.GetUtcNow() - readTime >= Options.RotateWait, "closed before the rotate wait");
     }
 
@@ -86,6 +91,51 @@ public class FileTailerTests
         await running;
     }
 
+    [Fact]
+    public async Task FileReadToItsEndRestsWhileOthersWaitAndResumesFromItsPositionWhenItGrows()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("a.log");
+        await File.WriteAllTextAsync(path, "one\ntwo\n", TestContext.Current.CancellationToken);
+        _othersWaiting = true;
+        using var tailer = Open(path);
+
+        var first = tailer.RunAsync(CancellationToken.None, CancellationToken.None);
+        Assert.Equal(["one", "two"], (await NextAsync()).Records.Select(r => r.Text));
+        await AdvanceUntilAsync(first);
+        Assert.Equal(TailerExit.Resting, await first);
+        tailer.CloseHandle();
+
+        // Written while it rested: read once its descriptor is back, from where it stopped.
+        await File.AppendAllTextAsync(path, "three\n", TestContext.Current.CancellationToken);
+        tailer.Resume(File.OpenHandle(path));
+        var second = tailer.RunAsync(CancellationToken.None, CancellationToken.None);
+        Assert.Equal(["three"], (await NextAsync()).Records.Select(r => r.Text));
+        await AdvanceUntilAsync(second);
+        Assert.Equal(TailerExit.Resting, await second);
+    }
+
+    [Fact]
+    public async Task FileWithAnUnterminatedLastLineKeepsItsDescriptorUntilTheLineIsEmitted()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("a.log");
+        await File.WriteAllTextAsync(path, "whole\npartial", TestContext.Current.CancellationToken);
+        _othersWaiting = true;
+        using var tailer = Open(path);
+
+        var running = tailer.RunAsync(CancellationToken.None, CancellationToken.None);
+        var (whole, readAt) = await NextAsync();
+        Assert.Equal(["whole"], whole.Select(r => r.Text));
+        Assert.False(running.IsCompleted, "rested while a line was still carried");
+
+        var (partial, flushedAt) = await NextAsync();
+        Assert.Equal([("partial", RecordFlags.Unterminated)], partial);
+        await AdvanceUntilAsync(running);
+        Assert.Equal(TailerExit.Resting, await running);
+        Assert.True(flushedAt - readAt >= Options.PartialLineTimeout);
+    }
+
     private FileTailer Open(string path, RecordFramer? framer = null)
     {
         var handle = File.OpenHandle(path);
@@ -93,7 +143,7 @@ public class FileTailerTests
         PosixStat.TryGet(handle, out var stat, out _);
         return new FileTailer(
             new TrackedFile(path, "app"), handle, new FileIdentity(stat.Device, stat.Inode, length, hash), 0, framer ?? new RecordFramer(Options.MaxLineBytes, 0),
-            Options, _channel.Writer, new SidecarMetrics(), _time, NullLogger.Instance);
+            Options, _buffers, () => _othersWaiting, _channel.Writer, new SidecarMetrics(), _time, NullLogger.Instance);
     }
 
     /// <summary>The next batch, moving fake time on in poll-sized steps until the tailer produces it.</summary>
