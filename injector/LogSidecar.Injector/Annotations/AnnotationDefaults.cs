@@ -21,9 +21,6 @@ internal sealed record AnnotationDefaults
     /// <summary>Largest memory an annotation may ask for.</summary>
     public required string MaxMemory { get; init; }
 
-    /// <summary>Smallest memory an annotation may ask for: below it the sidecar cannot start.</summary>
-    public string MinMemory { get; init; } = "16Mi";
-
     /// <summary>Image globs (<c>*</c> matches any run of characters) a pod may pick with <c>logsidecar.io/image</c>.</summary>
     public required IReadOnlyList<string> AllowedImages { get; init; }
 }

@@ -10,8 +10,8 @@ namespace LogSidecar.Injector.Annotations;
 /// </summary>
 internal static partial class PodAnnotationParser
 {
-    /// <summary>Stream name used when the globs come from <c>logsidecar.io/paths</c> or the default.</summary>
-    public const string DefaultStreamName = "app";
+    /// <summary>Smallest memory an annotation may ask for: below it the sidecar cannot start, so it is a floor, not a cluster setting.</summary>
+    public const string MinimumMemory = "16Mi";
 
     /// <summary>Glob, relative to the mount path, tailed when no paths are given.</summary>
     public const string DefaultGlob = "*.log";
@@ -46,7 +46,7 @@ internal static partial class PodAnnotationParser
         var containers = ReadContainers(Get(AnnotationKeys.Containers), findings);
         var shipping = ReadShipping(Get, findings);
         var cpu = ReadQuantity(AnnotationKeys.Cpu, Get(AnnotationKeys.Cpu), defaults.Cpu, "0.01", defaults.MaxCpu, findings);
-        var memory = ReadQuantity(AnnotationKeys.Memory, Get(AnnotationKeys.Memory), defaults.Memory, defaults.MinMemory, defaults.MaxMemory, findings);
+        var memory = ReadQuantity(AnnotationKeys.Memory, Get(AnnotationKeys.Memory), defaults.Memory, MinimumMemory, defaults.MaxMemory, findings);
         var native = ReadBool(AnnotationKeys.Native, Get(AnnotationKeys.Native), findings);
         var image = ReadImage(Get(AnnotationKeys.Image), defaults.AllowedImages, findings);
 
@@ -167,7 +167,7 @@ internal static partial class PodAnnotationParser
             globs.Add($"{mountPath}/{DefaultGlob}");
         }
 
-        var stream = new StreamConfig { Name = DefaultStreamName, Paths = globs };
+        var stream = new StreamConfig { Name = StreamConfig.DefaultName, Paths = globs };
         formats.ApplyTo(stream);
         return [stream];
     }
