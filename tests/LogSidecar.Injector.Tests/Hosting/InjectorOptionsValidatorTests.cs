@@ -71,7 +71,7 @@ public sealed class InjectorOptionsValidatorTests
     [Fact]
     public void WithSelfSignedTheCertificateFilesNeedNotExistYet()
     {
-        using var folder = new Infrastructure.TempDirectory();
+        using var folder = new TempDirectory();
         var options = new InjectorOptions
         {
             InjectorNamespace = "logsidecar-system",
@@ -86,7 +86,7 @@ public sealed class InjectorOptionsValidatorTests
     [Fact]
     public void TheSelfSignedKeysAreReadFromTheConfigurationFile()
     {
-        using var folder = new Infrastructure.TempDirectory();
+        using var folder = new TempDirectory();
         File.WriteAllText(folder.File("config.json"), """
             {
               "injectorNamespace": "logging",

@@ -14,7 +14,7 @@ public sealed class WebhookFixture : IAsyncLifetime
     private WebApplication? _app;
     private CertificateStore? _certificates;
 
-    public X509Certificate2 Certificate { get; } = TestCertificates.Create("logsidecar-injector-test");
+    public X509Certificate2 Certificate { get; } = TestCertificates.SelfSigned("logsidecar-injector-test");
 
     public Uri BaseAddress { get; private set; } = new("https://127.0.0.1/");
 

@@ -1,7 +1,5 @@
 using LogSidecar.Injector.Tests.Infrastructure;
 using LogSidecar.Manifests.Tests.Infrastructure;
-using LogSidecar.Tests;
-using LogSidecar.Tests.Shipping;
 using LogSidecar.Tests.Shipping.Receivers;
 
 namespace LogSidecar.Manifests.Tests.Monitoring;

@@ -3,8 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LogSidecar.Injector.Tests.Infrastructure;
 using LogSidecar.Manifests.Tests.Infrastructure;
-using LogSidecar.Tests;
-using LogSidecar.Tests.Shipping;
 using LogSidecar.Tests.Shipping.Receivers;
 
 namespace LogSidecar.Manifests.Tests.Monitoring;

@@ -16,7 +16,7 @@ public class RealBackendTests
     [Fact]
     public async Task OpenSearchStoresEveryLineOnceEvenWhenEverythingIsSentTwice()
     {
-        await DockerEngine.RequireAsync("OpenSearch");
+        await DockerEngine.RequireAsync("OpenSearch", TestContext.Current.CancellationToken);
         await using var opensearch = new ContainerBuilder("opensearchproject/opensearch:2.19.1")
             .WithEnvironment("discovery.type", "single-node")
             .WithEnvironment("DISABLE_SECURITY_PLUGIN", "true")
@@ -57,7 +57,7 @@ public class RealBackendTests
     [Fact]
     public async Task LokiReturnsEveryLineInItsStream()
     {
-        await DockerEngine.RequireAsync("Loki");
+        await DockerEngine.RequireAsync("Loki", TestContext.Current.CancellationToken);
         await using var loki = new ContainerBuilder("grafana/loki:3.4.2")
             .WithCommand("-config.file=/etc/loki/local-config.yaml")
             .WithPortBinding(3100, assignRandomHostPort: true)

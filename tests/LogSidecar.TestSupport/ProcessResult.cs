@@ -1,4 +1,4 @@
-namespace LogSidecar.Manifests.Tests.Infrastructure;
+namespace LogSidecar.TestSupport;
 
 /// <summary>What a finished child process left behind.</summary>
 public sealed record ProcessResult(int ExitCode, string Output, string Error)

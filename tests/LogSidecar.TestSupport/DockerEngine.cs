@@ -1,10 +1,10 @@
-namespace LogSidecar.Manifests.Tests.Infrastructure;
+namespace LogSidecar.TestSupport;
 
-/// <summary>Whether a Docker engine answers here: tests that need one skip with the reason when it does not.</summary>
+/// <summary>Whether a Docker engine answers here: tests that need one (Testcontainers) skip with the reason when none does.</summary>
 public static class DockerEngine
 {
     /// <summary>Why there is no usable Docker engine, or null when <c>docker info</c> reaches one.</summary>
-    public static async Task<string?> UnavailableReasonAsync(CancellationToken cancellationToken)
+    public static async Task<string?> UnavailableReasonAsync(CancellationToken cancellationToken = default)
     {
         var result = await ProcessRunner.TryRunAsync("docker", ["info", "--format", "{{.ServerVersion}}"], cancellationToken, TimeSpan.FromSeconds(30));
         if (result is null)
@@ -19,5 +19,14 @@ public static class DockerEngine
         }
 
         return null;
+    }
+
+    /// <summary>Skips the calling test, saying why, when there is no engine to run <paramref name="what"/> in.</summary>
+    public static async Task RequireAsync(string what, CancellationToken cancellationToken = default)
+    {
+        if (await UnavailableReasonAsync(cancellationToken) is { } reason)
+        {
+            Assert.Skip($"Needs a Docker engine to run {what} with Testcontainers: {reason}.");
+        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace LogSidecar.Tests;
+namespace LogSidecar.TestSupport;
 
 /// <summary>
 /// A real child process running one of the solution's programs with <c>dotnet exec</c>, its stdout

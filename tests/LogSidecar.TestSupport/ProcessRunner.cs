@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 
-namespace LogSidecar.Manifests.Tests.Infrastructure;
+namespace LogSidecar.TestSupport;
 
 /// <summary>
 /// Runs a program to its end and collects its output. The timeout only bounds a hung program
@@ -23,7 +23,7 @@ public static class ProcessRunner
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? RepositoryLayout.Root,
+            WorkingDirectory = workingDirectory ?? RepositoryRoot.Path,
         };
         foreach (var arg in args)
         {

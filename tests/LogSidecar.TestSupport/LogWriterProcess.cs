@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LogSidecar.Tests;
+namespace LogSidecar.TestSupport;
 
 /// <summary>The logwriter stand-in application: appends numbered lines to a file it holds open with O_APPEND.</summary>
 public sealed class LogWriterProcess : IAsyncDisposable

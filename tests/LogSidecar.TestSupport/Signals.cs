@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace LogSidecar.Tests;
+namespace LogSidecar.TestSupport;
 
 /// <summary>Sends POSIX signals; <see cref="System.Diagnostics.Process.Kill()"/> only knows SIGKILL.</summary>
-internal static partial class Signals
+public static partial class Signals
 {
     public const int SigTerm = 15;
 

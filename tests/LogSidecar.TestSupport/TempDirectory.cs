@@ -1,4 +1,4 @@
-namespace LogSidecar.Tests;
+namespace LogSidecar.TestSupport;
 
 /// <summary>A fresh directory under the system temp folder, deleted with everything in it.</summary>
 public sealed class TempDirectory : IDisposable

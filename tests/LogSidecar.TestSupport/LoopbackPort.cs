@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace LogSidecar.Manifests.Tests.Infrastructure;
+namespace LogSidecar.TestSupport;
 
 /// <summary>A port that was free on 127.0.0.1 a moment ago, for a program that needs its port before it starts.</summary>
 public static class LoopbackPort
