@@ -6,8 +6,8 @@ namespace LogSidecar.Sinks.Batching;
 
 /// <summary>
 /// What one backend's API needs: how a record is encoded, how a request body is laid out, and
-/// what the response says about each record. Transport, retries and dead letters are
-/// <see cref="ShippingSink"/>'s.
+/// what the response says about each record. The transport is
+/// <see cref="Http.BackendTransport"/>'s; retries and dead letters are <see cref="ShippingSink"/>'s.
 /// </summary>
 internal interface IBackendProtocol
 {

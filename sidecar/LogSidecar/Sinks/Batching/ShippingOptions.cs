@@ -1,4 +1,5 @@
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Sinks.Http;
 
 namespace LogSidecar.Sinks.Batching;
 
@@ -26,4 +27,7 @@ internal sealed record ShippingOptions(
         config.Compression == SinkCompressions.Gzip,
         config.CredentialsDir,
         config.Tenant is { } tenant ? [new("X-Scope-OrgID", tenant)] : []);
+
+    /// <summary>The part of these settings that the HTTP transport uses.</summary>
+    public TransportOptions Transport => new(Name, Timeout, Gzip, CredentialsDir, Headers);
 }

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
-using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using LogSidecar.Delivery;
 using LogSidecar.Diagnostics;
@@ -16,21 +14,21 @@ namespace LogSidecar.Sinks.Batching;
 /// says to retry (after a jittered, capped backoff or the server's Retry-After), splits a request
 /// the backend finds too large, dead-letters what is refused for good, and completes once nothing
 /// is left. It never gives up on a transient failure: the files on disk are the buffer, and the
-/// delivery loop cannot start this sink's next flush before this one completed.
+/// delivery loop cannot start this sink's next flush before this one completed. The HTTP request
+/// itself (credentials, headers, gzip, time limit) is <see cref="BackendTransport"/>'s.
 /// </summary>
 internal sealed partial class ShippingSink : ISink, IDisposable
 {
     private readonly ShippingOptions _options;
     private readonly IBackendProtocol _protocol;
-    private readonly HttpClient _client;
-    private readonly CredentialFiles _credentials;
+    private readonly BackendTransport _transport;
+    private readonly Func<HttpResponseMessage, CancellationToken, Task<SendOutcome>> _readAnswer;
     private readonly DeadLetterWriter _deadLetters;
     private readonly SinkMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly DeliveryVerdicts _verdicts = new();
     private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
-    private readonly MemoryStream _compressed = new();
     private readonly List<int> _unsettled = [];
     private readonly List<int> _request = [];
     private readonly List<int> _again = [];
@@ -39,14 +37,13 @@ internal sealed partial class ShippingSink : ISink, IDisposable
     private ShipItems _items;
     private ShipItems _sending;
     private long _oldestAppend;
-    private string? _credentialsProblem;
 
     public ShippingSink(ShippingOptions options, IBackendProtocol protocol, X509Certificate2Collection trust, DeadLetterWriter deadLetters, SinkMetrics metrics, TimeProvider time, ILogger log)
     {
         _options = options;
         _protocol = protocol;
-        _client = BackendHttpClient.Create(trust);
-        _credentials = new CredentialFiles(options.CredentialsDir, time);
+        _transport = new BackendTransport(options.Transport, trust, metrics, time, log);
+        _readAnswer = ReadAnswerAsync;
         _deadLetters = deadLetters;
         _metrics = metrics;
         _time = time;
@@ -138,91 +135,30 @@ internal sealed partial class ShippingSink : ISink, IDisposable
 
     public void Dispose()
     {
-        _client.Dispose();
-        _compressed.Dispose();
+        _transport.Dispose();
     }
 
     /// <summary>Sends the selected items once and sets their verdicts; a transport failure marks them all for retry.</summary>
     private async Task<SendOutcome> SendAsync(CancellationToken abort)
     {
         _verdicts.Reset(_sending.Count);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _protocol.Target) { Content = Body() };
-        request.Headers.Authorization = _credentials.Header;
-        foreach (var (name, value) in _options.Headers)
-        {
-            request.Headers.Add(name, value);
-        }
-
-        ReportCredentialsProblem();
-
-        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
-        try
-        {
-            _metrics.Requested(request.Content.Headers.ContentLength ?? 0);
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, either.Token);
-            if (response.StatusCode == System.Net.HttpStatusCode.RequestEntityTooLarge)
-            {
-                return new SendOutcome(ResponseClassifier.Label(response.StatusCode), null) { TooLarge = true };
-            }
-
-            if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
-            {
-                _credentials.Invalidate();
-                Log.Unauthorized(_log, Name, (int)response.StatusCode, _options.CredentialsDir ?? "(none)");
-            }
-
-            return await _protocol.ReadResponseAsync(response, _sending, _request, _verdicts, either.Token);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !abort.IsCancellationRequested)
-        {
-            _verdicts.SetAll(_request, ItemVerdict.Retry);
-            return new SendOutcome("timeout", null);
-        }
-        catch (HttpRequestException e) when (e.GetBaseException() is System.Security.Authentication.AuthenticationException tls)
-        {
-            _verdicts.SetAll(_request, ItemVerdict.Retry);
-            Log.TlsFailed(_log, Name, tls.Message);
-            return new SendOutcome("tls", null);
-        }
-        catch (HttpRequestException e)
-        {
-            _verdicts.SetAll(_request, ItemVerdict.Retry);
-            Log.TransportFailed(_log, Name, e.GetBaseException().Message);
-            return new SendOutcome("network", null);
-        }
-        catch (IOException e)
-        {
-            _verdicts.SetAll(_request, ItemVerdict.Retry);
-            Log.TransportFailed(_log, Name, e.Message);
-            return new SendOutcome("network", null);
-        }
-    }
-
-    private HttpContent Body()
-    {
         _body.ResetWrittenCount();
         _protocol.WriteBody(_sending, _request, _body);
-        HttpContent content;
-        if (_options.Gzip)
+        var result = await _transport.PostAsync(_protocol.Target, _protocol.ContentType, _body.WrittenMemory, _readAnswer, abort);
+        if (result.Failure is { } failure)
         {
-            _compressed.SetLength(0);
-            using (var gzip = new GZipStream(_compressed, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                gzip.Write(_body.WrittenSpan);
-            }
-
-            content = new ByteArrayContent(_compressed.GetBuffer(), 0, (int)_compressed.Length);
-            content.Headers.ContentEncoding.Add("gzip");
-        }
-        else
-        {
-            content = new ReadOnlyMemoryContent(_body.WrittenMemory);
+            _verdicts.SetAll(_request, ItemVerdict.Retry);
+            return new SendOutcome(failure, null);
         }
 
-        content.Headers.ContentType = MediaTypeHeaderValue.Parse(_protocol.ContentType);
-        return content;
+        return result.Answer;
     }
+
+    /// <summary>A 413 is about the request, not its records: none of them was looked at.</summary>
+    private Task<SendOutcome> ReadAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        response.StatusCode == System.Net.HttpStatusCode.RequestEntityTooLarge
+            ? Task.FromResult(new SendOutcome(ResponseClassifier.Label(response.StatusCode), null) { TooLarge = true })
+            : _protocol.ReadResponseAsync(response, _sending, _request, _verdicts, cancellationToken);
 
     /// <summary>Counts the delivered, dead-letters the refused and keeps the rest (in <c>_again</c>) for the next attempt; returns how many.</summary>
     private int Settle(long oldestAppend)
@@ -258,18 +194,6 @@ internal sealed partial class ShippingSink : ISink, IDisposable
         return _again.Count;
     }
 
-    private void ReportCredentialsProblem()
-    {
-        if (_credentials.Problem != _credentialsProblem)
-        {
-            _credentialsProblem = _credentials.Problem;
-            if (_credentialsProblem is not null)
-            {
-                Log.NoCredentials(_log, Name, _credentialsProblem);
-            }
-        }
-    }
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Sink {Sink}: {Records} record(s) not delivered ({Reason}); retry {Attempt} in {Seconds:0.0} s. Reading pauses until they are delivered")]
@@ -277,17 +201,5 @@ internal sealed partial class ShippingSink : ISink, IDisposable
 
         [LoggerMessage(EventId = 74, Level = LogLevel.Warning, Message = "Sink {Sink}: the backend refused a request of {Records} record(s) as too large (413); sending at most {Window} per request. Lower maxBatchBytes to avoid this")]
         public static partial void Splitting(ILogger logger, string sink, int records, int window);
-
-        [LoggerMessage(EventId = 75, Level = LogLevel.Error, Message = "Sink {Sink}: TLS handshake failed: {Reason}. Check caFile (it must hold the CA that signed the backend's certificate) and that the endpoint's host name is in that certificate")]
-        public static partial void TlsFailed(ILogger logger, string sink, string reason);
-
-        [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "Sink {Sink}: request failed: {Reason}")]
-        public static partial void TransportFailed(ILogger logger, string sink, string reason);
-
-        [LoggerMessage(EventId = 72, Level = LogLevel.Error, Message = "Sink {Sink}: the backend answered {Status} (credentials refused); re-reading the credential files in {Directory} and retrying. Check the Secret's values and the user's privileges")]
-        public static partial void Unauthorized(ILogger logger, string sink, int status, string directory);
-
-        [LoggerMessage(EventId = 73, Level = LogLevel.Error, Message = "Sink {Sink}: {Problem}")]
-        public static partial void NoCredentials(ILogger logger, string sink, string problem);
     }
 }
