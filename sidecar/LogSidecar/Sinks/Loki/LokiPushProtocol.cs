@@ -21,12 +21,9 @@ internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonR
     // An entry around the escaped line: ["<up to 20 digits>","..."], plus a stream's header and trailer share.
     private const int EntryOverhead = 32;
 
-    // What JsonEscaper escapes: control characters, quote and backslash.
-    private static readonly SearchValues<byte> NeedsEscape = SearchValues.Create([.. Enumerable.Range(0, 32).Select(b => (byte)b), (byte)'"', (byte)'\\']);
-
     private readonly OutputBuffer _line = new(Stream.Null, 64 * 1024);
     private readonly List<(int Group, int Index)> _order = [];
-    private byte[] _unescaped = new byte[4096];
+    private readonly JsonStringBody _deadLetterText = new();
 
     public Uri Target { get; } = new(endpoint, "loki/api/v1/push");
 
@@ -41,7 +38,7 @@ internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonR
         formatter.Write(batch, record, _line);
         var json = _line.Slice(0, _line.Length).TrimEnd((byte)'\n');
         var start = items.Bytes.Length;
-        var written = JsonEscaper.Escape(json, items.Bytes.GetSpan(EscapedLength(json)));
+        var written = JsonEscaper.Escape(json, items.Bytes.GetSpan(JsonEscaper.MaxOutputLength(json)));
         items.Bytes.Advance(written);
         var id = RecordId.Of(batch, record);
         var nanos = UnixTime.Nanoseconds(formatter.LastTime);
@@ -83,39 +80,10 @@ internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonR
     /// <summary>The record's JSON object, as the stdout line would be.</summary>
     public void WriteDeadLetter(ShipItems items, in ShipItem item, Utf8JsonWriter writer)
     {
-        // The payload is the body of a JSON string; read it as one to get the object's text back.
-        var payload = items.Payload(item);
-        var quoted = new byte[payload.Length + 2];
-        quoted[0] = (byte)'"';
-        payload.CopyTo(quoted.AsSpan(1));
-        quoted[^1] = (byte)'"';
-        var reader = new Utf8JsonReader(quoted);
-        reader.Read();
-        if (_unescaped.Length < payload.Length)
-        {
-            _unescaped = new byte[payload.Length];
-        }
-
-        var length = reader.CopyString(_unescaped);
-        writer.WriteRawValue(_unescaped.AsSpan(0, length), skipInputValidation: true);
+        // The payload is the body of a JSON string: its text is the object's JSON.
+        writer.WriteRawValue(_deadLetterText.Unescape(items.Payload(item)), skipInputValidation: true);
     }
 
     public Task<SendOutcome> ReadResponseAsync(HttpResponseMessage response, ShipItems items, IReadOnlyList<int> selected, DeliveryVerdicts verdicts, CancellationToken cancellationToken) =>
         LokiPushAnswer.ReadAsync(response, selected, verdicts, time, cancellationToken);
-
-    /// <summary>
-    /// The room escaping needs, counted rather than the sixfold worst case: the items buffer grows
-    /// to what a request asks once and stays that size, so a huge line must not ask six times its size.
-    /// </summary>
-    private static int EscapedLength(ReadOnlySpan<byte> json)
-    {
-        var length = json.Length;
-        for (var at = json.IndexOfAny(NeedsEscape); at >= 0; at = json.IndexOfAny(NeedsEscape))
-        {
-            length += 5;
-            json = json[(at + 1)..];
-        }
-
-        return length;
-    }
 }

@@ -28,6 +28,14 @@ internal sealed class LogRecordEncoder
     public const int AttributesField = 6;
     public const int ObservedTimeField = 11;
 
+    // KeyValue (common.proto): an attribute's key and value.
+    public const int KeyField = 1;
+    public const int ValueField = 2;
+
+    // AnyValue (common.proto): the value kinds the encoder writes.
+    public const int StringValueField = 1;
+    public const int BoolValueField = 2;
+
     private readonly IReadOnlyDictionary<string, IRecordParser?> _parsers;
     private readonly SidecarMetrics _metrics;
     private readonly MessageText _text;
@@ -114,22 +122,22 @@ internal sealed class LogRecordEncoder
         var span = output.GetSpan(FieldSize(pair));
         var written = 0;
         Header(span, ref written, field, pair);
-        Bytes(span, ref written, 1, key);
-        Header(span, ref written, 2, any);
-        Bytes(span, ref written, 1, value);
+        Bytes(span, ref written, KeyField, key);
+        Header(span, ref written, ValueField, any);
+        Bytes(span, ref written, StringValueField, value);
         output.Advance(written);
     }
 
     private static void AddTrue(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> key)
     {
-        const int any = 2; // bool_value (field 2) = 1
+        const int any = 2; // bool_value = 1: a tag and a one-byte varint
         var pair = FieldSize(key.Length) + FieldSize(any);
         var span = output.GetSpan(FieldSize(pair));
         var written = 0;
         Header(span, ref written, AttributesField, pair);
-        Bytes(span, ref written, 1, key);
-        Header(span, ref written, 2, any);
-        VarintField(span, ref written, 2, 1);
+        Bytes(span, ref written, KeyField, key);
+        Header(span, ref written, ValueField, any);
+        VarintField(span, ref written, BoolValueField, 1);
         output.Advance(written);
     }
 

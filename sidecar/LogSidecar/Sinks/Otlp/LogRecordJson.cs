@@ -73,11 +73,11 @@ internal static class LogRecordJson
         var reader = new ProtobufReader(pair);
         while (reader.Next())
         {
-            if (reader.Field == 1)
+            if (reader.Field == LogRecordEncoder.KeyField)
             {
                 key = reader.Bytes;
             }
-            else if (reader.Field == 2)
+            else if (reader.Field == LogRecordEncoder.ValueField)
             {
                 value = reader.Bytes;
             }
@@ -87,19 +87,19 @@ internal static class LogRecordJson
         Value(value, writer);
     }
 
-    /// <summary>An AnyValue: string_value (1) or bool_value (2), the only kinds the encoder writes.</summary>
+    /// <summary>An AnyValue: string_value or bool_value, the only kinds the encoder writes.</summary>
     private static void Value(ReadOnlySpan<byte> any, Utf8JsonWriter writer)
     {
         var reader = new ProtobufReader(any);
         while (reader.Next())
         {
-            if (reader.Field == 1)
+            if (reader.Field == LogRecordEncoder.StringValueField)
             {
                 writer.WriteStringValue(reader.Bytes);
                 return;
             }
 
-            if (reader.Field == 2)
+            if (reader.Field == LogRecordEncoder.BoolValueField)
             {
                 writer.WriteBooleanValue(reader.Number != 0);
                 return;

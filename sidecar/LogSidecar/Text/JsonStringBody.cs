@@ -1,10 +1,10 @@
 using System.Text.Json;
 
-namespace LogSidecar.Sinks.Otlp;
+namespace LogSidecar.Text;
 
 /// <summary>
-/// Turns JSON-escaped text (what parsers keep of JSON records) back into the plain UTF-8 that
-/// protobuf strings carry, reusing one buffer per caller.
+/// Turns JSON-escaped text (what parsers keep of JSON records, what the escaper wrote) back into
+/// plain UTF-8, reusing one buffer per caller: the one place that reads JSON string escapes.
 /// </summary>
 internal sealed class JsonStringBody
 {
@@ -42,6 +42,17 @@ internal sealed class JsonStringBody
 
         Grow(ref _plain, reader.ValueSpan.Length);
         return _plain.AsSpan(0, reader.CopyString(_plain));
+    }
+
+    /// <summary>
+    /// Writes the text of <paramref name="token"/>, a JSON string token with its quotes, into
+    /// <paramref name="destination"/> (at least as long as the token); returns its length.
+    /// </summary>
+    public static int CopyText(ReadOnlySpan<byte> token, Span<byte> destination)
+    {
+        var reader = new Utf8JsonReader(token);
+        reader.Read();
+        return reader.CopyString(destination);
     }
 
     private static void Grow(ref byte[] buffer, int length)
