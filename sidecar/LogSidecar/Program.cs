@@ -5,7 +5,7 @@ using LogSidecar.Configuration;
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
 using LogSidecar.Hosting;
-using LogSidecar.Output;
+using LogSidecar.Sinks.Stdout;
 using Microsoft.Extensions.Logging;
 
 var argErrors = new List<string>();

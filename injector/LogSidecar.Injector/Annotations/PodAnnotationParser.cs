@@ -11,9 +11,6 @@ namespace LogSidecar.Injector.Annotations;
 /// </summary>
 internal static partial class PodAnnotationParser
 {
-    /// <summary>Stream name used when the globs come from <c>logsidecar.io/paths</c> or the default.</summary>
-    public const string DefaultStreamName = "app";
-
     /// <summary>Glob, relative to the mount path, tailed when no paths are given.</summary>
     public const string DefaultGlob = "*.log";
 
@@ -172,7 +169,7 @@ internal static partial class PodAnnotationParser
             globs.Add($"{mountPath}/{DefaultGlob}");
         }
 
-        var stream = new StreamConfig { Name = DefaultStreamName, Paths = globs };
+        var stream = new StreamConfig { Name = StreamConfig.DefaultName, Paths = globs };
         formats.ApplyTo(stream);
         return [stream];
     }

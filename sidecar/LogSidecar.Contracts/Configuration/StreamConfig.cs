@@ -3,6 +3,12 @@ namespace LogSidecar.Contracts.Configuration;
 /// <summary>One log stream: a set of files that share a name (and, later, a format).</summary>
 public sealed record StreamConfig
 {
+    /// <summary>
+    /// The stream's name when none is given: the sidecar's <c>--path</c> stream and the injector's
+    /// <c>logsidecar.io/paths</c> stream share it, so a record names its stream the same either way.
+    /// </summary>
+    public const string DefaultName = "app";
+
     /// <summary>Stream name written into every record; DNS-label-like.</summary>
     public string Name { get; set; } = "";
 

@@ -11,7 +11,6 @@ namespace LogSidecar.Configuration;
 internal static class ConfigLoader
 {
     public const string EnvironmentVariable = "LOGSIDECAR_CONFIG";
-    public const string DefaultStreamName = "app";
     public const string CheckpointSubdirectory = ".logsidecar";
 
     public static SidecarConfig? Load(CommandLine flags, Func<string, string?> environment, List<ConfigError> errors)
@@ -84,7 +83,7 @@ internal static class ConfigLoader
         {
             var stream = new StreamConfig
             {
-                Name = flags.StreamName ?? DefaultStreamName,
+                Name = flags.StreamName ?? StreamConfig.DefaultName,
                 Paths = [.. flags.Paths.Select(Path.GetFullPath)],
                 StartAt = flags.StartAt ?? StartPositions.Head,
                 Format = flags.Format ?? RecordFormats.Plain,

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using LogSidecar.Shipping;
 using LogSidecar.Tailing;
 
 namespace LogSidecar.Diagnostics;

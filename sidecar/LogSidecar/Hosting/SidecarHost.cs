@@ -3,13 +3,15 @@ using System.Net;
 using System.Threading.Channels;
 using LogSidecar.Checkpoints;
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Delivery;
 using LogSidecar.Diagnostics;
 using LogSidecar.Multiline;
-using LogSidecar.Output;
 using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
-using LogSidecar.Shipping;
 using LogSidecar.Sinks;
+using LogSidecar.Sinks.Batching;
+using LogSidecar.Sinks.Formatting;
+using LogSidecar.Sinks.Stdout;
 using LogSidecar.Tailing;
 using Microsoft.Extensions.Logging;
 

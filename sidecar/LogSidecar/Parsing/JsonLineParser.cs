@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LogSidecar.Text;
 
 namespace LogSidecar.Parsing;
 
@@ -126,14 +127,7 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
     /// </summary>
     private static ReadOnlySpan<byte> Unescape(ReadOnlySpan<byte> quoted, Span<byte> buffer)
     {
-        if (quoted.Length > buffer.Length)
-        {
-            return [];
-        }
-
-        var reader = new Utf8JsonReader(quoted);
-        reader.Read();
-        return buffer[..reader.CopyString(buffer)];
+        return quoted.Length > buffer.Length ? [] : buffer[..JsonStringBody.CopyText(quoted, buffer)];
     }
 
     private readonly record struct Property(Range Key, bool KeyEscaped, Range Value, JsonTokenType Type, bool EscapedString);

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using LogSidecar.Diagnostics;
+using LogSidecar.Multiline;
 using LogSidecar.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;

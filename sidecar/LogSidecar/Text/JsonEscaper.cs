@@ -15,6 +15,22 @@ internal static class JsonEscaper
     /// <summary>Worst case growth: a control byte becomes <c>\u00XX</c>.</summary>
     public static int MaxOutputLength(int inputLength) => checked(inputLength * 6);
 
+    /// <summary>
+    /// An upper bound of the escaped length of <paramref name="utf8"/>, counted rather than the sixfold
+    /// worst case: a buffer sized by it for a huge line does not ask six times the line's size.
+    /// </summary>
+    public static int MaxOutputLength(ReadOnlySpan<byte> utf8)
+    {
+        var length = utf8.Length;
+        for (var at = utf8.IndexOfAny(NeedsEscape); at >= 0; at = utf8.IndexOfAny(NeedsEscape))
+        {
+            length += 5;
+            utf8 = utf8[(at + 1)..];
+        }
+
+        return length;
+    }
+
     /// <summary>Writes the escaped form of <paramref name="utf8"/> into <paramref name="output"/>; returns bytes written.</summary>
     public static int Escape(ReadOnlySpan<byte> utf8, Span<byte> output)
     {

@@ -16,8 +16,8 @@ public sealed class CertificateReloadTests
         using var directory = new TempDirectory();
         var certFile = directory.File("tls.crt");
         var keyFile = directory.File("tls.key");
-        using var first = TestCertificates.Create("first");
-        using var second = TestCertificates.Create("second");
+        using var first = TestCertificates.SelfSigned("first");
+        using var second = TestCertificates.SelfSigned("second");
         TestCertificates.WritePem(first, certFile, keyFile);
 
         var options = TestOptions.Create(certFile, keyFile);
@@ -45,8 +45,8 @@ public sealed class CertificateReloadTests
         // A Secret volume: tls.crt -> ..data/tls.crt, ..data -> ..2026_v1; an update swaps ..data atomically.
         var token = TestContext.Current.CancellationToken;
         using var directory = new TempDirectory();
-        using var first = TestCertificates.Create("first");
-        using var second = TestCertificates.Create("second");
+        using var first = TestCertificates.SelfSigned("first");
+        using var second = TestCertificates.SelfSigned("second");
         WriteVersion(directory, "..2026_v1", first);
         Directory.CreateSymbolicLink(directory.File("..data"), "..2026_v1");
         File.CreateSymbolicLink(directory.File("tls.crt"), "..data/tls.crt");

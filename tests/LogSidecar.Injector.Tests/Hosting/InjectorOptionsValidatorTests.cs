@@ -71,7 +71,7 @@ public sealed class InjectorOptionsValidatorTests
     [Fact]
     public void WithSelfSignedTheCertificateFilesNeedNotExistYet()
     {
-        using var folder = new Infrastructure.TempDirectory();
+        using var folder = new TempDirectory();
         var options = new InjectorOptions
         {
             InjectorNamespace = "logsidecar-system",
@@ -86,7 +86,7 @@ public sealed class InjectorOptionsValidatorTests
     [Fact]
     public void TheSelfSignedKeysAreReadFromTheConfigurationFile()
     {
-        using var folder = new Infrastructure.TempDirectory();
+        using var folder = new TempDirectory();
         File.WriteAllText(folder.File("config.json"), """
             {
               "injectorNamespace": "logging",
@@ -104,7 +104,7 @@ public sealed class InjectorOptionsValidatorTests
     [Fact]
     public void NullsInTheConfigurationFileAreEachReportedAtOnceInsteadOfACrash()
     {
-        using var folder = new Infrastructure.TempDirectory();
+        using var folder = new TempDirectory();
         File.WriteAllText(folder.File("config.json"), """
             {
               "image": null, "imagePullPolicy": null, "allowedImages": null, "native": null, "mountPath": null,
@@ -170,7 +170,7 @@ public sealed class InjectorOptionsValidatorTests
     [InlineData("""{"imagePulPolicy": "Always"}""", "imagePulPolicy: unknown key")]
     public void AWrongTypeInTheFileNamesTheKeyAndWhatItShouldHold(string json, string message)
     {
-        using var folder = new Infrastructure.TempDirectory();
+        using var folder = new TempDirectory();
         File.WriteAllText(folder.File("config.json"), json);
         var errors = new List<string>();
 

@@ -28,7 +28,7 @@ public sealed class WebhookFixture : IAsyncLifetime
         _configure = configure;
     }
 
-    public X509Certificate2 Certificate { get; } = TestCertificates.Create("logsidecar-injector-test");
+    public X509Certificate2 Certificate { get; } = TestCertificates.SelfSigned("logsidecar-injector-test");
 
     public Uri BaseAddress { get; private set; } = new("https://127.0.0.1/");
 

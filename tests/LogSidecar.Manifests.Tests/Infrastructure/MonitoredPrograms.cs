@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using LogSidecar.Tests;
-using LogSidecar.Tests.Shipping;
 
 namespace LogSidecar.Manifests.Tests.Infrastructure;
 

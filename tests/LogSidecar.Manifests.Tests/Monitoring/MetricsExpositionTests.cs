@@ -1,8 +1,6 @@
 using LogSidecar.Injector.Tests.Infrastructure;
 using LogSidecar.Manifests.Tests.Infrastructure;
-using LogSidecar.Tests;
-using LogSidecar.Tests.Shipping;
-using LogSidecar.Tests.Shipping.Receivers;
+using LogSidecar.Tests.Sinks.Receivers;
 
 namespace LogSidecar.Manifests.Tests.Monitoring;
 

@@ -3,9 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LogSidecar.Injector.Tests.Infrastructure;
 using LogSidecar.Manifests.Tests.Infrastructure;
-using LogSidecar.Tests;
-using LogSidecar.Tests.Shipping;
-using LogSidecar.Tests.Shipping.Receivers;
+using LogSidecar.Tests.Sinks.Receivers;
 
 namespace LogSidecar.Manifests.Tests.Monitoring;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using LogSidecar.Diagnostics;
+using LogSidecar.Multiline;
 using LogSidecar.Pipeline;
 using LogSidecar.Tailing;
 

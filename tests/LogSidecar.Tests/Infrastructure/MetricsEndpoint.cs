@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace LogSidecar.Tests;
 
@@ -23,13 +21,8 @@ public sealed class MetricsEndpoint : IDisposable
     /// <summary>The sidecar flags that serve the endpoint on <see cref="Port"/>.</summary>
     public string[] Flags => ["--metrics-port", Port.ToString(CultureInfo.InvariantCulture)];
 
-    /// <summary>A port nothing listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A port nothing listens on right now (<see cref="LoopbackPort.Free"/>).</summary>
+    public static int FreePort() => LoopbackPort.Free();
 
     public Task<string> ScrapeAsync() => _http.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
 

@@ -1,5 +1,6 @@
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
+using LogSidecar.Multiline;
 using LogSidecar.Pipeline;
 using LogSidecar.Tailing;
 using LogSidecar.Text;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Threading.Channels;
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
+using LogSidecar.Multiline;
 using LogSidecar.Pipeline;
 using LogSidecar.Tailing;
 using LogSidecar.Text;

@@ -1,4 +1,0 @@
-namespace LogSidecar.Tests.Shipping.Receivers;
-
-/// <summary>How the bulk receiver answers one item instead of storing it.</summary>
-internal sealed record BulkItemFault(int Status, string Type, string Reason);

@@ -1,0 +1,12 @@
+namespace LogSidecar.Tests.Sinks.Receivers;
+
+/// <summary>One log record an OTLP receiver decoded, with its resource's attributes and its scope's name.</summary>
+internal sealed record OtlpLogRecord(
+    IReadOnlyDictionary<string, string> Resource,
+    string Scope,
+    ulong TimeUnixNanos,
+    ulong ObservedTimeUnixNanos,
+    int SeverityNumber,
+    string SeverityText,
+    string Body,
+    IReadOnlyDictionary<string, string> Attributes);
