@@ -177,4 +177,66 @@ public sealed class InjectCommandTests
         Assert.Equal(["web", "logsidecar"], containers.Select(c => (string?)c!["name"]));
         Assert.Equal("registry.example/logsidecar:9", (string?)containers[1]!["image"]);
     }
+
+    private const string ShopNamespace = """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: shop
+          annotations:
+            logsidecar.io/cpu: 100m
+            logsidecar.io/memory: 128Mi
+            logsidecar.io/multiline: java
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: shop}
+        spec:
+          template:
+            metadata:
+              annotations: {logsidecar.io/cpu: 200m}
+            spec:
+              containers: [{name: web, image: registry.example/web:1}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: elsewhere, namespace: other}
+        spec:
+          containers: [{name: app, image: registry.example/app:1}]
+        """;
+
+    [Fact]
+    public void NamespaceDocumentsOfTheInputGiveDefaultsThatThePodsOwnAnnotationsOverride()
+    {
+        var (exitCode, output, error) = Run(ShopNamespace, InjectCommand.Json);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Empty(error);
+        var items = JsonNode.Parse(output)!["items"]!.AsArray();
+        var web = items[1]!["spec"]!["template"]!;
+        var sidecar = web["spec"]!["initContainers"]![0]!;
+        Assert.Equal("200m", (string?)sidecar["resources"]!["requests"]!["cpu"]);
+        Assert.Equal("128Mi", (string?)sidecar["resources"]!["requests"]!["memory"]);
+        Assert.Contains("\"multiline\":{\"preset\":\"java\"}", (string)sidecar["env"]![0]!["value"]!, StringComparison.Ordinal);
+        var sources = JsonNode.Parse((string)web["metadata"]!["annotations"]!["logsidecar.io/status"]!)!["sources"]!;
+        Assert.Equal("pod", (string?)sources["logsidecar.io/cpu"]);
+        Assert.Equal("namespace", (string?)sources["logsidecar.io/memory"]);
+        Assert.Equal("namespace", (string?)sources["logsidecar.io/multiline"]);
+        Assert.Equal("default", (string?)sources["logsidecar.io/mount-path"]);
+
+        // A namespace the input does not define: the injector's configuration only.
+        var other = items[2]!["spec"]!["initContainers"]![0]!;
+        Assert.Equal(("50m", "64Mi"), ((string?)other["resources"]!["requests"]!["cpu"], (string?)other["resources"]!["requests"]!["memory"]));
+    }
+
+    [Fact]
+    public void ABadNamespaceValueInTheInputIsWarnedAboutUnderTheNamespaceAnnotation()
+    {
+        var (exitCode, _, error) = Run(ShopNamespace.Replace("logsidecar.io/memory: 128Mi", "logsidecar.io/memory: plenty", StringComparison.Ordinal), InjectCommand.Yaml);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(
+            "warning: document 2 (Deployment web): namespace shop annotation logsidecar.io/memory: 'plenty' is not a positive Kubernetes quantity (such as 100m or 128Mi); using the default 64Mi",
+            error.Trim());
+    }
 }
