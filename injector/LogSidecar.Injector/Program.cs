@@ -40,15 +40,18 @@ if (options is null || errors.Count > 0)
 if (flags.Command == "inject")
 {
     var offline = new PodInjector(options, InjectorOptionsLoader.NativeByDefault(options, discovered: null));
+    int Offline(TextReader input) => flags.Explain
+        ? ExplainCommand.Run(input, Console.Out, Console.Error, offline)
+        : InjectCommand.Run(input, Console.Out, Console.Error, flags.Output, offline);
     if (flags.InputFile == "-")
     {
-        return InjectCommand.Run(Console.In, Console.Out, Console.Error, flags.Output, offline);
+        return Offline(Console.In);
     }
 
     try
     {
         using var input = File.OpenText(flags.InputFile!);
-        return InjectCommand.Run(input, Console.Out, Console.Error, flags.Output, offline);
+        return Offline(input);
     }
     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
     {

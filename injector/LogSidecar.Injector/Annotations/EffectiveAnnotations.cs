@@ -30,6 +30,9 @@ internal sealed class EffectiveAnnotations
     /// <summary>The namespace whose defaults were read, or null.</summary>
     public string? NamespaceName { get; }
 
+    /// <summary>The trimmed value of each key set on the pod or its namespace.</summary>
+    public IReadOnlyDictionary<string, string> Values => _values;
+
     /// <summary>Where each key that has a value got it from (pod or namespace).</summary>
     public IReadOnlyDictionary<string, ValueSource> Sources => _sources;
 

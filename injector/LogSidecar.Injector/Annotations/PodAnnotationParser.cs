@@ -102,6 +102,7 @@ internal static partial class PodAnnotationParser
             Applied = findings.Applied,
             Ignored = findings.Ignored,
             Sources = effective.Sources,
+            Given = effective.Values,
         };
     }
 

@@ -121,6 +121,35 @@ internal sealed class PodInjector
         return Build(pod, spec, rawContainers, typed, settings, parsed, selected, endpoint, warnings);
     }
 
+    /// <summary>How the pod's annotations over its namespace's read, whatever the decision (for <c>inject --explain</c>).</summary>
+    public AnnotationParseResult ReadValues(JsonObject pod, InjectionRequest request)
+    {
+        var metadata = pod["metadata"] as JsonObject;
+        return PodAnnotationParser.Parse(Strings(metadata?["annotations"]), Strings(metadata?["labels"]), _defaults, request.Defaults);
+    }
+
+    /// <summary>The value a key takes when neither the pod nor its namespace sets it, as a person reads it.</summary>
+    public string DefaultOf(string key) => key switch
+    {
+        AnnotationKeys.MountPath => PathRules.Normalize(_defaults.MountPath),
+        AnnotationKeys.Cpu => _defaults.Cpu,
+        AnnotationKeys.Memory => _defaults.Memory,
+        AnnotationKeys.Native => _nativeByDefault ? "true" : "false",
+        AnnotationKeys.Image => _options.Image,
+        AnnotationKeys.Paths => PodAnnotationParser.DefaultGlob,
+        AnnotationKeys.Containers => "every app container",
+        AnnotationKeys.Format => RecordFormats.Plain,
+        AnnotationKeys.Mode => AnnotationValues.DefaultMode,
+        AnnotationKeys.MetricsPort => $"{SidecarPorts.DefaultPort} or the next port no container uses",
+        AnnotationKeys.MetricsAddress => $"{SidecarPorts.AllAddresses} ({SidecarPorts.Loopback} on hostNetwork pods)",
+        _ => "(none)",
+    };
+
+    private static Dictionary<string, string>? Strings(JsonNode? map) =>
+        map is JsonObject entries
+            ? entries.Where(e => JsonText.String(e.Value) is not null).ToDictionary(e => e.Key, e => JsonText.String(e.Value)!, StringComparer.Ordinal)
+            : null;
+
     private InjectionOutcome Build(JsonObject pod, JsonObject spec, JsonArray rawContainers, V1Pod typed, InjectionSettings settings, AnnotationParseResult parsed, List<int> selected, SidecarEndpoint endpoint, List<string> warnings)
     {
         var podSpec = typed.Spec!;

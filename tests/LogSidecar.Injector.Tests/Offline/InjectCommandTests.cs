@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LogSidecar.Injector.Mutation;
 using LogSidecar.Injector.Offline;
@@ -151,28 +150,10 @@ public sealed class InjectCommandTests
     [Fact]
     public async Task TheExecutableInjectsStandardInput()
     {
-        var token = TestContext.Current.CancellationToken;
-        var program = typeof(PodInjector).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { program, "inject", "-f", "-", "-o", "json", "--native", "never", "--image", "registry.example/logsidecar:9" })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var (exitCode, output, error) = await InjectorProcess.RunAsync(["inject", "-f", "-", "-o", "json", "--native", "never", "--image", "registry.example/logsidecar:9"], Manifests);
 
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(Manifests.AsMemory(), token);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(token);
-        var error = process.StandardError.ReadToEndAsync(token);
-        await process.WaitForExitAsync(token);
-
-        Assert.True(process.ExitCode == 0, await error);
-        var deployment = JsonNode.Parse(await output)!["items"]![0]!;
+        Assert.True(exitCode == 0, error);
+        var deployment = JsonNode.Parse(output)!["items"]![0]!;
         var containers = deployment["spec"]!["template"]!["spec"]!["containers"]!.AsArray();
         Assert.Equal(["web", "logsidecar"], containers.Select(c => (string?)c!["name"]));
         Assert.Equal("registry.example/logsidecar:9", (string?)containers[1]!["image"]);
