@@ -48,10 +48,8 @@ public sealed class NamespaceInformerTests
         await using var api = new LoopbackKubernetesApi();
         await api.StartAsync(Token);
         api.PutNamespace("shop", new Dictionary<string, string> { [AnnotationKeys.Cpu] = "100m" });
-        using var client = api.CreateClient();
-        var informer = new NamespaceInformer(client, TimeProvider.System, NullLogger.Instance);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var running = informer.RunAsync(stop.Token);
+        await using var running = Run(api.CreateClient(), TimeProvider.System);
+        var informer = running.Informer;
         await using var webhook = await WebhookFixture.StartAsync(_ => { }, informer);
         await Condition.WaitAsync(() => informer.IsSynced && api.OpenWatches == 1, "the first list and a watch");
 
@@ -65,8 +63,6 @@ public sealed class NamespaceInformerTests
         Assert.Equal("300m", Cpu(after));
         Assert.Equal("namespace", (string?)Sources(after)["logsidecar.io/cpu"]);
         Assert.Equal(1, api.Count("GET namespaces 200"));
-        await stop.CancelAsync();
-        await running;
     }
 
     [Fact]
@@ -75,10 +71,8 @@ public sealed class NamespaceInformerTests
         await using var api = new LoopbackKubernetesApi();
         await api.StartAsync(Token);
         api.PutNamespace("shop");
-        using var client = api.CreateClient();
-        var informer = new NamespaceInformer(client, TimeProvider.System, NullLogger.Instance);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var running = informer.RunAsync(stop.Token);
+        await using var running = Run(api.CreateClient(), TimeProvider.System);
+        var informer = running.Informer;
         await Condition.WaitAsync(() => api.OpenWatches == 1, "a watch");
         var listedAt = (string)api.Find("namespaces", null, "shop")!["metadata"]!["resourceVersion"]!;
 
@@ -97,8 +91,6 @@ public sealed class NamespaceInformerTests
 
         Assert.Contains($"GET namespaces?watch&resourceVersion={listedAt} 200", api.Requests);
         Assert.Equal(1, api.Count("GET namespaces 200"));
-        await stop.CancelAsync();
-        await running;
     }
 
     [Fact]
@@ -108,10 +100,8 @@ public sealed class NamespaceInformerTests
         await api.StartAsync(Token);
         api.PutNamespace("deleted", new Dictionary<string, string> { [AnnotationKeys.Cpu] = "100m" });
         api.PutNamespace("changed", new Dictionary<string, string> { [AnnotationKeys.Cpu] = "100m" });
-        using var client = api.CreateClient();
-        var informer = new NamespaceInformer(client, TimeProvider.System, NullLogger.Instance);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var running = informer.RunAsync(stop.Token);
+        await using var running = Run(api.CreateClient(), TimeProvider.System);
+        var informer = running.Informer;
         await Condition.WaitAsync(() => api.OpenWatches == 1, "a watch");
 
         api.ExpireWatches(() =>
@@ -129,17 +119,13 @@ public sealed class NamespaceInformerTests
         Assert.Null(deleted.Defaults);
         Assert.Contains("namespaces deleted does not exist", deleted.Unavailable, StringComparison.Ordinal);
         Assert.Equal(0, informer.Errors);
-        await stop.CancelAsync();
-        await running;
     }
 
     [Fact]
     public async Task WithTheApiServerUnreachableAPodIsInjectedWithoutNamespaceDefaultsAndToldSo()
     {
-        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = $"http://127.0.0.1:{ClosedPort()}/" });
-        var informer = new NamespaceInformer(client, new FakeTimeProvider(), NullLogger.Instance);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var running = informer.RunAsync(stop.Token);
+        await using var running = Run(new Kubernetes(new KubernetesClientConfiguration { Host = $"http://127.0.0.1:{ClosedPort()}/" }), new FakeTimeProvider());
+        var informer = running.Informer;
         await using var webhook = await WebhookFixture.StartAsync(_ => { }, informer);
         await Condition.WaitAsync(() => informer.HasAnswered, "the first failed list");
 
@@ -156,8 +142,6 @@ public sealed class NamespaceInformerTests
         var metrics = await webhook.MetricsAsync();
         Assert.Contains("logsidecar_injector_namespace_defaults_unavailable_total 1\n", metrics, StringComparison.Ordinal);
         Assert.Contains("logsidecar_injector_namespace_cache_synced 0\n", metrics, StringComparison.Ordinal);
-        await stop.CancelAsync();
-        await running;
     }
 
     [Fact]
@@ -167,11 +151,9 @@ public sealed class NamespaceInformerTests
         await api.StartAsync(Token);
         api.PutNamespace("shop", new Dictionary<string, string> { [AnnotationKeys.Cpu] = "100m" });
         api.Forbid("list", "namespaces");
-        using var client = api.CreateClient();
         var time = new FakeTimeProvider();
-        var informer = new NamespaceInformer(client, time, NullLogger.Instance);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var running = informer.RunAsync(stop.Token);
+        await using var running = Run(api.CreateClient(), time);
+        var informer = running.Informer;
         await Condition.WaitAsync(() => informer.Errors == 1, "a refused list");
 
         Assert.Contains("may not list namespaces", informer.LastError, StringComparison.Ordinal);
@@ -183,8 +165,13 @@ public sealed class NamespaceInformerTests
 
         Assert.Equal("100m", await CpuDefaultAsync(informer, "shop"));
         Assert.Null(informer.LastError);
-        await stop.CancelAsync();
-        await running;
+    }
+
+    private static RunningInformer Run(Kubernetes client, TimeProvider time)
+    {
+        var informer = new NamespaceInformer(client, time, NullLogger.Instance);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        return new RunningInformer(client, informer, stop, informer.RunAsync(stop.Token));
     }
 
     /// <summary>A port nothing listens on: bound, then released.</summary>
@@ -193,5 +180,17 @@ public sealed class NamespaceInformerTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>An informer running on its client until disposed; disposing stops it and waits for its loop to end.</summary>
+    private sealed record RunningInformer(Kubernetes Client, NamespaceInformer Informer, CancellationTokenSource Stop, Task Loop) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Stop.CancelAsync();
+            await Loop;
+            Stop.Dispose();
+            Client.Dispose();
+        }
     }
 }
