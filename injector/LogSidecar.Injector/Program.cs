@@ -3,6 +3,7 @@ using k8s;
 using LogSidecar.Injector.Certificates;
 using LogSidecar.Injector.Hosting;
 using LogSidecar.Injector.Mutation;
+using LogSidecar.Injector.Namespaces;
 using LogSidecar.Injector.Offline;
 
 var errors = new List<string>();
@@ -39,15 +40,18 @@ if (options is null || errors.Count > 0)
 if (flags.Command == "inject")
 {
     var offline = new PodInjector(options, InjectorOptionsLoader.NativeByDefault(options, discovered: null));
+    int Offline(TextReader input) => flags.Explain
+        ? ExplainCommand.Run(input, Console.Out, Console.Error, offline)
+        : InjectCommand.Run(input, Console.Out, Console.Error, flags.Output, offline);
     if (flags.InputFile == "-")
     {
-        return InjectCommand.Run(Console.In, Console.Out, Console.Error, flags.Output, offline);
+        return Offline(Console.In);
     }
 
     try
     {
         using var input = File.OpenText(flags.InputFile!);
-        return InjectCommand.Run(input, Console.Out, Console.Error, flags.Output, offline);
+        return Offline(input);
     }
     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
     {
@@ -58,7 +62,7 @@ if (flags.Command == "inject")
 
 using var startupLogs = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
 var logger = startupLogs.CreateLogger("LogSidecar.Injector");
-using var kubernetes = options.SelfSigned.Enabled && KubernetesClientConfiguration.IsInCluster() ? new Kubernetes(KubernetesClientConfiguration.InClusterConfig()) : null;
+using var kubernetes = (options.SelfSigned.Enabled || options.NamespaceDefaults) && KubernetesClientConfiguration.IsInCluster() ? new Kubernetes(KubernetesClientConfiguration.InClusterConfig()) : null;
 SelfSignedCertificates? selfSigned = null;
 CertificateSyncResult? firstCheck = null;
 if (options.SelfSigned.Enabled)
@@ -89,12 +93,24 @@ var discovered = options.Native == NativeModes.Auto && options.KubernetesVersion
     ? await KubernetesVersionProbe.DiscoverAsync(logger, CancellationToken.None)
     : null;
 var injector = new PodInjector(options, InjectorOptionsLoader.NativeByDefault(options, discovered));
-await using var app = WebhookServer.Build(options, injector, certificates);
+NamespaceInformer? namespaces = null;
+if (options.NamespaceDefaults && kubernetes is null)
+{
+    await Console.Error.WriteLineAsync("logsidecar-injector: namespaceDefaults needs the Kubernetes API from inside a pod; outside a cluster, namespace annotations are not read (set namespaceDefaults to false to silence this)");
+}
+else if (options.NamespaceDefaults)
+{
+    namespaces = new NamespaceInformer(kubernetes!, TimeProvider.System, startupLogs.CreateLogger<NamespaceInformer>());
+}
+
+await using var app = WebhookServer.Build(options, injector, certificates, namespaces: namespaces);
 using var stopping = new CancellationTokenSource();
 var renewal = selfSigned is null
     ? Task.CompletedTask
     : new CertificateRenewalLoop(selfSigned, TimeProvider.System, logger).RunAsync(firstCheck!, stopping.Token);
+var watching = namespaces?.RunAsync(stopping.Token) ?? Task.CompletedTask;
 await app.RunAsync();
 await stopping.CancelAsync();
 await renewal;
+await watching;
 return 0;

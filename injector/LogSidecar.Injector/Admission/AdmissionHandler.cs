@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LogSidecar.Injector.Diagnostics;
 using LogSidecar.Injector.Mutation;
+using LogSidecar.Injector.Namespaces;
 using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Admission;
@@ -32,9 +33,11 @@ internal sealed partial class AdmissionHandler
     private readonly long _maxRequestBytes;
     private readonly RepeatLimiter _repeats;
     private readonly ILogger _logger;
+    private readonly NamespaceInformer? _namespaces;
 
-    public AdmissionHandler(PodInjector injector, InjectorMetrics metrics, AdmissionGate gate, long maxRequestBytes, TimeProvider time, ILogger<AdmissionHandler> logger)
+    public AdmissionHandler(PodInjector injector, InjectorMetrics metrics, AdmissionGate gate, long maxRequestBytes, TimeProvider time, ILogger<AdmissionHandler> logger, NamespaceInformer? namespaces = null)
     {
+        _namespaces = namespaces;
         _injector = injector;
         _metrics = metrics;
         _gate = gate;
@@ -114,7 +117,12 @@ internal sealed partial class AdmissionHandler
         }
 
         var request = review!.Request!;
-        var (response, result, reason) = Decide(request, mode);
+
+        // Only a pod being created is injected, so only then is its namespace read.
+        var lookup = _namespaces is not null && request.Operation == "CREATE" && request.Namespace is { Length: > 0 } ns
+            ? await _namespaces.LookupAsync(ns, context.RequestAborted)
+            : null;
+        var (response, result, reason) = Decide(request, mode, lookup);
 
         context.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(
@@ -167,7 +175,7 @@ internal sealed partial class AdmissionHandler
     }
 
     /// <summary>The response with its result and reason labels for the metrics.</summary>
-    private (AdmissionResponse Response, string Result, string Reason) Decide(AdmissionRequest request, EnablementMode mode)
+    private (AdmissionResponse Response, string Result, string Reason) Decide(AdmissionRequest request, EnablementMode mode, NamespaceLookup? lookup)
     {
         var uid = request.Uid!;
         if (request.Operation != "CREATE")
@@ -180,7 +188,7 @@ internal sealed partial class AdmissionHandler
         InjectionOutcome outcome;
         try
         {
-            outcome = _injector.Inject(pod, new InjectionRequest(ns, mode));
+            outcome = _injector.Inject(pod, new InjectionRequest(ns, mode, lookup?.Defaults, lookup?.Unavailable));
         }
         catch (Exception e)
         {

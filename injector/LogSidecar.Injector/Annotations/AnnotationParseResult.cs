@@ -20,5 +20,11 @@ internal sealed record AnnotationParseResult
     /// <summary>Keys that were ignored (unknown key, bad value, or superseded).</summary>
     public IReadOnlyList<string> Ignored { get; init; } = [];
 
+    /// <summary>Where each key that had a value got it (pod or namespace); other keys took the injector's configuration.</summary>
+    public IReadOnlyDictionary<string, ValueSource> Sources { get; init; } = new Dictionary<string, ValueSource>();
+
+    /// <summary>The trimmed value of each key set on the pod or its namespace, before it was checked.</summary>
+    public IReadOnlyDictionary<string, string> Given { get; init; } = new Dictionary<string, string>();
+
     public bool IsDenied => Denials.Count > 0;
 }

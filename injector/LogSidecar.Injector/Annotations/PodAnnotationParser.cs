@@ -14,19 +14,28 @@ internal static partial class PodAnnotationParser
     /// <summary>Glob, relative to the mount path, tailed when no paths are given.</summary>
     public const string DefaultGlob = "*.log";
 
+    /// <summary>
+    /// Reads the pod's annotations over <paramref name="ns"/>'s (pod &gt; namespace &gt; <paramref name="defaults"/>);
+    /// a bad namespace value is warned about or denied as the same value on the pod would be, under the namespace's name.
+    /// </summary>
     public static AnnotationParseResult Parse(
         IReadOnlyDictionary<string, string>? annotations,
         IReadOnlyDictionary<string, string>? labels,
-        AnnotationDefaults defaults)
+        AnnotationDefaults defaults,
+        NamespaceDefaults? ns = null)
     {
         annotations ??= new Dictionary<string, string>();
-        var findings = new AnnotationFindings();
+        var effective = EffectiveAnnotations.Merge(annotations, ns);
+        var findings = new AnnotationFindings(effective.Where);
         CheckUnknownKeys(annotations, labels, findings);
+        if (ns is not null)
+        {
+            CheckNamespaceKeys(ns, findings);
+        }
 
-        string? Get(string key) => annotations.TryGetValue(key, out var value) ? value.Trim() : null;
 
         var mountPath = PathRules.Normalize(defaults.MountPath);
-        if (Get(AnnotationKeys.MountPath) is { } requestedMount)
+        if (effective.Get(AnnotationKeys.MountPath) is { } requestedMount)
         {
             if (PathRules.CheckMountPath(requestedMount) is { } problem)
             {
@@ -39,16 +48,16 @@ internal static partial class PodAnnotationParser
             }
         }
 
-        var formats = FormatRules.Check(Get(AnnotationKeys.Format), Get(AnnotationKeys.Regex), Get(AnnotationKeys.Multiline), FormatKeys.Annotations, "", findings);
-        var streams = ReadStreams(Get(AnnotationKeys.Config), Get(AnnotationKeys.Paths), mountPath, formats, findings);
-        var containers = ReadContainers(Get(AnnotationKeys.Containers), findings);
-        var shipping = ReadShipping(Get, findings);
-        var cpu = ReadQuantity(AnnotationKeys.Cpu, Get(AnnotationKeys.Cpu), defaults.Cpu, AnnotationDefaults.MinCpu, defaults.MaxCpu, findings);
-        var memory = ReadQuantity(AnnotationKeys.Memory, Get(AnnotationKeys.Memory), defaults.Memory, AnnotationDefaults.MinMemory, defaults.MaxMemory, findings);
-        var native = ReadBool(AnnotationKeys.Native, Get(AnnotationKeys.Native), findings);
-        var image = ReadImage(Get(AnnotationKeys.Image), defaults.AllowedImages, findings);
-        var metricsPort = ReadMetricsPort(Get(AnnotationKeys.MetricsPort), findings);
-        var metricsAddress = ReadMetricsAddress(Get(AnnotationKeys.MetricsAddress), findings);
+        var formats = FormatRules.Check(effective.Get(AnnotationKeys.Format), effective.Get(AnnotationKeys.Regex), effective.Get(AnnotationKeys.Multiline), FormatKeys.Annotations, "", findings);
+        var streams = ReadStreams(effective.Get(AnnotationKeys.Config), effective.Get(AnnotationKeys.Paths), mountPath, formats, findings);
+        var containers = ReadContainers(effective.Get(AnnotationKeys.Containers), findings);
+        var shipping = ReadShipping(effective, findings);
+        var cpu = ReadQuantity(AnnotationKeys.Cpu, effective.Get(AnnotationKeys.Cpu), defaults.Cpu, AnnotationDefaults.MinCpu, defaults.MaxCpu, findings);
+        var memory = ReadQuantity(AnnotationKeys.Memory, effective.Get(AnnotationKeys.Memory), defaults.Memory, AnnotationDefaults.MinMemory, defaults.MaxMemory, findings);
+        var native = ReadBool(AnnotationKeys.Native, effective.Get(AnnotationKeys.Native), findings);
+        var image = ReadImage(effective.Get(AnnotationKeys.Image), defaults.AllowedImages, findings);
+        var metricsPort = ReadMetricsPort(effective.Get(AnnotationKeys.MetricsPort), findings);
+        var metricsAddress = ReadMetricsAddress(effective.Get(AnnotationKeys.MetricsAddress), findings);
 
         var config = new SidecarConfig { Streams = streams ?? [] };
         if (shipping.Sink is not null)
@@ -62,7 +71,7 @@ internal static partial class PodAnnotationParser
         {
             foreach (var error in SidecarConfigValidator.Validate(config))
             {
-                findings.Deny(annotations.ContainsKey(AnnotationKeys.Config) ? AnnotationKeys.Config : AnnotationKeys.Paths, error.ToString());
+                findings.Deny(effective.Has(AnnotationKeys.Config) ? AnnotationKeys.Config : AnnotationKeys.Paths, error.ToString());
             }
         }
 
@@ -89,7 +98,30 @@ internal static partial class PodAnnotationParser
             Warnings = findings.Warnings,
             Applied = findings.Applied,
             Ignored = findings.Ignored,
+            Sources = effective.Sources,
+            Given = effective.Values,
         };
+    }
+
+    /// <summary>Namespace annotations that are no defaults: warned about under the namespace's name, never applied.</summary>
+    private static void CheckNamespaceKeys(NamespaceDefaults ns, AnnotationFindings findings)
+    {
+        foreach (var key in ns.Annotations.Keys.Order(StringComparer.Ordinal))
+        {
+            if (EffectiveAnnotations.NamespaceKeys.Contains(key, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            var message = key switch
+            {
+                AnnotationKeys.Injection => $"is a label, not an annotation; turn injection on with kubectl label namespace {ns.Name} {AnnotationKeys.Injection}=enabled",
+                AnnotationKeys.Inject => $"is read from pods only; on a namespace use the label {AnnotationKeys.Injection}",
+                AnnotationKeys.Status => "is written by the injector on pods; it was ignored",
+                _ => $"unknown annotation was ignored{Suggest(key, EffectiveAnnotations.NamespaceKeys)}",
+            };
+            findings.WarnAt($"namespace {ns.Name} annotation {key}", message);
+        }
     }
 
     private static void CheckUnknownKeys(IReadOnlyDictionary<string, string> annotations, IReadOnlyDictionary<string, string>? labels, AnnotationFindings findings)
@@ -174,6 +206,9 @@ internal static partial class PodAnnotationParser
         return [stream];
     }
 
+    private static bool ShipsTo(EffectiveAnnotations effective) =>
+        effective.Get(AnnotationKeys.Mode) is { } mode && mode != AnnotationValues.DefaultMode && AnnotationValues.Modes.Contains(mode, StringComparer.Ordinal);
+
     private static List<string>? ReadContainers(string? value, AnnotationFindings findings)
     {
         if (value is null)
@@ -193,10 +228,13 @@ internal static partial class PodAnnotationParser
     }
 
     /// <summary>Checks mode, sink, endpoint, index and secret together; returns the mode, the backend and the Secret to mount.</summary>
-    private static (string Mode, SinkConfig? Sink, string? Secret) ReadShipping(Func<string, string?> get, AnnotationFindings findings)
+    private static (string Mode, SinkConfig? Sink, string? Secret) ReadShipping(EffectiveAnnotations effective, AnnotationFindings findings)
     {
+        // A namespace may name a backend for the pods that ship: to a pod that does not, its backend keys do not apply.
+        string? Get(string key) => effective.Get(key) is { } value && (ShipsTo(effective) || effective.SourceOf(key) != ValueSource.Namespace) ? value : null;
+
         var mode = AnnotationValues.DefaultMode;
-        if (get(AnnotationKeys.Mode) is { } requestedMode)
+        if (effective.Get(AnnotationKeys.Mode) is { } requestedMode)
         {
             if (AnnotationValues.Modes.Contains(requestedMode, StringComparer.Ordinal))
             {
@@ -211,10 +249,10 @@ internal static partial class PodAnnotationParser
 
         var ships = mode != AnnotationValues.DefaultMode;
         var notShipping = $"ignored because records only go to stdout; set {AnnotationKeys.Mode} to ship or both";
-        var sink = get(AnnotationKeys.Sink);
-        var endpoint = get(AnnotationKeys.Endpoint);
-        var index = get(AnnotationKeys.Index);
-        var secret = get(AnnotationKeys.Secret);
+        var sink = Get(AnnotationKeys.Sink);
+        var endpoint = Get(AnnotationKeys.Endpoint);
+        var index = Get(AnnotationKeys.Index);
+        var secret = Get(AnnotationKeys.Secret);
         string? acceptedEndpoint = null;
         string? acceptedIndex = null;
 

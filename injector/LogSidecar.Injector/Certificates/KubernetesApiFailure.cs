@@ -42,7 +42,7 @@ internal sealed record KubernetesApiFailure(int StatusCode, string Reason, strin
     public string Explain() => StatusCode switch
     {
         (int)HttpStatusCode.Forbidden =>
-            $"the injector's service account may not {Verb} {Resource} ({Target}): grant the '{Verb}' verb on '{Resource}' to it (Role/ClusterRole and binding in the self-signed overlay); API server said: {Message}",
+            $"the injector's service account may not {Verb} {Resource} ({Target}): grant the '{Verb}' verb on '{Resource}' to it (the ClusterRoles and Roles of manifests/ grant exactly what the injector uses); API server said: {Message}",
         (int)HttpStatusCode.Unauthorized =>
             $"the API server did not accept the service account token when trying to {Verb} {Resource} ({Target}); check automountServiceAccountToken: {Message}",
         (int)HttpStatusCode.NotFound =>

@@ -20,12 +20,16 @@ internal sealed class InjectorMetrics
     private readonly ConcurrentDictionary<(string Webhook, string Result, string Reason), long[]> _requests = new();
     private readonly long[] _bucketCounts = new long[Buckets.Length];
     private readonly ConcurrentDictionary<string, (string Help, Func<long> Read)> _gauges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Help, Func<long> Read)> _counters = new(StringComparer.Ordinal);
     private long _latencyCount;
     private long _latencySumMicros;
     private long _plainHttp;
 
     /// <summary>A value read at each scrape, such as the requests being answered.</summary>
     public void AddGauge(string name, string help, Func<long> read) => _gauges[name] = (help, read);
+
+    /// <summary>A count kept by another component (such as the namespace cache's relists), read at each scrape.</summary>
+    public void AddCounter(string name, string help, Func<long> read) => _counters[name] = (help, read);
 
     /// <summary>A connection to the HTTPS port that spoke plain HTTP (answered with a 400 that says so).</summary>
     public void PlainHttp() => Interlocked.Increment(ref _plainHttp);
@@ -76,6 +80,11 @@ internal sealed class InjectorMetrics
         text.Append("# HELP logsidecar_injector_plain_http_connections_total Connections to the HTTPS port that sent plain HTTP.\n");
         text.Append("# TYPE logsidecar_injector_plain_http_connections_total counter\n");
         text.Append(CultureInfo.InvariantCulture, $"logsidecar_injector_plain_http_connections_total {PlainHttpConnections}\n");
+        foreach (var (name, (help, read)) in _counters.OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {read()}\n");
+        }
+
         foreach (var (name, (help, read)) in _gauges.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {read()}\n");

@@ -13,6 +13,9 @@ internal sealed record CommandLine
 
     public string? InputFile { get; init; }
 
+    /// <summary><c>inject --explain</c>: say why each pod template is (not) injected and where each value comes from, instead of printing manifests.</summary>
+    public bool Explain { get; init; }
+
     public string Output { get; init; } = "yaml";
 
     public string? Listen { get; init; }
@@ -57,6 +60,7 @@ internal sealed record CommandLine
                 "--version" => result with { Version = true },
                 "--config" => result with { ConfigFile = Value() },
                 "-f" or "--filename" => result with { InputFile = Value() },
+                "--explain" => result with { Explain = true },
                 "-o" or "--output" => result with { Output = Value() ?? result.Output },
                 "--listen" => result with { Listen = Value() },
                 "--tls-cert" => result with { TlsCert = Value() },
@@ -71,6 +75,11 @@ internal sealed record CommandLine
         if (result.Command == "inject" && !result.Help && result.InputFile is null)
         {
             errors.Add("inject needs -f FILE (or -f - for standard input)");
+        }
+
+        if (result.Explain && result.Command != "inject")
+        {
+            errors.Add("--explain goes with inject: logsidecar-injector inject --explain -f FILE");
         }
 
         if (result.Output is not ("yaml" or "json"))

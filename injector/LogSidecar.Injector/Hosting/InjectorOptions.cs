@@ -41,6 +41,13 @@ internal sealed record InjectorOptions
     /// <summary>Cap for <c>logsidecar.io/memory</c>.</summary>
     public string MaxMemory { get; set; } = "1Gi";
 
+    /// <summary>
+    /// Read the <c>logsidecar.io/</c> annotations of each pod's namespace as defaults (pod &gt; namespace &gt; this
+    /// configuration). The webhook keeps them in a cache that lists and watches namespaces (RBAC get, list and
+    /// watch on namespaces); false turns that off and namespace annotations are not read.
+    /// </summary>
+    public bool NamespaceDefaults { get; set; } = true;
+
     /// <summary>Namespaces never injected.</summary>
     public List<string> ExcludedNamespaces { get; set; } = ["kube-system", "kube-public", "kube-node-lease"];
 

@@ -7,7 +7,7 @@ internal static class Usage
 
         Usage:
           logsidecar-injector [serve] [--config FILE] [--listen ADDRESS:PORT] [--tls-cert FILE] [--tls-key FILE]
-          logsidecar-injector inject -f FILE|- [-o yaml|json] [--config FILE] [--image IMAGE] [--native auto|always|never] [--kube-version 1.30]
+          logsidecar-injector inject -f FILE|- [-o yaml|json] [--explain] [--config FILE] [--image IMAGE] [--native auto|always|never] [--kube-version 1.30]
           logsidecar-injector --help | --version
 
         serve   runs the HTTPS mutating admission webhook (POST /inject/namespace-enabled, POST /inject/opt-in,
@@ -16,7 +16,10 @@ internal static class Usage
                 certificate kept in a Secret, patched into the webhook configuration's caBundle and renewed.
         inject  prints the manifests in FILE (multi-document YAML or JSON; - reads standard input) with every Pod and
                 pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) injected; other documents
-                are printed unchanged. Warnings go to standard error. Exit code 1 when a pod is denied.
+                are printed unchanged. Warnings go to standard error. Exit code 1 when a pod is denied. The
+                logsidecar.io/ annotations of Namespace documents in FILE are defaults for the pods in those namespaces.
+                --explain prints instead, for each pod template, whether it is injected and why, and every
+                logsidecar.io/ key's value with its source (pod, namespace or default).
 
         --config FILE   injector configuration (JSON, camelCase keys; see the README for every key and default).
         """;

@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using LogSidecar.Injector.Admission;
 using LogSidecar.Injector.Diagnostics;
 using LogSidecar.Injector.Mutation;
+using LogSidecar.Injector.Namespaces;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace LogSidecar.Injector.Hosting;
@@ -20,7 +21,11 @@ internal static class WebhookServer
     /// <summary>Bytes a connection buffers ahead of the handler (request buffer, HTTP/2 windows).</summary>
     public const int ConnectionBufferBytes = 128 * 1024;
 
-    public static WebApplication Build(InjectorOptions options, PodInjector injector, CertificateStore certificates, Action<ILoggingBuilder>? logging = null)
+    /// <summary>
+    /// The webhook; with <paramref name="namespaces"/>, pods get their namespace's defaults and the server is ready once
+    /// that cache has synced or failed its first list (it then answers without them: it fails open).
+    /// </summary>
+    public static WebApplication Build(InjectorOptions options, PodInjector injector, CertificateStore certificates, Action<ILoggingBuilder>? logging = null, NamespaceInformer? namespaces = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         // Per-request framework logs would flood at admission rates; our own outcome log is at Debug.
@@ -28,6 +33,7 @@ internal static class WebhookServer
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         logging?.Invoke(builder.Logging);
         var metrics = new InjectorMetrics();
+        namespaces?.Register(metrics);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -66,14 +72,18 @@ internal static class WebhookServer
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(_ => new AdmissionGate(options.MaxConcurrentReviews, options.MaxQueuedReviews, TimeProvider.System, metrics));
         builder.Services.AddSingleton(services => new AdmissionHandler(
-            injector, metrics, services.GetRequiredService<AdmissionGate>(), options.MaxRequestBytes, TimeProvider.System, services.GetRequiredService<ILogger<AdmissionHandler>>()));
+            injector, metrics, services.GetRequiredService<AdmissionGate>(), options.MaxRequestBytes, TimeProvider.System, services.GetRequiredService<ILogger<AdmissionHandler>>(), namespaces));
 
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<AdmissionHandler>();
         app.MapPost(NamespaceEnabledPath, (HttpContext context) => handler.HandleAsync(context, EnablementMode.NamespaceEnabled));
         app.MapPost(OptInPath, (HttpContext context) => handler.HandleAsync(context, EnablementMode.OptIn));
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", () => certificates.IsLoaded ? Results.Text("ok\n") : Results.Text("no TLS certificate loaded\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/readyz", () => !certificates.IsLoaded
+            ? Results.Text("no TLS certificate loaded\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : namespaces is { HasAnswered: false }
+                ? Results.Text("the namespace cache is listing namespaces\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ok\n"));
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         return app;
     }

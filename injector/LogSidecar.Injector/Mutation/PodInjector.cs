@@ -21,6 +21,9 @@ internal sealed class PodInjector
     public static readonly string Version =
         typeof(PodInjector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
+    /// <summary>The keys the injector's configuration gives a value for: listed as <c>default</c> in the status when neither the pod nor its namespace set them.</summary>
+    private static readonly string[] ConfiguredKeys = [AnnotationKeys.MountPath, AnnotationKeys.Cpu, AnnotationKeys.Memory, AnnotationKeys.Native, AnnotationKeys.Image];
+
     private readonly InjectorOptions _options;
     private readonly AnnotationDefaults _defaults;
     private readonly bool _nativeByDefault;
@@ -83,7 +86,12 @@ internal sealed class PodInjector
             return SkipWindows(pod, warnings);
         }
 
-        var parsed = PodAnnotationParser.Parse(annotations, labels, _defaults);
+        if (request.DefaultsUnavailable is { } unavailable)
+        {
+            warnings.Add(ValueText.Message($"logsidecar: the injector could not read namespace {request.Namespace} ({unavailable}), so its {AnnotationKeys.Prefix} annotations were not used: this pod's values come from its own annotations and the injector's configuration"));
+        }
+
+        var parsed = PodAnnotationParser.Parse(annotations, labels, _defaults, request.Defaults);
         warnings.AddRange(parsed.Warnings);
         var denials = new List<string>(parsed.Denials);
         var settings = parsed.Settings;
@@ -112,6 +120,35 @@ internal sealed class PodInjector
 
         return Build(pod, spec, rawContainers, typed, settings, parsed, selected, endpoint, warnings);
     }
+
+    /// <summary>How the pod's annotations over its namespace's read, whatever the decision (for <c>inject --explain</c>).</summary>
+    public AnnotationParseResult ReadValues(JsonObject pod, InjectionRequest request)
+    {
+        var metadata = pod["metadata"] as JsonObject;
+        return PodAnnotationParser.Parse(Strings(metadata?["annotations"]), Strings(metadata?["labels"]), _defaults, request.Defaults);
+    }
+
+    /// <summary>The value a key takes when neither the pod nor its namespace sets it, as a person reads it.</summary>
+    public string DefaultOf(string key) => key switch
+    {
+        AnnotationKeys.MountPath => PathRules.Normalize(_defaults.MountPath),
+        AnnotationKeys.Cpu => _defaults.Cpu,
+        AnnotationKeys.Memory => _defaults.Memory,
+        AnnotationKeys.Native => _nativeByDefault ? "true" : "false",
+        AnnotationKeys.Image => _options.Image,
+        AnnotationKeys.Paths => PodAnnotationParser.DefaultGlob,
+        AnnotationKeys.Containers => "every app container",
+        AnnotationKeys.Format => RecordFormats.Plain,
+        AnnotationKeys.Mode => AnnotationValues.DefaultMode,
+        AnnotationKeys.MetricsPort => $"{SidecarPorts.DefaultPort} or the next port no container uses",
+        AnnotationKeys.MetricsAddress => $"{SidecarPorts.AllAddresses} ({SidecarPorts.Loopback} on hostNetwork pods)",
+        _ => "(none)",
+    };
+
+    private static Dictionary<string, string>? Strings(JsonNode? map) =>
+        map is JsonObject entries
+            ? entries.Where(e => JsonText.String(e.Value) is not null).ToDictionary(e => e.Key, e => JsonText.String(e.Value)!, StringComparer.Ordinal)
+            : null;
 
     private InjectionOutcome Build(JsonObject pod, JsonObject spec, JsonArray rawContainers, V1Pod typed, InjectionSettings settings, AnnotationParseResult parsed, List<int> selected, SidecarEndpoint endpoint, List<string> warnings)
     {
@@ -175,24 +212,7 @@ internal sealed class PodInjector
             CredentialsVolume = credentialsVolume,
         });
 
-        var status = new InjectionStatus
-        {
-            Version = Version,
-            Container = containerName,
-            Volume = volumeName,
-            Native = native,
-            MountPath = settings.MountPath,
-            Containers = [.. selected.Select(i => podSpec.Containers[i].Name)],
-            Applied = parsed.Applied,
-            Ignored = parsed.Ignored,
-            MetricsPort = endpoint.Port,
-            MetricsAddress = endpoint.Address,
-        };
-        var statusJson = JsonSerializer.Serialize(status, StatusJsonContext.Default.InjectionStatus);
-
         var patch = new PatchBuilder();
-        AddStatus(patch, pod, statusJson);
-
         patch.AppendToArray(spec, ["spec"], "volumes", new JsonObject
         {
             ["name"] = volumeName,
@@ -225,7 +245,49 @@ internal sealed class PodInjector
         }
 
         patch.AppendToArray(spec, ["spec"], native ? "initContainers" : "containers", sidecar);
+
+        var status = new InjectionStatus
+        {
+            Version = Version,
+            ConfigHash = ConfigHash.Of(patch.Operations),
+            Container = containerName,
+            Volume = volumeName,
+            Native = native,
+            MountPath = settings.MountPath,
+            Containers = [.. selected.Select(i => podSpec.Containers[i].Name)],
+            Applied = parsed.Applied,
+            Ignored = parsed.Ignored,
+            Sources = Sources(parsed),
+            MetricsPort = endpoint.Port,
+            MetricsAddress = endpoint.Address,
+        };
+        var statusJson = JsonSerializer.Serialize(status, StatusJsonContext.Default.InjectionStatus);
+
+        // The status goes first, as before the hash existed; the hash covers everything after it.
+        var head = new PatchBuilder();
+        AddStatus(head, pod, statusJson);
+        var statusOperation = head.Operations[0]!;
+        head.Operations.RemoveAt(0);
+        patch.Operations.Insert(0, statusOperation);
         return new InjectionOutcome { Kind = OutcomeKind.Injected, Patch = patch.Operations, Warnings = warnings };
+    }
+
+    private static Dictionary<string, string> Sources(AnnotationParseResult parsed)
+    {
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in AnnotationKeys.PodAnnotations)
+        {
+            if (parsed.Applied.Contains(key, StringComparer.Ordinal) && parsed.Sources.TryGetValue(key, out var source))
+            {
+                sources[key] = EffectiveAnnotations.Name(source);
+            }
+            else if (ConfiguredKeys.Contains(key, StringComparer.Ordinal))
+            {
+                sources[key] = EffectiveAnnotations.Name(ValueSource.Default);
+            }
+        }
+
+        return sources;
     }
 
     /// <summary>

@@ -8,8 +8,9 @@ namespace LogSidecar.Injector.Offline;
 
 /// <summary>
 /// <c>logsidecar-injector inject -f FILE|- [-o yaml|json]</c>: injects every Pod and pod template
-/// (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) through the webhook's code path
-/// and prints all documents: injected ones written anew, the others exactly as they were read
+/// (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) through the webhook's code path, with
+/// the <c>logsidecar.io/</c> annotations of the Namespace documents of the input as their namespace's
+/// defaults, and prints all documents: injected ones written anew, the others exactly as they were read
 /// (comments included). Warnings and denials go to stderr.
 /// </summary>
 internal static class InjectCommand
@@ -34,29 +35,12 @@ internal static class InjectCommand
             return 2;
         }
 
+        var namespaces = InputNamespaces.Read(Manifests(documents), error);
         var failed = false;
         var changed = new bool[documents.Count];
-        for (var i = 0; i < documents.Count; i++)
+        foreach (var (index, where, manifest) in Manifests(documents))
         {
-            if (documents[i] is not JsonObject manifest)
-            {
-                continue;
-            }
-
-            if (JsonText.String(manifest["kind"]) == "List" && manifest["items"] is JsonArray items)
-            {
-                for (var j = 0; j < items.Count; j++)
-                {
-                    if (items[j] is JsonObject item)
-                    {
-                        Tally(InjectOne(item, $"document {i + 1} item {j + 1}", error, injector), ref failed, ref changed[i]);
-                    }
-                }
-            }
-            else
-            {
-                Tally(InjectOne(manifest, $"document {i + 1}", error, injector), ref failed, ref changed[i]);
-            }
+            Tally(InjectOne(manifest, where, error, injector, namespaces), ref failed, ref changed[index]);
         }
 
         if (failed)
@@ -77,6 +61,33 @@ internal static class InjectCommand
         }
 
         return 0;
+    }
+
+    /// <summary>Every object of the input with its document index and how messages name its place; the items of a List one by one.</summary>
+    public static IEnumerable<(int Index, string Where, JsonObject Manifest)> Manifests(List<JsonNode?> documents)
+    {
+        for (var i = 0; i < documents.Count; i++)
+        {
+            if (documents[i] is not JsonObject manifest)
+            {
+                continue;
+            }
+
+            if (JsonText.String(manifest["kind"]) == "List" && manifest["items"] is JsonArray items)
+            {
+                for (var j = 0; j < items.Count; j++)
+                {
+                    if (items[j] is JsonObject item)
+                    {
+                        yield return (i, $"document {i + 1} item {j + 1}", item);
+                    }
+                }
+            }
+            else
+            {
+                yield return (i, $"document {i + 1}", manifest);
+            }
+        }
     }
 
     private static void Tally(Result result, ref bool failed, ref bool changed)
@@ -108,7 +119,7 @@ internal static class InjectCommand
         }
     }
 
-    private static Result InjectOne(JsonObject manifest, string where, TextWriter error, PodInjector injector)
+    private static Result InjectOne(JsonObject manifest, string where, TextWriter error, PodInjector injector, InputNamespaces namespaces)
     {
         if (PodTemplateLocator.Find(manifest) is not { } pod)
         {
@@ -117,7 +128,7 @@ internal static class InjectCommand
 
         var name = $"{where} ({JsonText.String(manifest["kind"])} {JsonText.String(manifest["metadata"]?["name"])})";
         var ns = JsonText.String(manifest["metadata"]?["namespace"]);
-        var outcome = injector.Inject(pod, new InjectionRequest(ns, EnablementMode.NamespaceEnabled));
+        var outcome = injector.Inject(pod, namespaces.RequestFor(ns));
         foreach (var warning in outcome.Warnings)
         {
             error.WriteLine($"warning: {name}: {warning}");

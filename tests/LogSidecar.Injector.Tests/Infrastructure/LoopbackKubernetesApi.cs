@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,6 +18,11 @@ namespace LogSidecar.Injector.Tests.Infrastructure;
 /// Secrets), kubernetes.io/tls Secrets must hold tls.crt and tls.key (422 Invalid), JSON patches apply atomically
 /// (a failed test op is 422 and changes nothing), and errors are Status objects with reason and message. RBAC is
 /// emulated by <see cref="Forbid"/>; <see cref="HoldSecretReads"/> makes replicas read before any of them writes.
+/// Namespaces follow the list/watch protocol (API concepts, "Efficient detection of changes"): a list carries the
+/// collection's resourceVersion; a watch from a resourceVersion streams every change after it as JSON lines
+/// (ADDED, MODIFIED, DELETED with the object), BOOKMARK events (only a resourceVersion) when asked for with
+/// allowWatchBookmarks, ends after timeoutSeconds, and answers a resourceVersion older than the kept history with
+/// an ERROR event holding a 410 Expired Status; a watch without one (or "0") starts with ADDED for every namespace.
 /// </summary>
 public sealed class LoopbackKubernetesApi : IAsyncDisposable
 {
@@ -32,6 +38,11 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
     private int _heldReads;
     private TaskCompletionSource _readsReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Namespace changes in resourceVersion order, and the open watches; both change under _store with the objects.
+    private readonly List<(long ResourceVersion, string Line)> _namespaceHistory = [];
+    private readonly List<NamespaceWatch> _watches = [];
+    private long _compactedThrough;
+
     public LoopbackKubernetesApi()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -41,6 +52,8 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         _app.MapGet("/api/v1/namespaces/{ns}/secrets/{name}", (string ns, string name) => GetSecretAsync(ns, name));
         _app.MapPost("/api/v1/namespaces/{ns}/secrets", (string ns, HttpRequest request) => CreateSecretAsync(ns, request));
         _app.MapPut("/api/v1/namespaces/{ns}/secrets/{name}", (string ns, string name, HttpRequest request) => ReplaceSecretAsync(ns, name, request));
+        _app.MapGet("/api/v1/namespaces", (Delegate)((HttpContext context) => ListOrWatchNamespacesAsync(context)));
+        _app.MapGet("/api/v1/namespaces/{name}", (string name) => Get("namespaces", null, name, "get"));
         _app.MapGet("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{name}", (string name) => Get("mutatingwebhookconfigurations", null, name, "get"));
         _app.MapMethods("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{name}", ["PATCH"], (string name, HttpRequest request) => PatchWebhookConfigurationAsync(name, request));
     }
@@ -95,6 +108,118 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         lock (_store)
         {
             return _objects.TryGetValue(Key(resource, @namespace, name), out var item) ? item.DeepClone().AsObject() : null;
+        }
+    }
+
+    /// <summary>Creates the namespace (ADDED) or replaces its annotations (MODIFIED), as <c>kubectl annotate</c> would.</summary>
+    public void PutNamespace(string name, IReadOnlyDictionary<string, string>? annotations = null)
+    {
+        lock (_store)
+        {
+            var key = Key("namespaces", null, name);
+            var existed = _objects.TryGetValue(key, out var stored);
+            var item = stored ?? new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } };
+            var metadata = item["metadata"]!.AsObject();
+            metadata["annotations"] = annotations is null ? null : new JsonObject([.. annotations.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))]);
+            if (existed)
+            {
+                metadata["resourceVersion"] = NextResourceVersion();
+            }
+            else
+            {
+                Stamp(item, null);
+                _objects[key] = item;
+            }
+
+            Publish(existed ? "MODIFIED" : "ADDED", item);
+        }
+    }
+
+    /// <summary>Deletes the namespace (DELETED with its last state).</summary>
+    public void DeleteNamespace(string name)
+    {
+        lock (_store)
+        {
+            if (_objects.Remove(Key("namespaces", null, name), out var item))
+            {
+                item["metadata"]!["resourceVersion"] = NextResourceVersion();
+                Publish("DELETED", item);
+            }
+        }
+    }
+
+    /// <summary>Sends a BOOKMARK with the current resourceVersion to every watch that asked for bookmarks.</summary>
+    public void SendBookmark()
+    {
+        lock (_store)
+        {
+            var bookmark = Line("BOOKMARK", new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Namespace",
+                ["metadata"] = new JsonObject { ["resourceVersion"] = _resourceVersion.ToString(CultureInfo.InvariantCulture) },
+            });
+            foreach (var watch in _watches.Where(w => w.Bookmarks))
+            {
+                watch.Events.Writer.TryWrite(bookmark);
+            }
+        }
+    }
+
+    /// <summary>Ends every open watch as the server does at its timeout; clients watch again from their last resourceVersion.</summary>
+    public void CloseWatches()
+    {
+        lock (_store)
+        {
+            foreach (var watch in _watches)
+            {
+                watch.Events.Writer.TryComplete();
+            }
+
+            _watches.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The watchers fell out of the server's history: <paramref name="changes"/> happen while no watch sees them, the
+    /// history is compacted, and every open watch ends with an ERROR 410 Expired, so a watch from any resourceVersion
+    /// seen so far is answered 410 and only a new list shows the changes.
+    /// </summary>
+    public void ExpireWatches(Action changes)
+    {
+        lock (_store)
+        {
+            var expired = _watches.ToList();
+            _watches.Clear();
+            changes();
+            _compactedThrough = _resourceVersion;
+            _namespaceHistory.Clear();
+            foreach (var watch in expired)
+            {
+                watch.Events.Writer.TryWrite(Gone(watch.From));
+                watch.Events.Writer.TryComplete();
+            }
+        }
+    }
+
+    /// <summary>Lets a verb refused by <see cref="Forbid"/> through again, like a Role that was fixed.</summary>
+    public void Permit(string verb, string resource)
+    {
+        lock (_store)
+        {
+            _forbidden.Remove((verb, resource));
+        }
+    }
+
+    /// <summary>Watches of namespaces open now.</summary>
+    public int OpenWatches
+    {
+        get
+        {
+            lock (_store)
+            {
+                return _watches.Count;
+            }
         }
     }
 
@@ -251,6 +376,119 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         }
     }
 
+    private async Task<IResult> ListOrWatchNamespacesAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var watching = query["watch"] is [var flag] && flag is "true" or "1";
+        var from = query["resourceVersion"].ToString();
+        if (!watching)
+        {
+            lock (_store)
+            {
+                if (Refused("list", "namespaces", null, "") is { } refused)
+                {
+                    return Answer("GET", "namespaces", "", refused);
+                }
+
+                var items = new JsonArray([.. _objects.Where(o => o.Key.StartsWith("namespaces/", StringComparison.Ordinal)).OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => (JsonNode)o.Value.DeepClone())]);
+                return Answer("GET", "namespaces", "", Results.Json(new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "NamespaceList",
+                    ["metadata"] = new JsonObject { ["resourceVersion"] = _resourceVersion.ToString(CultureInfo.InvariantCulture) },
+                    ["items"] = items,
+                }));
+            }
+        }
+
+        NamespaceWatch watch;
+        lock (_store)
+        {
+            if (Refused("watch", "namespaces", null, "") is { } refused)
+            {
+                return Answer("GET", $"namespaces?watch&resourceVersion={from}", "", refused);
+            }
+
+            watch = new NamespaceWatch(from, query["allowWatchBookmarks"] is [var bookmarks] && bookmarks is "true" or "1");
+            Answer("GET", $"namespaces?watch&resourceVersion={from}", "", Results.Ok());
+            if (from is "" or "0")
+            {
+                foreach (var (_, item) in _objects.Where(o => o.Key.StartsWith("namespaces/", StringComparison.Ordinal)).OrderBy(o => o.Key, StringComparer.Ordinal))
+                {
+                    watch.Events.Writer.TryWrite(Line("ADDED", item));
+                }
+
+                _watches.Add(watch);
+            }
+            else if (!long.TryParse(from, CultureInfo.InvariantCulture, out var since) || since < _compactedThrough)
+            {
+                watch.Events.Writer.TryWrite(Gone(from));
+                watch.Events.Writer.TryComplete();
+            }
+            else
+            {
+                foreach (var (_, line) in _namespaceHistory.Where(h => h.ResourceVersion > since))
+                {
+                    watch.Events.Writer.TryWrite(line);
+                }
+
+                _watches.Add(watch);
+            }
+        }
+
+        var timeout = query["timeoutSeconds"] is [var seconds] && int.TryParse(seconds, CultureInfo.InvariantCulture, out var s) ? TimeSpan.FromSeconds(s) : Timeout.InfiniteTimeSpan;
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        ends.CancelAfter(timeout);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        try
+        {
+            await context.Response.StartAsync(ends.Token);
+            await foreach (var line in watch.Events.Reader.ReadAllAsync(ends.Token))
+            {
+                await context.Response.WriteAsync(line + "\n", ends.Token);
+                await context.Response.Body.FlushAsync(ends.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The timeout, or the client went away: the stream ends either way.
+        }
+        finally
+        {
+            lock (_store)
+            {
+                _watches.Remove(watch);
+            }
+        }
+
+        return Results.Empty;
+    }
+
+    /// <summary>Records a namespace change and sends it to the open watches; called under <see cref="_store"/>.</summary>
+    private void Publish(string type, JsonObject item)
+    {
+        var line = Line(type, item);
+        _namespaceHistory.Add((long.Parse((string)item["metadata"]!["resourceVersion"]!, CultureInfo.InvariantCulture), line));
+        foreach (var watch in _watches)
+        {
+            watch.Events.Writer.TryWrite(line);
+        }
+    }
+
+    private static string Line(string type, JsonObject item) => new JsonObject { ["type"] = type, ["object"] = item.DeepClone() }.ToJsonString();
+
+    private string Gone(string from) => Line("ERROR", new JsonObject
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Failure",
+        ["message"] = $"too old resource version: {from} ({_compactedThrough + 1})",
+        ["reason"] = "Expired",
+        ["code"] = 410,
+    });
+
     private static async Task<JsonObject?> ReadObjectAsync(HttpRequest request)
     {
         using var reader = new StreamReader(request.Body);
@@ -295,7 +533,7 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
     private IResult Answer(string method, string resource, string name, IResult result)
     {
         var code = result is IStatusCodeHttpResult { StatusCode: { } status } ? status : 200;
-        _requests.Enqueue($"{method} {resource}/{name} {code}");
+        _requests.Enqueue(name.Length == 0 ? $"{method} {resource} {code}" : $"{method} {resource}/{name} {code}");
         return result;
     }
 
@@ -314,4 +552,10 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         statusCode: (int)code);
 
     private static string Key(string resource, string? ns, string name) => $"{resource}/{ns}/{name}";
+
+    /// <summary>One open watch: the lines still to send (unbounded: a test makes a handful of changes).</summary>
+    private sealed record NamespaceWatch(string From, bool Bookmarks)
+    {
+        public Channel<string> Events { get; } = Channel.CreateUnbounded<string>();
+    }
 }

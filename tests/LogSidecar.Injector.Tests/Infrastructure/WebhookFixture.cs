@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using LogSidecar.Injector.Hosting;
 using LogSidecar.Injector.Mutation;
+using LogSidecar.Injector.Namespaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,12 +10,14 @@ namespace LogSidecar.Injector.Tests.Infrastructure;
 
 /// <summary>
 /// The injector's HTTPS webhook on a real Kestrel socket (127.0.0.1, free port) with a self-signed certificate,
-/// configured as <see cref="TestOptions"/>; <see cref="StartAsync"/> starts one with other options for a test of its own.
+/// configured as <see cref="TestOptions"/>; <see cref="StartAsync"/> starts one with other options (and a namespace cache)
+/// for a test of its own.
 /// </summary>
 public sealed class WebhookFixture : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
     private readonly Action<InjectorOptions> _configure;
+    private readonly NamespaceInformer? _namespaces;
     private WebApplication? _app;
     private CertificateStore? _certificates;
 
@@ -23,9 +26,10 @@ public sealed class WebhookFixture : IAsyncLifetime
     {
     }
 
-    private WebhookFixture(Action<InjectorOptions> configure)
+    private WebhookFixture(Action<InjectorOptions> configure, NamespaceInformer? namespaces = null)
     {
         _configure = configure;
+        _namespaces = namespaces;
     }
 
     public X509Certificate2 Certificate { get; } = TestCertificates.SelfSigned("logsidecar-injector-test");
@@ -38,9 +42,9 @@ public sealed class WebhookFixture : IAsyncLifetime
     internal PodInjector Injector { get; private set; } = null!;
 
     /// <summary>A webhook of its own with <paramref name="configure"/> applied to the test options; dispose it.</summary>
-    internal static async Task<WebhookFixture> StartAsync(Action<InjectorOptions> configure)
+    internal static async Task<WebhookFixture> StartAsync(Action<InjectorOptions> configure, NamespaceInformer? namespaces = null)
     {
-        var webhook = new WebhookFixture(configure);
+        var webhook = new WebhookFixture(configure, namespaces);
         await webhook.InitializeAsync();
         return webhook;
     }
@@ -59,7 +63,7 @@ public sealed class WebhookFixture : IAsyncLifetime
         }
 
         Injector = new PodInjector(options, nativeByDefault: true);
-        _app = WebhookServer.Build(options, Injector, _certificates, logging => logging.ClearProviders());
+        _app = WebhookServer.Build(options, Injector, _certificates, logging => logging.ClearProviders(), _namespaces);
         await _app.StartAsync(TestContext.Current.CancellationToken);
         BaseAddress = new Uri(_app.Urls.Single());
         Client = CreateClient(BaseAddress, Certificate.Thumbprint);

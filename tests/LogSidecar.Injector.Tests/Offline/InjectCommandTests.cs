@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LogSidecar.Injector.Mutation;
 using LogSidecar.Injector.Offline;
@@ -151,30 +150,74 @@ public sealed class InjectCommandTests
     [Fact]
     public async Task TheExecutableInjectsStandardInput()
     {
-        var token = TestContext.Current.CancellationToken;
-        var program = typeof(PodInjector).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { program, "inject", "-f", "-", "-o", "json", "--native", "never", "--image", "registry.example/logsidecar:9" })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var (exitCode, output, error) = await InjectorProcess.RunAsync(["inject", "-f", "-", "-o", "json", "--native", "never", "--image", "registry.example/logsidecar:9"], Manifests);
 
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(Manifests.AsMemory(), token);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(token);
-        var error = process.StandardError.ReadToEndAsync(token);
-        await process.WaitForExitAsync(token);
-
-        Assert.True(process.ExitCode == 0, await error);
-        var deployment = JsonNode.Parse(await output)!["items"]![0]!;
+        Assert.True(exitCode == 0, error);
+        var deployment = JsonNode.Parse(output)!["items"]![0]!;
         var containers = deployment["spec"]!["template"]!["spec"]!["containers"]!.AsArray();
         Assert.Equal(["web", "logsidecar"], containers.Select(c => (string?)c!["name"]));
         Assert.Equal("registry.example/logsidecar:9", (string?)containers[1]!["image"]);
+    }
+
+    private const string ShopNamespace = """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: shop
+          annotations:
+            logsidecar.io/cpu: 100m
+            logsidecar.io/memory: 128Mi
+            logsidecar.io/multiline: java
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: shop}
+        spec:
+          template:
+            metadata:
+              annotations: {logsidecar.io/cpu: 200m}
+            spec:
+              containers: [{name: web, image: registry.example/web:1}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: elsewhere, namespace: other}
+        spec:
+          containers: [{name: app, image: registry.example/app:1}]
+        """;
+
+    [Fact]
+    public void NamespaceDocumentsOfTheInputGiveDefaultsThatThePodsOwnAnnotationsOverride()
+    {
+        var (exitCode, output, error) = Run(ShopNamespace, InjectCommand.Json);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Empty(error);
+        var items = JsonNode.Parse(output)!["items"]!.AsArray();
+        var web = items[1]!["spec"]!["template"]!;
+        var sidecar = web["spec"]!["initContainers"]![0]!;
+        Assert.Equal("200m", (string?)sidecar["resources"]!["requests"]!["cpu"]);
+        Assert.Equal("128Mi", (string?)sidecar["resources"]!["requests"]!["memory"]);
+        Assert.Contains("\"multiline\":{\"preset\":\"java\"}", (string)sidecar["env"]![0]!["value"]!, StringComparison.Ordinal);
+        var sources = JsonNode.Parse((string)web["metadata"]!["annotations"]!["logsidecar.io/status"]!)!["sources"]!;
+        Assert.Equal("pod", (string?)sources["logsidecar.io/cpu"]);
+        Assert.Equal("namespace", (string?)sources["logsidecar.io/memory"]);
+        Assert.Equal("namespace", (string?)sources["logsidecar.io/multiline"]);
+        Assert.Equal("default", (string?)sources["logsidecar.io/mount-path"]);
+
+        // A namespace the input does not define: the injector's configuration only.
+        var other = items[2]!["spec"]!["initContainers"]![0]!;
+        Assert.Equal(("50m", "64Mi"), ((string?)other["resources"]!["requests"]!["cpu"], (string?)other["resources"]!["requests"]!["memory"]));
+    }
+
+    [Fact]
+    public void ABadNamespaceValueInTheInputIsWarnedAboutUnderTheNamespaceAnnotation()
+    {
+        var (exitCode, _, error) = Run(ShopNamespace.Replace("logsidecar.io/memory: 128Mi", "logsidecar.io/memory: plenty", StringComparison.Ordinal), InjectCommand.Yaml);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(
+            "warning: document 2 (Deployment web): namespace shop annotation logsidecar.io/memory: 'plenty' is not a positive Kubernetes quantity (such as 100m or 128Mi); using the default 64Mi",
+            error.Trim());
     }
 }

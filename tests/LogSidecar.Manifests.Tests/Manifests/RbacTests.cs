@@ -14,14 +14,22 @@ public sealed class RbacTests
     [Theory]
     [InlineData("base")]
     [InlineData("cert-manager")]
-    public async Task TheWebhookMayOnlyReadTheServerVersion(string kustomization)
+    public async Task TheWebhookMayOnlyReadTheServerVersionAndListAndWatchNamespaces(string kustomization)
     {
         var rbac = await RbacAsync(kustomization);
 
         var role = Assert.IsType<V1ClusterRole>(Assert.Single(rbac, item => item is V1ClusterRole or V1Role));
-        var rule = Assert.Single(role.Rules);
-        Assert.Equal(["/version"], rule.NonResourceURLs);
-        Assert.Equal(["get"], rule.Verbs);
+        Assert.Equal(2, role.Rules.Count);
+        var version = Assert.Single(role.Rules, rule => rule.NonResourceURLs is not null);
+        Assert.Equal(["/version"], version.NonResourceURLs);
+        Assert.Equal(["get"], version.Verbs);
+
+        // The namespace cache (namespace defaults): read-only, namespaces only, in the core group.
+        var namespaces = Assert.Single(role.Rules, rule => rule.Resources is not null);
+        Assert.Equal([""], namespaces.ApiGroups);
+        Assert.Equal(["namespaces"], namespaces.Resources);
+        Assert.Null(namespaces.ResourceNames);
+        Assert.Equal(["get", "list", "watch"], namespaces.Verbs.Order(StringComparer.Ordinal));
         AssertBoundToTheInjectorOnly(rbac);
     }
 
@@ -41,7 +49,7 @@ public sealed class RbacTests
         Assert.Equal(["secrets"], create.Resources);
         Assert.Equal(["create"], create.Verbs);
 
-        var webhookRole = Assert.Single(rbac.OfType<V1ClusterRole>(), clusterRole => clusterRole.Rules.Any(rule => rule.Resources is not null));
+        var webhookRole = Assert.Single(rbac.OfType<V1ClusterRole>(), clusterRole => clusterRole.Rules.Any(rule => rule.ResourceNames is not null));
         var webhookRule = Assert.Single(webhookRole.Rules);
         Assert.Equal(["admissionregistration.k8s.io"], webhookRule.ApiGroups);
         Assert.Equal(["mutatingwebhookconfigurations"], webhookRule.Resources);

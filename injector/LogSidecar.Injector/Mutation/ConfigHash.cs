@@ -1,0 +1,21 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace LogSidecar.Injector.Mutation;
+
+/// <summary>
+/// The <c>configHash</c> of the status annotation: SHA-256 of what the injection adds to the pod (the patch
+/// without the status annotation: volumes, mounts, the sidecar with its image, configuration and resources),
+/// cut to 128 bits. The same pod under the same configuration always hashes the same; any change to what would
+/// be rendered changes it, so a pod whose hash differs from a fresh render of it has drifted.
+/// </summary>
+internal static class ConfigHash
+{
+    public const string Prefix = "sha256:";
+
+    public static string Of(JsonArray operations)
+    {
+        var rendered = System.Text.Encoding.UTF8.GetBytes(operations.ToJsonString());
+        return Prefix + Convert.ToHexStringLower(SHA256.HashData(rendered).AsSpan(0, 16));
+    }
+}
