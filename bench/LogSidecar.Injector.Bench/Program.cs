@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using LogSidecar.Injector.Bench;
+using LogSidecar.Injector.Configuration;
 using LogSidecar.Injector.Hosting;
 using LogSidecar.Injector.Mutation;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using k8s;
 using LogSidecar.Injector.Certificates;
+using LogSidecar.Injector.Configuration;
 using LogSidecar.Injector.Hosting;
 using LogSidecar.Injector.Mutation;
 using LogSidecar.Injector.Namespaces;

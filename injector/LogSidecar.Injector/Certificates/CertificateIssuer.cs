@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using LogSidecar.Injector.Hosting;
+using LogSidecar.Injector.Configuration;
 
 namespace LogSidecar.Injector.Certificates;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using LogSidecar.Injector.Hosting;
+using LogSidecar.Injector.Configuration;
 
 namespace LogSidecar.Injector.Certificates;
 

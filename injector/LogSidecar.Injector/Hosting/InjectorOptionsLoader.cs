@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LogSidecar.Injector.Configuration;
 using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Hosting;

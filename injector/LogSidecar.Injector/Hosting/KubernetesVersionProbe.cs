@@ -1,4 +1,5 @@
 using k8s;
+using LogSidecar.Injector.Configuration;
 
 namespace LogSidecar.Injector.Hosting;
 

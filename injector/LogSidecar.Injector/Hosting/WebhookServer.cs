@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using LogSidecar.Injector.Admission;
+using LogSidecar.Injector.Configuration;
 using LogSidecar.Injector.Diagnostics;
 using LogSidecar.Injector.Mutation;
 using LogSidecar.Injector.Namespaces;

@@ -5,7 +5,7 @@ using k8s;
 using k8s.Models;
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Injector.Annotations;
-using LogSidecar.Injector.Hosting;
+using LogSidecar.Injector.Configuration;
 using LogSidecar.Injector.Text;
 
 namespace LogSidecar.Injector.Mutation;

@@ -1,3 +1,5 @@
+using LogSidecar.Pipeline;
+
 namespace LogSidecar.Checkpoints;
 
 /// <summary>The on-disk form of the checkpoint directory's <c>checkpoints.json</c>.</summary>

@@ -1,3 +1,5 @@
+using LogSidecar.Pipeline;
+
 namespace LogSidecar.Checkpoints;
 
 /// <summary>

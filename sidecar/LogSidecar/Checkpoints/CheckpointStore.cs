@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LogSidecar.Pipeline;
 
 namespace LogSidecar.Checkpoints;
 

@@ -1,4 +1,5 @@
 using LogSidecar.Diagnostics;
+using LogSidecar.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace LogSidecar.Checkpoints;

@@ -1,6 +1,4 @@
-using LogSidecar.Checkpoints;
 using LogSidecar.Pipeline;
-using LogSidecar.Tailing;
 
 namespace LogSidecar.Delivery;
 

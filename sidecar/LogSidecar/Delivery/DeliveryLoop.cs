@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using LogSidecar.Pipeline;
-using LogSidecar.Tailing;
 
 namespace LogSidecar.Delivery;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using LogSidecar.Tailing;
 
 namespace LogSidecar.Diagnostics;
 
@@ -15,7 +14,7 @@ internal sealed class SidecarMetrics
     private readonly long[] _droppedBytes = new long[Enum.GetValues<DropReason>().Length];
     private readonly long[] _skippedPaths = new long[Enum.GetValues<SkipReason>().Length];
     private readonly long[] _httpClosed = new long[Enum.GetValues<HttpCloseReason>().Length];
-    private readonly ConcurrentDictionary<TrackedFile, byte> _files = new();
+    private readonly ConcurrentDictionary<ILaggingFile, byte> _files = new();
     private readonly List<SinkMetrics> _sinks = [];
     private readonly ConcurrentDictionary<string, StreamCounters> _streams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Stream, string Regex), long> _regexTimeouts = new();
@@ -113,9 +112,9 @@ internal sealed class SidecarMetrics
     /// <summary>Registers a gauge read when the endpoint renders, before the endpoint starts serving.</summary>
     public void AddGauge(string name, string help, Func<long> value) => _gauges.Add((name, help, value));
 
-    public void Track(TrackedFile file) => _files.TryAdd(file, 0);
+    public void Track(ILaggingFile file) => _files.TryAdd(file, 0);
 
-    public void Untrack(TrackedFile file) => _files.TryRemove(file, out _);
+    public void Untrack(ILaggingFile file) => _files.TryRemove(file, out _);
 
     public string Render()
     {
@@ -178,8 +177,7 @@ internal sealed class SidecarMetrics
         var lag = streams.ToDictionary(pair => pair.Key, _ => 0L, StringComparer.Ordinal);
         foreach (var file in _files.Keys)
         {
-            var acknowledged = file.Acknowledged?.Offset ?? 0;
-            lag[file.Stream] = lag.GetValueOrDefault(file.Stream) + Math.Max(0, file.Size - acknowledged);
+            lag[file.Stream] = lag.GetValueOrDefault(file.Stream) + file.LagBytes;
         }
 
         PerStream(text, "logsidecar_stream_lag_bytes", "gauge", "Bytes in the stream's open files not yet delivered to every output.", lag.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));

@@ -1,5 +1,4 @@
 using System.Buffers;
-using LogSidecar.Tailing;
 
 namespace LogSidecar.Pipeline;
 

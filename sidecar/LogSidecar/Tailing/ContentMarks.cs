@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using LogSidecar.Pipeline;
 using Microsoft.Win32.SafeHandles;
 
 namespace LogSidecar.Tailing;

@@ -1,5 +1,5 @@
-using LogSidecar.Checkpoints;
 using LogSidecar.Diagnostics;
+using LogSidecar.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 

@@ -377,7 +377,7 @@ internal sealed partial class FileTailer : IDisposable
             && _time.GetUtcNow().ToUnixTimeMilliseconds() - stat.ModifiedUnixMs >= _options.FileTurn.TotalMilliseconds);
 
     /// <summary>True when the path discovery last saw holds this very file, so it can be opened again by name.</summary>
-    private bool IsAtItsPath() => PosixStat.TryGet(_path, out var stat, out _) && _identity.SameInode(stat);
+    private bool IsAtItsPath() => PosixStat.TryGet(_path, out var stat, out _) && _identity.SameInode(stat.Device, stat.Inode);
 
     private static partial class Log
     {

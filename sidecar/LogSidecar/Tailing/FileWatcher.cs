@@ -727,7 +727,7 @@ internal sealed partial class FileWatcher(
     /// <summary>A resting file opened to compare a possible copy with, when a descriptor is free besides the copy's own.</summary>
     private SafeFileHandle? OpenResting(FileTailer tailer)
     {
-        if (FreeDescriptors() <= 1 || !PosixStat.TryGet(tailer.Path, out var stat, out _) || !tailer.Identity.SameInode(stat))
+        if (FreeDescriptors() <= 1 || !PosixStat.TryGet(tailer.Path, out var stat, out _) || !tailer.Identity.SameInode(stat.Device, stat.Inode))
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using LogSidecar.Diagnostics;
 
 namespace LogSidecar.Tailing;
 

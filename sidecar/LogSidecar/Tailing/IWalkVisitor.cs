@@ -1,3 +1,5 @@
+using LogSidecar.Diagnostics;
+
 namespace LogSidecar.Tailing;
 
 /// <summary>What a <see cref="GlobWalk"/> found: candidate files, paths it would not enter, directories it could not list.</summary>

@@ -1,3 +1,4 @@
+using LogSidecar.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
 namespace LogSidecar.Tailing;

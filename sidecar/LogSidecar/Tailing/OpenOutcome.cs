@@ -6,7 +6,7 @@ internal enum OpenOutcome
     /// <summary>Open, and verified to be a regular file under the glob's directory.</summary>
     Opened,
 
-    /// <summary>Refused on purpose (see <see cref="SkipReason"/>).</summary>
+    /// <summary>Refused on purpose (see <see cref="Diagnostics.SkipReason"/>).</summary>
     Skipped,
 
     /// <summary>The file system refused (permissions, I/O): worth telling the operator.</summary>

@@ -1,4 +1,4 @@
-using LogSidecar.Checkpoints;
+using LogSidecar.Pipeline;
 
 namespace LogSidecar.Tailing;
 

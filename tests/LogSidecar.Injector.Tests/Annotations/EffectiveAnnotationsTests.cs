@@ -1,6 +1,6 @@
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Injector.Annotations;
-using LogSidecar.Injector.Hosting;
+using LogSidecar.Injector.Configuration;
 
 namespace LogSidecar.Injector.Tests.Annotations;
 

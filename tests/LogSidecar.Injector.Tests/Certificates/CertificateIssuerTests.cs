@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using LogSidecar.Injector.Certificates;
-using LogSidecar.Injector.Hosting;
+using LogSidecar.Injector.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LogSidecar.Injector.Tests.Certificates;

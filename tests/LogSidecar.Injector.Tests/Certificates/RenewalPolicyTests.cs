@@ -1,5 +1,5 @@
 using LogSidecar.Injector.Certificates;
-using LogSidecar.Injector.Hosting;
+using LogSidecar.Injector.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LogSidecar.Injector.Tests.Certificates;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using LogSidecar.Injector.Certificates;
-using LogSidecar.Injector.Hosting;
+using LogSidecar.Injector.Configuration;
 using LogSidecar.Injector.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,4 +1,4 @@
-using LogSidecar.Injector.Hosting;
+using LogSidecar.Injector.Configuration;
 
 namespace LogSidecar.Injector.Tests.Infrastructure;
 

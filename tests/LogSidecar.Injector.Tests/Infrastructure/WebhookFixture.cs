@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using LogSidecar.Injector.Configuration;
 using LogSidecar.Injector.Hosting;
 using LogSidecar.Injector.Mutation;
 using LogSidecar.Injector.Namespaces;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LogSidecar.Injector.Hosting;
+using LogSidecar.Injector.Configuration;
 using LogSidecar.Injector.Mutation;
 using LogSidecar.Injector.Tests.Infrastructure;
 

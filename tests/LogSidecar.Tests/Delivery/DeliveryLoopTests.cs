@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using LogSidecar.Delivery;
 using LogSidecar.Pipeline;
-using LogSidecar.Tailing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LogSidecar.Tests.Delivery;

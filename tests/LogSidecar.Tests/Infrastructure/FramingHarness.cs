@@ -2,7 +2,6 @@ using System.Text;
 using LogSidecar.Diagnostics;
 using LogSidecar.Multiline;
 using LogSidecar.Pipeline;
-using LogSidecar.Tailing;
 
 namespace LogSidecar.Tests;
 

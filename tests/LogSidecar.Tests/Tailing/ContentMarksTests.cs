@@ -1,4 +1,5 @@
 using System.Text;
+using LogSidecar.Pipeline;
 using LogSidecar.Tailing;
 
 namespace LogSidecar.Tests.Tailing;

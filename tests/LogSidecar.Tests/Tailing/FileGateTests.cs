@@ -1,3 +1,4 @@
+using LogSidecar.Diagnostics;
 using LogSidecar.Tailing;
 
 namespace LogSidecar.Tests.Tailing;

@@ -10,7 +10,7 @@ namespace LogSidecar.Sinks.Batching;
 /// deduplicates by id (Elasticsearch <c>create</c>) stores it once; a different file that reuses the
 /// inode has different bytes at that offset. Unlike the file's fingerprint, nothing here changes as
 /// the file grows. A copy of a truncated file (copytruncate) names the file its bytes were first read
-/// from (<see cref="Tailing.FileIdentity.RecordInode"/>), so its records keep the same ids.
+/// from (<see cref="FileIdentity.RecordInode"/>), so its records keep the same ids.
 /// </summary>
 internal readonly record struct RecordId(ulong Device, ulong Inode, long Offset, ulong ContentHash)
 {

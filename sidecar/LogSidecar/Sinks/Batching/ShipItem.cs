@@ -1,4 +1,4 @@
-using LogSidecar.Tailing;
+using LogSidecar.Pipeline;
 
 namespace LogSidecar.Sinks.Batching;
 

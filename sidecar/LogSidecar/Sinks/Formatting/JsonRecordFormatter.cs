@@ -5,7 +5,6 @@ using System.Text.Unicode;
 using LogSidecar.Diagnostics;
 using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
-using LogSidecar.Tailing;
 using LogSidecar.Text;
 
 namespace LogSidecar.Sinks.Formatting;

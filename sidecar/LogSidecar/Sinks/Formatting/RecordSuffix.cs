@@ -1,5 +1,5 @@
 using System.Text;
-using LogSidecar.Tailing;
+using LogSidecar.Pipeline;
 using LogSidecar.Text;
 
 namespace LogSidecar.Sinks.Formatting;

@@ -2,8 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LogSidecar.Contracts.Configuration;
+using LogSidecar.Pipeline;
 using LogSidecar.Sinks.Batching;
-using LogSidecar.Tailing;
 
 namespace LogSidecar.Sinks.Loki;
 

@@ -5,7 +5,6 @@ using LogSidecar.Diagnostics;
 using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
 using LogSidecar.Sinks.Formatting;
-using LogSidecar.Tailing;
 using LogSidecar.Text;
 using static LogSidecar.Sinks.Protobuf.ProtobufWriter;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using LogSidecar.Pipeline;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Formatting;
-using LogSidecar.Tailing;
 using static LogSidecar.Sinks.Protobuf.ProtobufWriter;
 
 namespace LogSidecar.Sinks.Otlp;

@@ -2,7 +2,6 @@ using System.Text;
 using LogSidecar.Pipeline;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Elasticsearch;
-using LogSidecar.Tailing;
 
 namespace LogSidecar.Tests.Sinks.Batching;
 

@@ -4,7 +4,6 @@ using LogSidecar.Diagnostics;
 using LogSidecar.Pipeline;
 using LogSidecar.Sinks;
 using LogSidecar.Sinks.Formatting;
-using LogSidecar.Tailing;
 
 namespace LogSidecar.Tests.Sinks.Formatting;
 

@@ -9,7 +9,6 @@ using LogSidecar.Sinks;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Formatting;
 using LogSidecar.Sinks.Loki;
-using LogSidecar.Tailing;
 using LogSidecar.Tests.Sinks.Receivers;
 
 namespace LogSidecar.Tests.Sinks.Loki;

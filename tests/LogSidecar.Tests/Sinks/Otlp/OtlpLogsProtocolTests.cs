@@ -9,7 +9,6 @@ using LogSidecar.Pipeline;
 using LogSidecar.Sinks;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Otlp;
-using LogSidecar.Tailing;
 using LogSidecar.Tests.Sinks.Receivers;
 using LogSidecar.Text;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,4 @@
-namespace LogSidecar.Injector.Hosting;
+namespace LogSidecar.Injector.Configuration;
 
 /// <summary>
 /// The built-in self-signed certificate bootstrap (<c>selfSigned</c> in the configuration), for clusters without

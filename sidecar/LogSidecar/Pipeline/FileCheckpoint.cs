@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace LogSidecar.Checkpoints;
+namespace LogSidecar.Pipeline;
 
 /// <summary>
 /// A file's identity and the offset up to which every record was acknowledged. Persisted as JSON

@@ -1,4 +1,4 @@
-namespace LogSidecar.Injector.Hosting;
+namespace LogSidecar.Injector.Configuration;
 
 /// <summary>Allowed values of <see cref="InjectorOptions.Native"/>.</summary>
 internal static class NativeModes

@@ -1,6 +1,7 @@
+using LogSidecar.Injector.Configuration;
 using LogSidecar.Injector.Hosting;
 
-namespace LogSidecar.Injector.Tests.Hosting;
+namespace LogSidecar.Injector.Tests.Configuration;
 
 public sealed class InjectorOptionsValidatorTests
 {

@@ -1,4 +1,4 @@
-namespace LogSidecar.Tailing;
+namespace LogSidecar.Diagnostics;
 
 /// <summary>Why discovery left a path alone; each is reported once on stderr and counted by reason.</summary>
 internal enum SkipReason

@@ -1,12 +1,12 @@
-using LogSidecar.Checkpoints;
+using LogSidecar.Diagnostics;
 
-namespace LogSidecar.Tailing;
+namespace LogSidecar.Pipeline;
 
 /// <summary>
 /// What the rest of the pipeline knows about one open file: its name and stream, the last
 /// acknowledged position (written by the output, read by the checkpointer) and its size (for lag).
 /// </summary>
-internal sealed class TrackedFile(string path, string stream)
+internal sealed class TrackedFile(string path, string stream) : ILaggingFile
 {
     private FileCheckpoint? _acknowledged;
     private long _size;
@@ -29,4 +29,5 @@ internal sealed class TrackedFile(string path, string stream)
         set => Volatile.Write(ref _size, value);
     }
 
+    public long LagBytes => Math.Max(0, Size - (Acknowledged?.Offset ?? 0));
 }

@@ -2,7 +2,7 @@ using System.Net;
 using LogSidecar.Injector.Annotations;
 using LogSidecar.Injector.Text;
 
-namespace LogSidecar.Injector.Hosting;
+namespace LogSidecar.Injector.Configuration;
 
 /// <summary>
 /// Checks <see cref="InjectorOptions"/> at start and reports every problem at once. A JSON <c>null</c>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace LogSidecar.Injector.Hosting;
+namespace LogSidecar.Injector.Configuration;
 
 /// <summary>Reads the injector's configuration file; unknown keys are errors so typos are reported.</summary>
 [JsonSourceGenerationOptions(

@@ -1,6 +1,6 @@
 using LogSidecar.Injector.Annotations;
 
-namespace LogSidecar.Injector.Hosting;
+namespace LogSidecar.Injector.Configuration;
 
 /// <summary>
 /// The injector's configuration (JSON file given with <c>--config</c>, camelCase keys; flags override).

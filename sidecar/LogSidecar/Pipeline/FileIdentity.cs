@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LogSidecar.Tailing;
+namespace LogSidecar.Pipeline;
 
 /// <summary>
 /// Who a file is, independent of its name: device + inode, plus a hash of its first
@@ -26,7 +26,7 @@ internal sealed record FileIdentity(ulong Device, ulong Inode, int FingerprintLe
     /// <summary>Stable text key, used in record ids and split reassembly keys.</summary>
     public string Key => string.Create(CultureInfo.InvariantCulture, $"{Device:x}-{Inode:x}-{FingerprintHash:x16}");
 
-    public bool SameInode(PosixStat stat) => stat.Device == Device && stat.Inode == Inode;
+    public bool SameInode(ulong device, ulong inode) => device == Device && inode == Inode;
 
     /// <summary>Same first bytes: what a copy must share with the content it copies.</summary>
     public bool SameFingerprint(FileIdentity other) =>

@@ -1,4 +1,4 @@
-namespace LogSidecar.Tailing;
+namespace LogSidecar.Pipeline;
 
 /// <summary>
 /// What a file held just before <see cref="End"/>: a hash of the last <see cref="Window"/> bytes of one

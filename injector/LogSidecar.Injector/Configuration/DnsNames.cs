@@ -1,4 +1,4 @@
-namespace LogSidecar.Injector.Hosting;
+namespace LogSidecar.Injector.Configuration;
 
 /// <summary>Kubernetes object name rules (RFC 1123 labels and subdomains) for configuration checks.</summary>
 internal static class DnsNames
