@@ -25,6 +25,9 @@ internal sealed partial class CopyFinder(CopyLedger ledger, CheckpointRegistry r
     // pass over every file. Shorter contents are not looked for (a copy shorter than that is read whole).
     private readonly HashSet<ulong> _fingerprints = [];
 
+    /// <summary>Where the contents it matches copies against are kept.</summary>
+    public CopyLedger Ledger => ledger;
+
     /// <summary>Copies waiting for their original to reach their end.</summary>
     public int StandbyCount => _standby.Count;
 

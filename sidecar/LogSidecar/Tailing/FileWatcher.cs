@@ -58,10 +58,10 @@ internal sealed partial class FileWatcher(
 
     // Copies recognised by content (copytruncate, backups): where each starts, and new files that
     // might be copies, judged once the walk has seen every file they might copy.
-    private readonly CopyLedger _copies = new(metrics, loggers.CreateLogger<CopyLedger>());
+    private readonly CopyFinder _finder = new(
+        new CopyLedger(metrics, loggers.CreateLogger<CopyLedger>()), registry, options.FingerprintBytes, metrics, loggers.CreateLogger<CopyFinder>());
     private readonly Dictionary<(ulong Device, ulong Inode), CopyStart> _starts = [];
     private readonly List<((ulong Device, ulong Inode) Key, WaitingFile File)> _deferred = [];
-    private CopyFinder? _finder;
     private bool _walking;
     private readonly ReportedOnce _reported = new();
     private readonly HashSet<(ulong Device, ulong Inode)> _seen = [];
@@ -106,14 +106,12 @@ internal sealed partial class FileWatcher(
     public async Task RunAsync(bool once, CancellationToken drain, CancellationToken abort)
     {
         using var tailersDrain = CancellationTokenSource.CreateLinkedTokenSource(drain);
-        (_drain, _abort) = (tailersDrain.Token, abort);
-        _finder = NewFinder();
         foreach (var saved in registry.TakeTruncated())
         {
-            _copies.Add(TruncatedContent.From(saved));
+            _finder.Ledger.Add(TruncatedContent.From(saved));
         }
 
-        registry.PendingTruncated = () => _copies.Pending(time.GetUtcNow().ToUnixTimeMilliseconds());
+        registry.PendingTruncated = () => _finder.Ledger.Pending(time.GetUtcNow().ToUnixTimeMilliseconds());
 
         // Discovery runs apart from the caller: a scan slowed or stuck in the file system must not
         // outlive the budget. Open tailers start draining as soon as drain fires (linked token).
@@ -150,8 +148,6 @@ internal sealed partial class FileWatcher(
         await Task.WhenAll(running);
     }
 
-    private CopyFinder NewFinder() => new(_copies, registry, options.FingerprintBytes, metrics, loggers.CreateLogger<CopyFinder>());
-
     private async Task DiscoverAsync(bool once, CancellationToken stop, CancellationToken abort)
     {
         var nextScan = time.GetTimestamp();
@@ -184,12 +180,12 @@ internal sealed partial class FileWatcher(
     /// </summary>
     internal void Scan(CancellationToken drain, CancellationToken abort)
     {
+        // Tailers started by this scan (and by the turns that follow it) run under these tokens.
         (_drain, _abort) = (drain, abort);
-        _finder ??= NewFinder();
         _seen.Clear();
         var sawEverything = true;
         var empty = new List<(string Stream, string Glob)>();
-        _finder!.Index(Live().Select(tailer => tailer.Identity));
+        _finder.Index(Live().Select(tailer => tailer.Identity));
         _walking = true;
         foreach (var stream in streams)
         {
@@ -234,8 +230,8 @@ internal sealed partial class FileWatcher(
         if (sawEverything)
         {
             ForgetGone();
-            _copies.EndScan();
-            foreach (var (key, file, start) in _finder!.Resolve(_seen, IsTracked))
+            _finder.Ledger.EndScan();
+            foreach (var (key, file, start) in _finder.Resolve(_seen, IsTracked))
             {
                 _starts[key] = start;
                 Wait(key, file);
@@ -415,7 +411,7 @@ internal sealed partial class FileWatcher(
             return true;
         }
 
-        return _parked.ContainsKey(key) || _finder!.IsStandby(key) || (_compressed.TryGetValue(key, out var compressedSize) && size >= compressedSize);
+        return _parked.ContainsKey(key) || _finder.IsStandby(key) || (_compressed.TryGetValue(key, out var compressedSize) && size >= compressedSize);
     }
 
     /// <summary>Gets <paramref name="file"/> in line for a descriptor (or notes where it is now, keeping its place).</summary>
@@ -658,7 +654,7 @@ internal sealed partial class FileWatcher(
         }
 
         var first = new FirstBytes(file.Handle, stat);
-        if (stat.Size == 0 || registry.Has(stat.Device, stat.Inode) || !_finder!.MightBeCopy(first, file.Stream))
+        if (stat.Size == 0 || registry.Has(stat.Device, stat.Inode) || !_finder.MightBeCopy(first, file.Stream))
         {
             StartTailer(file.Stream, file.Path, file.Handle);
             return;
@@ -842,14 +838,14 @@ internal sealed partial class FileWatcher(
 
             // The tailer owns the handle from here on and disposes it when it finishes.
             tailer = new FileTailer(
-                file, handle, identity, offset, stream.CreateFramer(options.MaxLineBytes, offset), stream.Options(options), buffers, () => _othersWaiting, output, metrics, time, _tailerLog, _copies);
+                file, handle, identity, offset, stream.CreateFramer(options.MaxLineBytes, offset), stream.Options(options), buffers, () => _othersWaiting, output, metrics, time, _tailerLog, _finder.Ledger);
             _open[key] = tailer;
             registry.Open(file);
             metrics.Track(file);
             _tasks.Add(RunTailerAsync(tailer, key, _drain, _abort));
         }
 
-        _finder!.Add(tailer.Identity);
+        _finder.Add(tailer.Identity);
         Log.Opened(_log, path, stream.Name, offset);
     }
 
@@ -875,7 +871,7 @@ internal sealed partial class FileWatcher(
             if (saved.Offset > 0)
             {
                 // Truncated or rewritten while the sidecar was away: a copy of what it held continues it.
-                _copies.Add(TruncatedContent.From(saved));
+                _finder.Ledger.Add(TruncatedContent.From(saved));
             }
         }
 
