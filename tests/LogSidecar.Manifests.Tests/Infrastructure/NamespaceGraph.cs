@@ -56,8 +56,6 @@ public sealed partial class NamespaceGraph
         return cycles;
     }
 
-    public void Add(string from, string to) => Edges(from).Add(to);
-
     private SortedSet<string> Edges(string from)
     {
         if (!_edges.TryGetValue(from, out var targets))
