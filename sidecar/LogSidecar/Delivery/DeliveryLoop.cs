@@ -1,10 +1,12 @@
 using System.Threading.Channels;
+using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
 
 namespace LogSidecar.Delivery;
 
 /// <summary>
-/// The single consumer of the record channel: hands each record to the sinks of its stream and
+/// The single consumer of the record channel: prepares each record once (<see cref="RecordPreparer"/>:
+/// valid UTF-8, parsed) and hands it to the sinks of its stream, and
 /// flushes a sink when its request is full, when the input runs dry (stdout) or when its flush
 /// interval has passed (backends). Each sink has at most one flush in flight: the next request is
 /// built meanwhile, and a sink that must flush again first waits for the previous one, so a slow or
@@ -17,6 +19,7 @@ internal sealed class DeliveryLoop
     private readonly ChannelReader<LineBatch> _input;
     private readonly Dictionary<string, SinkSlot[]> _routes;
     private readonly SinkSlot[] _slots;
+    private readonly RecordPreparer _preparer;
     private readonly TimeProvider _time;
 
     // Each file's batches in arrival order; only a delivered head is acknowledged, so a checkpoint
@@ -25,10 +28,12 @@ internal sealed class DeliveryLoop
 
     /// <param name="input">Batches from the tailers.</param>
     /// <param name="routes">The sinks of each stream, by stream name.</param>
+    /// <param name="preparer">Makes each record what the sinks read, once for all of them.</param>
     /// <param name="time">Clock for flush intervals and acknowledgement times.</param>
-    public DeliveryLoop(ChannelReader<LineBatch> input, IReadOnlyDictionary<string, ISink[]> routes, TimeProvider time)
+    public DeliveryLoop(ChannelReader<LineBatch> input, IReadOnlyDictionary<string, ISink[]> routes, RecordPreparer preparer, TimeProvider time)
     {
         _input = input;
+        _preparer = preparer;
         _time = time;
         var slots = routes.Values.SelectMany(sinks => sinks).Distinct().ToDictionary(sink => sink, sink => new SinkSlot(sink));
         _slots = [.. slots.Values];
@@ -142,12 +147,14 @@ internal sealed class DeliveryLoop
         queue.Enqueue(ack);
         try
         {
-            foreach (var slot in _routes[batch.File.Stream])
+            var slots = _routes[batch.File.Stream];
+            for (var i = 0; i < batch.Count && slots.Length > 0; i++)
             {
-                for (var i = 0; i < batch.Count; i++)
+                // Prepared once, read by every sink of the stream; it stays valid while they flush (nothing else prepares meanwhile).
+                var record = _preparer.Prepare(batch, batch.Records[i]);
+                foreach (var slot in slots)
                 {
-                    var record = batch.Records[i];
-                    if (slot.Sink.HasPending && !slot.Sink.Fits(batch, record))
+                    if (slot.Sink.HasPending && !slot.Sink.Fits(record))
                     {
                         await FlushAsync(slot, abort);
                     }
@@ -158,7 +165,7 @@ internal sealed class DeliveryLoop
                     }
 
                     slot.Hold(ack);
-                    slot.Sink.Append(batch, batch.Records[i]);
+                    slot.Sink.Append(record);
                 }
             }
         }

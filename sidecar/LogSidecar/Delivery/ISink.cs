@@ -1,4 +1,4 @@
-using LogSidecar.Pipeline;
+using LogSidecar.Parsing;
 
 namespace LogSidecar.Delivery;
 
@@ -18,9 +18,10 @@ internal interface ISink
     bool HasPending { get; }
 
     /// <summary>False when the record would overflow what is pending: the loop flushes first.</summary>
-    bool Fits(LineBatch batch, in LineRecord record);
+    bool Fits(PreparedRecord record);
 
-    void Append(LineBatch batch, in LineRecord record);
+    /// <summary>Takes the record (copying what it keeps: the prepared record is reused for the next one).</summary>
+    void Append(PreparedRecord record);
 
     Task FlushAsync(CancellationToken abort);
 }

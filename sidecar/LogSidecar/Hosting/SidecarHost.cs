@@ -63,13 +63,13 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
         Metrics.AddGauge("logsidecar_waiting_files", "Files waiting for a descriptor because tailing.maxOpenFiles are open.", () => watcher.WaitingFiles);
         Metrics.AddGauge("logsidecar_buffered_bytes", "Bytes read from files and not yet handed to the output (at most tailing.maxBufferedBytes).", () => buffers.LentBytes);
         using var sinks = new SinkSet();
-        if (!BuildSinks(sinks, regexes, out var sinkError))
+        if (!BuildSinks(sinks, out var sinkError))
         {
             Log.Fatal(_log, sinkError!);
             return 2;
         }
 
-        var output = new DeliveryLoop(channel.Reader, sinks.Routes, time);
+        var output = new DeliveryLoop(channel.Reader, sinks.Routes, new RecordPreparer(Parsers(regexes), Metrics), time);
         var checkpointer = new Checkpointer(registry, store, TimeSpan.FromMilliseconds(config.CheckpointIntervalMs), Metrics, time, loggers.CreateLogger<Checkpointer>());
 
         string? healthError = null;
@@ -139,17 +139,16 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
     }
 
     /// <summary>Stdout for streams that write there, one shipping sink per configured backend in use, and which stream goes where.</summary>
-    private bool BuildSinks(SinkSet set, RegexTimeouts regexes, out string? error)
+    private bool BuildSinks(SinkSet set, out string? error)
     {
         error = null;
         var pod = PodMetadata.FromEnvironment(config.Streams);
-        var parsers = config.Streams.ToDictionary(s => s.Name, s => RecordParsers.Create(s, regexes.For(s.Name, RegexTimeouts.Format, RegexParser.MatchTimeout)));
         var outputOptions = OutputOptions.From(config.Output);
         IRecordFormatter formatter = outputOptions.Json
-            ? new JsonRecordFormatter(outputOptions, pod, Metrics, parsers)
+            ? new JsonRecordFormatter(outputOptions, pod, Metrics)
             : new RawRecordFormatter(outputOptions, Metrics);
         var stdoutSink = new StdoutSink(formatter, stdout, OutputBufferBytes, Metrics);
-        var factory = new SinkFactory(pod, parsers, Metrics, new DeadLetterWriter(stderr, time), time, loggers);
+        var factory = new SinkFactory(pod, Metrics, new DeadLetterWriter(stderr, time), time, loggers);
         foreach (var stream in config.Streams)
         {
             var route = new List<ISink>();
@@ -183,6 +182,24 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Each stream's parser, run once per record before it fans out; none where no output reads
+    /// fields (raw stdout only), so such a stream pays for no parsing and counts no parse errors.
+    /// </summary>
+    private Dictionary<string, IRecordParser?> Parsers(RegexTimeouts regexes)
+    {
+        var json = OutputOptions.From(config.Output).Json;
+        return config.Streams.ToDictionary(
+            stream => stream.Name,
+            stream =>
+            {
+                var mode = DeliveryRoutes.ModeOf(config, stream);
+                var readsFields = DeliveryModes.Ships(mode) || (json && DeliveryModes.WritesStdout(mode));
+                return readsFields ? RecordParsers.Create(stream, regexes.For(stream.Name, RegexTimeouts.Format, RegexParser.MatchTimeout)) : null;
+            },
+            StringComparer.Ordinal);
     }
 
     /// <summary>The saved positions, null on the very first start; an unusable file is set aside and files are read from their start.</summary>

@@ -1,6 +1,5 @@
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
-using LogSidecar.Parsing;
 using LogSidecar.Sinks;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Elasticsearch;
@@ -13,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace LogSidecar.Hosting;
 
 /// <summary>Builds the sink of one <see cref="SinkConfig"/>: its protocol, its HTTP client and its counters.</summary>
-internal sealed class SinkFactory(PodMetadata pod, IReadOnlyDictionary<string, IRecordParser?> parsers, SidecarMetrics metrics, DeadLetterWriter deadLetters, TimeProvider time, ILoggerFactory loggers)
+internal sealed class SinkFactory(PodMetadata pod, SidecarMetrics metrics, DeadLetterWriter deadLetters, TimeProvider time, ILoggerFactory loggers)
 {
     // Backends have no line limit: a record is one document, never split.
     private const int UnlimitedRecordBytes = int.MaxValue / 4;
@@ -26,7 +25,7 @@ internal sealed class SinkFactory(PodMetadata pod, IReadOnlyDictionary<string, I
             SinkTypes.Elasticsearch or SinkTypes.OpenSearch => new BulkProtocol(endpoint, new IndexPattern(config.Index), Formatter("@timestamp"), time),
             SinkTypes.Loki when config.Compression == SinkCompressions.Snappy => new LokiProtobufProtocol(endpoint, new LokiLabelSets(config.Labels, pod), Formatter("time"), time),
             SinkTypes.Loki => new LokiPushProtocol(endpoint, new LokiLabelSets(config.Labels, pod), Formatter("time"), time),
-            SinkTypes.Otlp => new OtlpLogsProtocol(endpoint, pod, new LogRecordEncoder(parsers, metrics), time),
+            SinkTypes.Otlp => new OtlpLogsProtocol(endpoint, pod, new LogRecordEncoder(), time),
             _ => null,
         };
 
@@ -47,5 +46,5 @@ internal sealed class SinkFactory(PodMetadata pod, IReadOnlyDictionary<string, I
     }
 
     private JsonRecordFormatter Formatter(string timeKey) =>
-        new(new OutputOptions(Json: true, Split: false, UnlimitedRecordBytes, timeKey), pod, metrics, parsers);
+        new(new OutputOptions(Json: true, Split: false, UnlimitedRecordBytes, timeKey), pod, metrics);
 }

@@ -5,8 +5,9 @@ namespace LogSidecar.Parsing;
 
 /// <summary>
 /// JSON lines: the object's time, severity and message keys are recognised (see
-/// <see cref="WellKnownKeys"/>); every other property is kept as a field, its JSON copied as is.
-/// A recognised value that cannot be read as a time or severity stays a field.
+/// <see cref="WellKnownKeys"/>); every other property is kept as a field: ranges of the line's own
+/// bytes with the value's JSON type, never copied. A recognised value that cannot be read as a time
+/// or severity stays a field.
 /// </summary>
 internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timestamps) : IRecordParser
 {
@@ -15,8 +16,9 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
 
     private readonly List<Property> _properties = [];
 
-    public bool Parse(ReadOnlySpan<byte> text, DateTimeOffset readTime, ParsedRecord record)
+    public bool Parse(ParsedRecord record, DateTimeOffset readTime)
     {
+        var text = record.Source;
         _properties.Clear();
         try
         {
@@ -58,8 +60,8 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
             if (i != time && i != level && i != message)
             {
                 var property = _properties[i];
-                // A key copied from JSON is valid JSON key text as it is, escaped or not.
-                record.AddField(text[property.Key], keyEscaped: true, text[property.Value], FieldKind.Json);
+                // A key of a JSON record is valid JSON key text as it is, escaped or not.
+                record.AddSourceField(property.Key, keyEscaped: true, property.Value, Kind(property.Type));
             }
         }
 
@@ -114,12 +116,23 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
 
         if (message >= 0)
         {
-            var value = text[_properties[message].Value];
-            record.SetMessage(value[1..^1], escaped: true);
+            var value = _properties[message].Value;
+            record.SetMessage(new Range(value.Start.Value + 1, value.End.Value - 1), escaped: true);
         }
 
         return (time, level, message);
     }
+
+    private static FieldKind Kind(JsonTokenType type) => type switch
+    {
+        JsonTokenType.String => FieldKind.String,
+        JsonTokenType.Number => FieldKind.Number,
+        JsonTokenType.True => FieldKind.True,
+        JsonTokenType.False => FieldKind.False,
+        JsonTokenType.StartObject => FieldKind.Object,
+        JsonTokenType.StartArray => FieldKind.Array,
+        _ => FieldKind.Null,
+    };
 
     /// <summary>
     /// A JSON string's text with its escapes resolved (serializers write <c>+</c> in an offset as

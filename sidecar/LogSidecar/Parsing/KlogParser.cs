@@ -11,8 +11,9 @@ namespace LogSidecar.Parsing;
 /// </summary>
 internal sealed class KlogParser(LogfmtParser pairs) : IRecordParser
 {
-    public bool Parse(ReadOnlySpan<byte> text, DateTimeOffset readTime, ParsedRecord record)
+    public bool Parse(ParsedRecord record, DateTimeOffset readTime)
     {
+        var text = record.Source;
         // Lmmdd hh:mm:ss.uuuuuu
         if (text.Length < 22 || SeverityParser.Parse(text[..1]) is not { IsKnown: true } severity
             || !TimestampParser.TryIso(Iso(text, readTime.Year, stackalloc byte[26]), out var time))

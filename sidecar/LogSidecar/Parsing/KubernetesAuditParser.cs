@@ -11,8 +11,9 @@ namespace LogSidecar.Parsing;
 /// </summary>
 internal sealed class KubernetesAuditParser : IRecordParser
 {
-    public bool Parse(ReadOnlySpan<byte> text, DateTimeOffset readTime, ParsedRecord record)
+    public bool Parse(ParsedRecord record, DateTimeOffset readTime)
     {
+        var text = record.Source;
         JsonDocument document;
         try
         {
@@ -59,7 +60,7 @@ internal sealed class KubernetesAuditParser : IRecordParser
             Text(record, "requestURI"u8, Get(root, "requestURI"));
             if (root.TryGetProperty("sourceIPs", out var ips))
             {
-                record.AddField("sourceIPs"u8, Encoding.UTF8.GetBytes(ips.GetRawText()), FieldKind.Json);
+                record.AddField("sourceIPs"u8, Encoding.UTF8.GetBytes(ips.GetRawText()), Kind(ips.ValueKind));
             }
 
             Text(record, "objectRef.resource"u8, resource);
@@ -68,7 +69,7 @@ internal sealed class KubernetesAuditParser : IRecordParser
             Text(record, "objectRef.name"u8, name);
             if (code is { } value)
             {
-                record.AddField("responseStatus.code"u8, Encoding.UTF8.GetBytes(value.ToString(CultureInfo.InvariantCulture)), FieldKind.Json);
+                record.AddField("responseStatus.code"u8, Encoding.UTF8.GetBytes(value.ToString(CultureInfo.InvariantCulture)), FieldKind.Number);
             }
 
             return true;
@@ -82,6 +83,17 @@ internal sealed class KubernetesAuditParser : IRecordParser
             record.AddField(key, Encoding.UTF8.GetBytes(value), FieldKind.Text);
         }
     }
+
+    private static FieldKind Kind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => FieldKind.Object,
+        JsonValueKind.Array => FieldKind.Array,
+        JsonValueKind.String => FieldKind.String,
+        JsonValueKind.Number => FieldKind.Number,
+        JsonValueKind.True => FieldKind.True,
+        JsonValueKind.False => FieldKind.False,
+        _ => FieldKind.Null,
+    };
 
     private static string? Get(JsonElement element, params string[] path)
     {

@@ -5,8 +5,9 @@ namespace LogSidecar.Parsing;
 /// <summary>logfmt records: time, severity and message keys are recognised; other pairs become text fields.</summary>
 internal sealed class LogfmtParser(WellKnownKeys keys, TimestampParser timestamps) : IRecordParser
 {
-    public bool Parse(ReadOnlySpan<byte> text, DateTimeOffset readTime, ParsedRecord record)
+    public bool Parse(ParsedRecord record, DateTimeOffset readTime)
     {
+        var text = record.Source;
         var buffer = ArrayPool<byte>.Shared.Rent(text.Length);
         try
         {

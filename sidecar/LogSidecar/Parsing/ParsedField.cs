@@ -1,7 +1,11 @@
 namespace LogSidecar.Parsing;
 
 /// <summary>
-/// A field of a parsed record: ranges into the record's scratch bytes. The key is JSON-escaped
-/// already when <c>KeyEscaped</c> is set (it was copied from a JSON record).
+/// A field of a parsed record: ranges of the record's bytes (see <see cref="ParsedRecord"/>). The key
+/// is JSON-escaped already when <c>KeyEscaped</c> is set (it was copied from a JSON record).
 /// </summary>
-internal readonly record struct ParsedField(Range Key, bool KeyEscaped, Range Value, FieldKind Kind);
+internal readonly record struct ParsedField(Range Key, bool KeyEscaped, Range Value, FieldKind Kind)
+{
+    /// <summary>True when the value is JSON as written (any kind but <see cref="FieldKind.Text"/>).</summary>
+    public bool IsJson => Kind != FieldKind.Text;
+}

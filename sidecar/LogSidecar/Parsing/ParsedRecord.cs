@@ -1,14 +1,20 @@
 namespace LogSidecar.Parsing;
 
 /// <summary>
-/// What a parser found in one record: time, severity, message and other fields. One instance is
-/// reused for every record (the output is a single consumer), and every byte it refers to is
-/// copied into its own scratch buffer, so nothing is allocated per record.
+/// What a parser found in one record: time, severity, message and other fields. Fields and the
+/// message are ranges: below <see cref="Source"/>'s length they are the record's own bytes (a JSON
+/// record's keys and values, never copied); from there on they are bytes a parser made (unquoted
+/// logfmt values, a regex's groups), kept in a scratch buffer. One instance is reused for every
+/// record (the delivery loop is a single consumer), so nothing is allocated per record.
 /// </summary>
 internal sealed class ParsedRecord
 {
     private byte[] _scratch = new byte[4096];
     private int _length;
+    private ReadOnlyMemory<byte> _source;
+
+    /// <summary>The record's text (valid UTF-8): what the parser reads.</summary>
+    public ReadOnlySpan<byte> Source => _source.Span;
 
     public DateTimeOffset? Time { get; set; }
 
@@ -24,7 +30,68 @@ internal sealed class ParsedRecord
     /// <summary>Why the record could not be parsed; it then passes through as plain text.</summary>
     public string? Error { get; set; }
 
-    public void Reset()
+    /// <summary>The bytes of a range of this record: its own, or those a parser made.</summary>
+    public ReadOnlySpan<byte> this[Range range]
+    {
+        get
+        {
+            var start = range.Start.Value;
+            var source = _source.Length;
+            return start < source || (start == source && range.End.Value == source)
+                ? _source.Span[range]
+                : _scratch.AsSpan((start - source)..(range.End.Value - source));
+        }
+    }
+
+    /// <summary>Starts a record over <paramref name="source"/>, which must stay unchanged while the result is read.</summary>
+    public void Reset(ReadOnlyMemory<byte> source)
+    {
+        _source = source;
+        Clear();
+    }
+
+    /// <summary>Forgets what the parser found but its error (a record that failed passes through whole).</summary>
+    public void KeepOnlyError()
+    {
+        var error = Error;
+        Clear();
+        Error = error;
+    }
+
+    /// <summary>Copies bytes a parser made into the record; the range is past <see cref="Source"/>.</summary>
+    public Range Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_scratch.Length - _length < bytes.Length)
+        {
+            Array.Resize(ref _scratch, Math.Max(_scratch.Length * 2, _length + bytes.Length));
+        }
+
+        bytes.CopyTo(_scratch.AsSpan(_length));
+        var start = _source.Length + _length;
+        _length += bytes.Length;
+        return new Range(start, start + bytes.Length);
+    }
+
+    public void SetMessage(ReadOnlySpan<byte> bytes, bool escaped) => SetMessage(Append(bytes), escaped);
+
+    /// <summary>The message is <paramref name="range"/>: of <see cref="Source"/>, or one <see cref="Append"/> returned.</summary>
+    public void SetMessage(Range range, bool escaped)
+    {
+        Message = range;
+        MessageEscaped = escaped;
+    }
+
+    public void AddField(ReadOnlySpan<byte> key, bool keyEscaped, ReadOnlySpan<byte> value, FieldKind kind) =>
+        Fields.Add(new ParsedField(Append(key), keyEscaped, Append(value), kind));
+
+    public void AddField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, FieldKind kind) =>
+        AddField(key, keyEscaped: false, value, kind);
+
+    /// <summary>A field whose key and value are ranges of <see cref="Source"/>: nothing is copied.</summary>
+    public void AddSourceField(Range key, bool keyEscaped, Range value, FieldKind kind) =>
+        Fields.Add(new ParsedField(key, keyEscaped, value, kind));
+
+    private void Clear()
     {
         _length = 0;
         Time = null;
@@ -34,31 +101,4 @@ internal sealed class ParsedRecord
         Fields.Clear();
         Error = null;
     }
-
-    public ReadOnlySpan<byte> this[Range range] => _scratch.AsSpan(range);
-
-    public Range Append(ReadOnlySpan<byte> bytes)
-    {
-        if (_scratch.Length - _length < bytes.Length)
-        {
-            Array.Resize(ref _scratch, Math.Max(_scratch.Length * 2, _length + bytes.Length));
-        }
-
-        bytes.CopyTo(_scratch.AsSpan(_length));
-        var range = new Range(_length, _length + bytes.Length);
-        _length += bytes.Length;
-        return range;
-    }
-
-    public void SetMessage(ReadOnlySpan<byte> bytes, bool escaped)
-    {
-        Message = Append(bytes);
-        MessageEscaped = escaped;
-    }
-
-    public void AddField(ReadOnlySpan<byte> key, bool keyEscaped, ReadOnlySpan<byte> value, FieldKind kind) =>
-        Fields.Add(new ParsedField(Append(key), keyEscaped, Append(value), kind));
-
-    public void AddField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, FieldKind kind) =>
-        AddField(key, keyEscaped: false, value, kind);
 }

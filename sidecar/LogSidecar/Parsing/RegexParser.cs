@@ -36,8 +36,9 @@ internal sealed class RegexParser : IRecordParser
             .Select(name => (_regex.GroupNumberFromName(name), name, Encoding.UTF8.GetBytes(name)))];
     }
 
-    public bool Parse(ReadOnlySpan<byte> text, DateTimeOffset readTime, ParsedRecord record)
+    public bool Parse(ParsedRecord record, DateTimeOffset readTime)
     {
+        var text = record.Source;
         var line = Encoding.UTF8.GetString(text);
         if (_linear?.IsMatch(line) == false)
         {

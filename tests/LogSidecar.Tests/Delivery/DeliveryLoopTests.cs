@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using LogSidecar.Delivery;
+using LogSidecar.Diagnostics;
+using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,7 +19,7 @@ public class DeliveryLoopTests
     {
         var stdout = new GatedSink("stdout", TimeSpan.Zero);
         var backend = new GatedSink("backend", TimeSpan.FromSeconds(1));
-        var loop = new DeliveryLoop(_channel.Reader, new Dictionary<string, ISink[]> { ["both"] = [stdout, backend], ["stdout-only"] = [stdout] }, _time);
+        var loop = new DeliveryLoop(_channel.Reader, new Dictionary<string, ISink[]> { ["both"] = [stdout, backend], ["stdout-only"] = [stdout] }, Plain(), _time);
         var running = loop.RunAsync(TestContext.Current.CancellationToken);
 
         await _channel.Writer.WriteAsync(Batch(_shipped, endOffset: 100), TestContext.Current.CancellationToken);
@@ -53,7 +55,7 @@ public class DeliveryLoopTests
     {
         var backend = new GatedSink("backend", TimeSpan.FromSeconds(1));
         var stdout = new GatedSink("stdout", TimeSpan.Zero);
-        var loop = new DeliveryLoop(_channel.Reader, new Dictionary<string, ISink[]> { ["both"] = [backend, stdout] }, _time);
+        var loop = new DeliveryLoop(_channel.Reader, new Dictionary<string, ISink[]> { ["both"] = [backend, stdout] }, Plain(), _time);
         var running = loop.RunAsync(TestContext.Current.CancellationToken);
 
         await _channel.Writer.WriteAsync(Batch(_shipped, endOffset: 100), TestContext.Current.CancellationToken);
@@ -70,6 +72,8 @@ public class DeliveryLoopTests
 
         Assert.Equal(100, _shipped.Acknowledged?.Offset);
     }
+
+    private static RecordPreparer Plain() => new(new Dictionary<string, IRecordParser?>(), new SidecarMetrics());
 
     private static LineBatch Batch(TrackedFile file, long endOffset)
     {

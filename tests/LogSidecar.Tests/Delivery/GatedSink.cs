@@ -1,5 +1,5 @@
 using LogSidecar.Delivery;
-using LogSidecar.Pipeline;
+using LogSidecar.Parsing;
 
 namespace LogSidecar.Tests.Delivery;
 
@@ -20,9 +20,9 @@ internal sealed class GatedSink(string name, TimeSpan flushInterval) : ISink
 
     public int Flushes { get; private set; }
 
-    public bool Fits(LineBatch batch, in LineRecord record) => true;
+    public bool Fits(PreparedRecord record) => true;
 
-    public void Append(LineBatch batch, in LineRecord record)
+    public void Append(PreparedRecord record)
     {
         _pending++;
         Appended++;

@@ -15,12 +15,19 @@ internal static class ParserHarness
     {
         var parser = RecordParsers.Create(stream, RegexUse.None) ?? throw new InvalidOperationException("plain has no parser");
         var record = new ParsedRecord();
-        var ok = parser.Parse(Encoding.UTF8.GetBytes(line), ReadTime, record);
+        var ok = Run(parser, Encoding.UTF8.GetBytes(line), record);
         var fields = record.Fields.ToDictionary(
             f => Text(record[f.Key], f.KeyEscaped),
-            f => f.Kind == FieldKind.Json ? Encoding.UTF8.GetString(record[f.Value]) : Encoding.UTF8.GetString(record[f.Value]));
+            f => Encoding.UTF8.GetString(record[f.Value]));
         var message = record.Message is { } range ? Text(record[range], record.MessageEscaped) : null;
         return new Parsed(ok, record.Time, record.Severity.Text, message, fields, record.Error);
+    }
+
+    /// <summary>Parses <paramref name="text"/> into <paramref name="record"/> as the preparer does.</summary>
+    public static bool Run(IRecordParser parser, ReadOnlySpan<byte> text, ParsedRecord record)
+    {
+        record.Reset(text.ToArray());
+        return parser.Parse(record, ReadTime);
     }
 
     public static StreamConfig Stream(string format, string? regex = null) =>

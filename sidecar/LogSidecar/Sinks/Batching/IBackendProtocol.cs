@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using LogSidecar.Pipeline;
+using LogSidecar.Parsing;
 
 namespace LogSidecar.Sinks.Batching;
 
@@ -17,10 +17,10 @@ internal interface IBackendProtocol
     string ContentType { get; }
 
     /// <summary>An upper bound of the bytes <see cref="Encode"/> adds for the record.</summary>
-    int WorstCaseBytes(LineBatch batch, in LineRecord record);
+    int WorstCaseBytes(PreparedRecord record);
 
     /// <summary>Encodes the record into <paramref name="items"/> as one item.</summary>
-    void Encode(LineBatch batch, in LineRecord record, ShipItems items);
+    void Encode(PreparedRecord record, ShipItems items);
 
     /// <summary>The request body carrying the <paramref name="selected"/> items, in order.</summary>
     void WriteBody(ShipItems items, IReadOnlyList<int> selected, IBufferWriter<byte> body);

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.IO.Hashing;
+using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
 
 namespace LogSidecar.Sinks.Batching;
@@ -23,6 +24,9 @@ internal readonly record struct RecordId(ulong Device, ulong Inode, long Offset,
     /// <summary>The id of a record of a batch, from the file identity the batch was read under.</summary>
     public static RecordId Of(LineBatch batch, in LineRecord record) =>
         Of(batch.Identity!.RecordDevice, batch.Identity.RecordInode, record.FileOffset, batch.Bytes(record));
+
+    /// <summary>The id of a prepared record: that of its bytes as read.</summary>
+    public static RecordId Of(PreparedRecord record) => Of(record.Batch, record.Line);
 
     /// <summary>Writes the id as lowercase hex, such as <c>803-1a2b-4f0-9c1e...</c>.</summary>
     public int Format(Span<byte> destination)

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography.X509Certificates;
 using LogSidecar.Delivery;
 using LogSidecar.Diagnostics;
-using LogSidecar.Pipeline;
+using LogSidecar.Parsing;
 using LogSidecar.Sinks.Http;
 using Microsoft.Extensions.Logging;
 
@@ -58,17 +58,17 @@ internal sealed partial class ShippingSink : ISink, IDisposable
 
     public bool HasPending => _items.Count > 0;
 
-    public bool Fits(LineBatch batch, in LineRecord record) =>
-        _items.Count < _options.MaxBatchRecords && _items.ByteCount + _protocol.WorstCaseBytes(batch, record) <= _options.MaxBatchBytes;
+    public bool Fits(PreparedRecord record) =>
+        _items.Count < _options.MaxBatchRecords && _items.ByteCount + _protocol.WorstCaseBytes(record) <= _options.MaxBatchBytes;
 
-    public void Append(LineBatch batch, in LineRecord record)
+    public void Append(PreparedRecord record)
     {
         if (_items.Count == 0)
         {
             _oldestAppend = _time.GetTimestamp();
         }
 
-        _protocol.Encode(batch, record, _items);
+        _protocol.Encode(record, _items);
         _metrics.Appended();
     }
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Text.Json;
-using LogSidecar.Pipeline;
+using LogSidecar.Parsing;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Formatting;
 using LogSidecar.Text;
@@ -29,15 +29,14 @@ internal sealed class BulkProtocol(Uri endpoint, IndexPattern indexPattern, Json
 
     public string ContentType => "application/x-ndjson";
 
-    public int WorstCaseBytes(LineBatch batch, in LineRecord record) => formatter.WorstCaseBytes(batch, record);
+    public int WorstCaseBytes(PreparedRecord record) => formatter.WorstCaseBytes(record);
 
-    public void Encode(LineBatch batch, in LineRecord record, ShipItems items)
+    public void Encode(PreparedRecord record, ShipItems items)
     {
         var start = items.Bytes.Length;
-        formatter.Write(batch, record, items.Bytes);
-        var id = RecordId.Of(batch, record);
-        var recordTime = formatter.LastTime;
-        items.Add(new ShipItem(start, items.Bytes.Length - start, UnixTime.Nanoseconds(recordTime), IndexPattern.HourOf(recordTime), id, batch.File));
+        formatter.Write(record, items.Bytes);
+        var time = record.Time;
+        items.Add(new ShipItem(start, items.Bytes.Length - start, UnixTime.Nanoseconds(time), IndexPattern.HourOf(time), RecordId.Of(record), record.File));
     }
 
     public void WriteBody(ShipItems items, IReadOnlyList<int> selected, IBufferWriter<byte> body)

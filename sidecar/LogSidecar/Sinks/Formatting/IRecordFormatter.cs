@@ -1,4 +1,4 @@
-using LogSidecar.Pipeline;
+using LogSidecar.Parsing;
 
 namespace LogSidecar.Sinks.Formatting;
 
@@ -6,7 +6,7 @@ namespace LogSidecar.Sinks.Formatting;
 internal interface IRecordFormatter
 {
     /// <summary>An upper bound of the bytes <see cref="Write"/> may produce for the record.</summary>
-    int WorstCaseBytes(LineBatch batch, in LineRecord record);
+    int WorstCaseBytes(PreparedRecord record);
 
-    void Write(LineBatch batch, in LineRecord record, OutputBuffer output);
+    void Write(PreparedRecord record, OutputBuffer output);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using LogSidecar.Diagnostics;
@@ -12,7 +11,7 @@ namespace LogSidecar.Sinks.Formatting;
 /// <summary>
 /// One JSON object per record and line: <c>time</c> (parsed, else when read), <c>message</c>,
 /// <c>file</c>, <c>stream</c>, pod metadata under <c>kubernetes</c>, then what the stream's parser
-/// found (<c>read_time</c>, <c>severity_text</c>, <c>severity_number</c>, <c>fields</c>,
+/// found in the prepared record (<c>read_time</c>, <c>severity_text</c>, <c>severity_number</c>, <c>fields</c>,
 /// <c>parse_error</c>) and flags. Newlines inside a message are escaped so a record survives the
 /// container runtime as one line. A line longer than the limit is split into pieces carrying
 /// <c>split.id</c>, <c>split.index</c> and <c>split.count</c> (parsed fields ride on the first), or truncated.
@@ -28,54 +27,41 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
 
     private readonly OutputOptions _options;
     private readonly SidecarMetrics _metrics;
-    private readonly MessageText _text;
     private readonly ScratchBuffer _escaped = new(4096);
-    private readonly ConditionalWeakTable<TrackedFile, byte[]> _suffixes = [];
-    private readonly ConditionalWeakTable<TrackedFile, byte[]>.CreateValueCallback _buildSuffix;
-    private readonly IReadOnlyDictionary<string, IRecordParser?> _parsers;
-    private readonly ParsedRecord _parsed = new();
+    private readonly PerFile<byte[]> _suffixes;
     private readonly JsonFragment _time = new();
     private readonly JsonFragment _extra = new();
     private readonly List<int> _cuts = [];
     private readonly byte[] _timeOpen;
-    private TrackedFile? _suffixFile;
-    private byte[] _suffix = [];
-    private IRecordParser? _parser;
     private DateTimeOffset _readTimeFor = DateTimeOffset.MinValue;
     private byte[] _readTime = [];
 
-    public JsonRecordFormatter(OutputOptions options, PodMetadata pod, SidecarMetrics metrics, IReadOnlyDictionary<string, IRecordParser?>? parsers = null)
+    public JsonRecordFormatter(OutputOptions options, PodMetadata pod, SidecarMetrics metrics)
     {
         _options = options;
         _timeOpen = Encoding.UTF8.GetBytes($"{{\"{options.TimeKey}\":");
         _metrics = metrics;
-        _text = new MessageText(metrics);
-        _parsers = parsers ?? new Dictionary<string, IRecordParser?>();
-        _buildSuffix = file => RecordSuffix.Build(file, pod);
+        _suffixes = new PerFile<byte[]>(file => RecordSuffix.Build(file, pod));
     }
 
-    /// <summary>The time written for the last record: the parsed one, else when it was read.</summary>
-    public DateTimeOffset LastTime { get; private set; }
-
-    public int WorstCaseBytes(LineBatch batch, in LineRecord record)
+    public int WorstCaseBytes(PreparedRecord record)
     {
-        var escaped = JsonEscaper.MaxOutputLength(record.Length);
-        var perLine = FixedOverhead + Suffix(batch.File).Length;
+        var escaped = JsonEscaper.MaxOutputLength(record.Text.Length);
+        var perLine = FixedOverhead + _suffixes[record.File].Length;
         var pieces = escaped / Math.Max(1, _options.MaxRecordBytes - perLine) + 1;
 
         // Parsed fields are the record's own bytes escaped at most sixfold, plus their keys and quotes.
-        var fields = _parsers.Count == 0 ? 0 : escaped + 1024;
+        var fields = record.Parsed is null ? 0 : escaped + 1024;
         return escaped + (pieces * perLine) + fields;
     }
 
-    public void Write(LineBatch batch, in LineRecord record, OutputBuffer output)
+    public void Write(PreparedRecord record, OutputBuffer output)
     {
-        var text = _text.Valid(batch.Bytes(record));
-        var suffix = Suffix(batch.File);
-        var parsed = Parse(text, batch.ReadTime);
-        var escaped = Message(text, parsed);
+        var batch = record.Batch;
+        var suffix = _suffixes[record.File];
+        var parsed = record.Parsed;
+        var escaped = Message(record.Text, parsed);
         var time = Time(batch.ReadTime, parsed);
-        LastTime = parsed?.Time ?? batch.ReadTime;
         var extra = Extra(batch.ReadTime, parsed);
         var flags = record.Flags;
 
@@ -95,13 +81,13 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
             return;
         }
 
-        WriteSplit(batch, record, output, new Piece(time, escaped, suffix, extra, flags));
+        WriteSplit(record, output, new Piece(time, escaped, suffix, extra, flags));
     }
 
-    private void WriteSplit(LineBatch batch, in LineRecord record, OutputBuffer output, Piece piece)
+    private void WriteSplit(PreparedRecord record, OutputBuffer output, Piece piece)
     {
         _metrics.RecordSplit();
-        var id = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{batch.Identity?.Key}:{record.FileOffset:x}"));
+        var id = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{record.Batch.Identity?.Key}:{record.Line.FileOffset:x}"));
         var firstRoom = Math.Max(64, _options.MaxRecordBytes - Line.Overhead(_timeOpen, piece.Time, piece.Suffix, piece.Extra, piece.Flags, id));
         var room = Math.Max(64, _options.MaxRecordBytes - Line.Overhead(_timeOpen, piece.Time, piece.Suffix, [], piece.Flags, id));
         _cuts.Clear();
@@ -119,19 +105,6 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
             Line.Write(output, _timeOpen, piece.Time, piece.Message[from.._cuts[index]], piece.Suffix, extra, piece.Flags, new SplitInfo(id, index, _cuts.Count));
             from = _cuts[index];
         }
-    }
-
-    /// <summary>The parse result, or null for plain streams; a failed parse keeps only its error.</summary>
-    private ParsedRecord? Parse(ReadOnlySpan<byte> text, DateTimeOffset readTime)
-    {
-        if (_parser is null)
-        {
-            return null;
-        }
-
-        _parser.ParseOrKeepError(text, readTime, _parsed, _metrics, _suffixFile!.Stream);
-
-        return _parsed;
     }
 
     /// <summary>The escaped message: the parsed one when there is one, else the whole text.</summary>
@@ -222,7 +195,7 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
                 }
 
                 _extra.Raw("\":"u8);
-                if (field.Kind == FieldKind.Json)
+                if (field.IsJson)
                 {
                     _extra.Raw(parsed[field.Value]);
                 }
@@ -242,19 +215,6 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         }
 
         return _extra.Span;
-    }
-
-    // Called twice per record: remember the last file (and its stream's parser), never allocate a closure here.
-    private byte[] Suffix(TrackedFile file)
-    {
-        if (!ReferenceEquals(file, _suffixFile))
-        {
-            _suffix = _suffixes.GetValue(file, _buildSuffix);
-            _parser = _parsers.GetValueOrDefault(file.Stream);
-            _suffixFile = file;
-        }
-
-        return _suffix;
     }
 
     /// <summary>The parts of one record's line(s).</summary>

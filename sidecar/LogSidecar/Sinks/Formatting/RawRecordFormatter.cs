@@ -1,5 +1,5 @@
 using LogSidecar.Diagnostics;
-using LogSidecar.Pipeline;
+using LogSidecar.Parsing;
 using LogSidecar.Text;
 
 namespace LogSidecar.Sinks.Formatting;
@@ -10,17 +10,15 @@ namespace LogSidecar.Sinks.Formatting;
 /// </summary>
 internal sealed class RawRecordFormatter(OutputOptions options, SidecarMetrics metrics) : IRecordFormatter
 {
-    private readonly MessageText _text = new(metrics);
-
-    public int WorstCaseBytes(LineBatch batch, in LineRecord record)
+    public int WorstCaseBytes(PreparedRecord record)
     {
-        var sanitized = Utf8Sanitizer.MaxOutputLength(record.Length);
-        return sanitized + (sanitized / Math.Max(1, options.MaxRecordBytes - 4) + 1);
+        var length = record.Text.Length;
+        return length + (length / Math.Max(1, options.MaxRecordBytes - 4) + 1);
     }
 
-    public void Write(LineBatch batch, in LineRecord record, OutputBuffer output)
+    public void Write(PreparedRecord record, OutputBuffer output)
     {
-        var text = _text.Valid(batch.Bytes(record));
+        var text = record.Text;
         var room = options.MaxRecordBytes - 1;
         if (text.Length > room)
         {

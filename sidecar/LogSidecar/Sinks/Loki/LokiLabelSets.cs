@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LogSidecar.Contracts.Configuration;
@@ -36,18 +35,17 @@ internal sealed class LokiLabelSets
     private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
     private readonly List<byte[]> _sets = [];
     private readonly List<byte[]> _selectors = [];
-    private readonly ConditionalWeakTable<TrackedFile, StrongBox<int>> _byFile = [];
-    private readonly ConditionalWeakTable<TrackedFile, StrongBox<int>>.CreateValueCallback _number;
+    private readonly PerFile<int> _byFile;
 
     public LokiLabelSets(IReadOnlyList<string> labels, PodMetadata pod)
     {
         _labels = labels;
         _pod = pod;
-        _number = file => new StrongBox<int>(Number(file));
+        _byFile = new PerFile<int>(Number);
     }
 
     /// <summary>The set of a file's records.</summary>
-    public int For(TrackedFile file) => _byFile.GetValue(file, _number).Value;
+    public int For(TrackedFile file) => _byFile[file];
 
     /// <summary>The set as a JSON object, such as <c>{"namespace":"shop","pod":"web-1"}</c>.</summary>
     public ReadOnlySpan<byte> Json(int number) => _sets[number];

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using LogSidecar.Pipeline;
+using LogSidecar.Parsing;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Formatting;
 using LogSidecar.Sinks.Protobuf;
@@ -36,14 +36,14 @@ internal sealed class LokiProtobufProtocol(Uri endpoint, LokiLabelSets labels, J
 
     public string ContentType => "application/x-protobuf";
 
-    public int WorstCaseBytes(LineBatch batch, in LineRecord record) => formatter.WorstCaseBytes(batch, record) + EntryOverhead;
+    public int WorstCaseBytes(PreparedRecord record) => formatter.WorstCaseBytes(record) + EntryOverhead;
 
-    public void Encode(LineBatch batch, in LineRecord record, ShipItems items)
+    public void Encode(PreparedRecord record, ShipItems items)
     {
         _line.Rewind(0);
-        formatter.Write(batch, record, _line);
+        formatter.Write(record, _line);
         var line = _line.Slice(0, _line.Length).TrimEnd((byte)'\n');
-        var nanos = UnixTime.Nanoseconds(formatter.LastTime);
+        var nanos = UnixTime.Nanoseconds(record.Time);
         var seconds = Math.DivRem(nanos, 1_000_000_000L, out var fraction);
         if (fraction < 0)
         {
@@ -65,8 +65,7 @@ internal sealed class LokiProtobufProtocol(Uri endpoint, LokiLabelSets labels, J
 
         Bytes(span, ref written, LineField, line);
         items.Bytes.Advance(written);
-        var id = RecordId.Of(batch, record);
-        items.Add(new ShipItem(start, written, nanos, labels.For(batch.File), id, batch.File));
+        items.Add(new ShipItem(start, written, nanos, labels.For(record.File), RecordId.Of(record), record.File));
     }
 
     /// <summary>One StreamAdapter per label set, entries in the order read, then the whole request snappy-compressed.</summary>

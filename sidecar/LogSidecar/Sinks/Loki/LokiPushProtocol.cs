@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
-using LogSidecar.Pipeline;
+using LogSidecar.Parsing;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Formatting;
 using LogSidecar.Text;
@@ -30,19 +30,17 @@ internal sealed class LokiPushProtocol(Uri endpoint, LokiLabelSets labels, JsonR
     public string ContentType => "application/json";
 
     // The formatter writes no raw control characters, so escaping its JSON at most doubles it (" and \).
-    public int WorstCaseBytes(LineBatch batch, in LineRecord record) => (2 * formatter.WorstCaseBytes(batch, record)) + EntryOverhead;
+    public int WorstCaseBytes(PreparedRecord record) => (2 * formatter.WorstCaseBytes(record)) + EntryOverhead;
 
-    public void Encode(LineBatch batch, in LineRecord record, ShipItems items)
+    public void Encode(PreparedRecord record, ShipItems items)
     {
         _line.Rewind(0);
-        formatter.Write(batch, record, _line);
+        formatter.Write(record, _line);
         var json = _line.Slice(0, _line.Length).TrimEnd((byte)'\n');
         var start = items.Bytes.Length;
         var written = JsonEscaper.Escape(json, items.Bytes.GetSpan(JsonEscaper.MaxOutputLength(json)));
         items.Bytes.Advance(written);
-        var id = RecordId.Of(batch, record);
-        var nanos = UnixTime.Nanoseconds(formatter.LastTime);
-        items.Add(new ShipItem(start, written, nanos, labels.For(batch.File), id, batch.File));
+        items.Add(new ShipItem(start, written, UnixTime.Nanoseconds(record.Time), labels.For(record.File), RecordId.Of(record), record.File));
     }
 
     /// <summary><c>{"streams":[{"stream":{labels},"values":[["ns","line"],...]},...]}</c>: one stream per label set, entries in file order.</summary>

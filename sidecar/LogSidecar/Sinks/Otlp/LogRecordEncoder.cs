@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text;
-using LogSidecar.Diagnostics;
 using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
 using LogSidecar.Sinks.Formatting;
@@ -16,7 +14,7 @@ namespace LogSidecar.Sinks.Otlp;
 /// read, severity number and text from parsing, the message as the string body, and attributes:
 /// <c>log.file.path</c>, <c>logsidecar.stream</c>, every parsed field as a string (JSON values other
 /// than strings as their JSON text), and <c>logsidecar.parse_error</c> / <c>logsidecar.truncated</c>
-/// when they apply. The stream's parser runs here as it does for the stdout JSON.
+/// when they apply. It reads the prepared record: the record was parsed once, before it fanned out.
 /// </summary>
 internal sealed class LogRecordEncoder
 {
@@ -35,39 +33,24 @@ internal sealed class LogRecordEncoder
     public const int StringValueField = 1;
     public const int BoolValueField = 2;
 
-    private readonly IReadOnlyDictionary<string, IRecordParser?> _parsers;
-    private readonly SidecarMetrics _metrics;
-    private readonly MessageText _text;
-    private readonly ParsedRecord _parsed = new();
     private readonly JsonStringBody _keys = new();
     private readonly JsonStringBody _values = new();
     private readonly JsonStringBody _body = new();
     private readonly ArrayBufferWriter<byte> _attributes = new(1024);
-    private readonly ConditionalWeakTable<TrackedFile, byte[]> _fileAttributes = [];
-    private TrackedFile? _file;
-    private byte[] _fileBytes = [];
-    private IRecordParser? _parser;
-
-    public LogRecordEncoder(IReadOnlyDictionary<string, IRecordParser?> parsers, SidecarMetrics metrics)
-    {
-        _parsers = parsers;
-        _metrics = metrics;
-        _text = new MessageText(metrics);
-    }
+    private readonly PerFile<byte[]> _fileAttributes = new(FileAttributes);
 
     /// <summary>An upper bound of what <see cref="Write"/> adds: the body and each field are at most the record's bytes, each attribute adds a few bytes of framing.</summary>
-    public static int WorstCaseBytes(LineBatch batch, in LineRecord record) =>
-        (8 * record.Length) + (3 * Encoding.UTF8.GetMaxByteCount(batch.File.Path.Length + batch.File.Stream.Length)) + 256;
+    public static int WorstCaseBytes(PreparedRecord record) =>
+        (8 * record.Text.Length) + (3 * Encoding.UTF8.GetMaxByteCount(record.File.Path.Length + record.File.Stream.Length)) + 256;
 
-    /// <summary>Writes the record's LogRecord message and returns its time (the parsed one, else when read) in Unix nanoseconds.</summary>
-    public long Write(LineBatch batch, in LineRecord record, OutputBuffer output)
+    /// <summary>Writes the record's LogRecord message.</summary>
+    public void Write(PreparedRecord record, OutputBuffer output)
     {
-        var text = _text.Valid(batch.Bytes(record));
-        var parsed = Parse(batch.File, text, batch.ReadTime);
-        var body = parsed is { Error: null } ? Message(parsed) : text;
+        var parsed = record.Parsed;
+        var body = parsed is { Error: null } ? Message(parsed) : record.Text;
 
         _attributes.ResetWrittenCount();
-        _attributes.Write(_fileBytes);
+        _attributes.Write(_fileAttributes[record.File]);
         if (parsed is not null)
         {
             Fields(parsed);
@@ -82,9 +65,9 @@ internal sealed class LogRecordEncoder
             AddTrue(_attributes, "logsidecar.truncated"u8);
         }
 
-        var observed = UnixTime.Nanoseconds(batch.ReadTime);
+        var observed = UnixTime.Nanoseconds(record.ReadTime);
         var time = parsed?.Time is { } parsedTime ? UnixTime.Nanoseconds(parsedTime) : (long?)null;
-        var severity = parsed?.Severity ?? default;
+        var severity = record.Severity;
         var bodyValue = FieldSize(body.Length);
         var size = (time is null ? 0 : 9)
             + (severity.IsKnown ? 1 + VarintSize((ulong)severity.Number) + FieldSize(severity.Utf8Text.Length) : 0)
@@ -106,11 +89,10 @@ internal sealed class LogRecordEncoder
         }
 
         Header(span, ref written, BodyField, bodyValue);
-        Bytes(span, ref written, 1, body);
+        Bytes(span, ref written, StringValueField, body);
         SpanWriter.Put(span, ref written, _attributes.WrittenSpan);
         Fixed64(span, ref written, ObservedTimeField, (ulong)observed);
         output.Advance(written);
-        return time ?? observed;
     }
 
     /// <summary>Appends a <c>KeyValue</c> attribute with a string value as field <paramref name="field"/> (LogRecord's attributes unless told).</summary>
@@ -140,25 +122,6 @@ internal sealed class LogRecordEncoder
         output.Advance(written);
     }
 
-    private ParsedRecord? Parse(TrackedFile file, ReadOnlySpan<byte> text, DateTimeOffset readTime)
-    {
-        if (!ReferenceEquals(file, _file))
-        {
-            _fileBytes = _fileAttributes.GetValue(file, FileAttributes);
-            _parser = _parsers.GetValueOrDefault(file.Stream);
-            _file = file;
-        }
-
-        if (_parser is null)
-        {
-            return null;
-        }
-
-        _parser.ParseOrKeepError(text, readTime, _parsed, _metrics, file.Stream);
-
-        return _parsed;
-    }
-
     private ReadOnlySpan<byte> Message(ParsedRecord parsed)
     {
         if (parsed.Message is not { } range)
@@ -177,7 +140,7 @@ internal sealed class LogRecordEncoder
             var value = parsed[field.Value];
 
             // A JSON string becomes its text; other JSON values (numbers, objects...) stay JSON text.
-            if (field.Kind == FieldKind.Json && value.Length > 0 && value[0] == (byte)'"')
+            if (field.Kind == FieldKind.String)
             {
                 value = _values.Token(value);
             }

@@ -1,9 +1,11 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Formatting;
+using LogSidecar.Text;
 using static LogSidecar.Sinks.Protobuf.ProtobufWriter;
 
 namespace LogSidecar.Sinks.Otlp;
@@ -40,10 +42,7 @@ internal sealed class OtlpLogsProtocol : IBackendProtocol
     private readonly byte[][] _resources;
     private readonly Dictionary<string, int> _groups = new(StringComparer.Ordinal);
     private readonly byte[] _scope;
-
-    // Batches hold one file's records: the group of the last file is kept to skip a lookup per record (Encode only).
-    private TrackedFile? _lastFile;
-    private int _lastGroup;
+    private readonly PerFile<int> _groupOf;
 
     public OtlpLogsProtocol(Uri endpoint, PodMetadata pod, LogRecordEncoder encoder, TimeProvider time)
     {
@@ -62,20 +61,20 @@ internal sealed class OtlpLogsProtocol : IBackendProtocol
 
         _resources = [.. resources];
         _scope = Scope();
+        _groupOf = new PerFile<int>(GroupOf);
     }
 
     public Uri Target { get; }
 
     public string ContentType => "application/x-protobuf";
 
-    public int WorstCaseBytes(LineBatch batch, in LineRecord record) => LogRecordEncoder.WorstCaseBytes(batch, record);
+    public int WorstCaseBytes(PreparedRecord record) => LogRecordEncoder.WorstCaseBytes(record);
 
-    public void Encode(LineBatch batch, in LineRecord record, ShipItems items)
+    public void Encode(PreparedRecord record, ShipItems items)
     {
         var start = items.Bytes.Length;
-        var time = _encoder.Write(batch, record, items.Bytes);
-        var id = RecordId.Of(batch, record);
-        items.Add(new ShipItem(start, items.Bytes.Length - start, time, GroupOf(batch.File), id, batch.File));
+        _encoder.Write(record, items.Bytes);
+        items.Add(new ShipItem(start, items.Bytes.Length - start, UnixTime.Nanoseconds(record.Time), _groupOf[record.File], RecordId.Of(record), record.File));
     }
 
     /// <summary>ExportLogsServiceRequest { resource_logs { resource, scope_logs { scope, log_records... } }... }: one resource_logs per group with records, lengths computed first.</summary>
@@ -135,18 +134,8 @@ internal sealed class OtlpLogsProtocol : IBackendProtocol
     }
 
     /// <summary>The resource group of a file's records: 0 unless its stream names a container, else that container's.</summary>
-    private int GroupOf(TrackedFile file)
-    {
-        if (ReferenceEquals(file, _lastFile))
-        {
-            return _lastGroup;
-        }
-
-        var group = _pod.StreamContainers.TryGetValue(file.Stream, out var container) ? _groups[container] : 0;
-        _lastFile = file;
-        _lastGroup = group;
-        return group;
-    }
+    private int GroupOf(TrackedFile file) =>
+        _pod.StreamContainers.TryGetValue(file.Stream, out var container) ? _groups[container] : 0;
 
     public void WriteDeadLetter(ShipItems items, in ShipItem item, Utf8JsonWriter writer) =>
         LogRecordJson.Write(items.Payload(item), writer);

@@ -1,6 +1,6 @@
 using LogSidecar.Delivery;
 using LogSidecar.Diagnostics;
-using LogSidecar.Pipeline;
+using LogSidecar.Parsing;
 using LogSidecar.Sinks.Formatting;
 
 namespace LogSidecar.Sinks.Stdout;
@@ -22,11 +22,11 @@ internal sealed class StdoutSink(IRecordFormatter formatter, Stream stdout, int 
 
     public bool HasPending => _filling.Length > 0 || _records > 0;
 
-    public bool Fits(LineBatch batch, in LineRecord record) => _filling.Fits(formatter.WorstCaseBytes(batch, record));
+    public bool Fits(PreparedRecord record) => _filling.Fits(formatter.WorstCaseBytes(record));
 
-    public void Append(LineBatch batch, in LineRecord record)
+    public void Append(PreparedRecord record)
     {
-        formatter.Write(batch, record, _filling);
+        formatter.Write(record, _filling);
         _records++;
     }
 

@@ -4,6 +4,7 @@ using LogSidecar.Diagnostics;
 using LogSidecar.Pipeline;
 using LogSidecar.Sinks;
 using LogSidecar.Sinks.Formatting;
+using LogSidecar.Tests.Parsing;
 
 namespace LogSidecar.Tests.Sinks.Formatting;
 
@@ -77,7 +78,7 @@ public class JsonRecordFormatterTests
 
         using var stream = new MemoryStream();
         var output = new OutputBuffer(stream, 1 << 20);
-        formatter.Write(batch, batch.Records[0], output);
+        formatter.Write(Prepared.Of(batch, metrics: metrics), output);
         output.FlushAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
         batch.Release();
 

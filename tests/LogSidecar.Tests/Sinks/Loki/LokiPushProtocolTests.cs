@@ -9,6 +9,7 @@ using LogSidecar.Sinks;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Formatting;
 using LogSidecar.Sinks.Loki;
+using LogSidecar.Tests.Parsing;
 using LogSidecar.Tests.Sinks.Receivers;
 
 namespace LogSidecar.Tests.Sinks.Loki;
@@ -58,7 +59,7 @@ public class LokiPushProtocolTests
         foreach (var (file, line) in new[] { (access, "GET /a"), (error, "boom"), (access, "GET /b") })
         {
             var batch = Batch(file, line);
-            protocol.Encode(batch, batch.Records[0], items);
+            protocol.Encode(Prepared.Of(batch), items);
         }
 
         var body = new ArrayBufferWriter<byte>();
@@ -141,8 +142,8 @@ public class LokiPushProtocolTests
         {
             var batch = Batch(file, line, offset);
             var before = items.ByteCount;
-            protocol.Encode(batch, batch.Records[0], items);
-            Assert.True(items.ByteCount - before <= protocol.WorstCaseBytes(batch, batch.Records[0]));
+            protocol.Encode(Prepared.Of(batch), items);
+            Assert.True(items.ByteCount - before <= protocol.WorstCaseBytes(Prepared.Of(batch)));
             offset += Encoding.UTF8.GetByteCount(line) + 1;
         }
 

@@ -9,6 +9,7 @@ using LogSidecar.Pipeline;
 using LogSidecar.Sinks;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Otlp;
+using LogSidecar.Tests.Parsing;
 using LogSidecar.Tests.Sinks.Receivers;
 using LogSidecar.Text;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -117,12 +118,13 @@ public class OtlpLogsProtocolTests
         var metrics = new SidecarMetrics();
         using var stderr = new StringWriter();
         var options = new ShippingOptions("otlp", 1000, 1024 * 1024, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200), Gzip: true, CredentialsDir: null, Headers: []);
-        var protocol = new OtlpLogsProtocol(new Uri(receiver.Endpoint, "/"), Pod, new LogRecordEncoder(Parsers(file, RecordFormats.Plain), metrics), TimeProvider.System);
+        var protocol = new OtlpLogsProtocol(new Uri(receiver.Endpoint, "/"), Pod, new LogRecordEncoder(), TimeProvider.System);
         using var sink = new ShippingSink(options, protocol, [], new DeadLetterWriter(stderr, TimeProvider.System), metrics.AddSink("otlp"), TimeProvider.System, NullLogger.Instance);
         var batch = Batch(file, [.. Enumerable.Range(1, 10).Select(n => $"line {n}")]);
+        var preparer = Prepared.Preparer(file, parser: null, metrics);
         foreach (var record in batch.Records)
         {
-            sink.Append(batch, record);
+            sink.Append(preparer.Prepare(batch, record));
         }
 
         await sink.FlushAsync(TestContext.Current.CancellationToken);
@@ -146,20 +148,22 @@ public class OtlpLogsProtocolTests
 
     internal static ulong Nanos(DateTimeOffset time) => (ulong)((time.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) * 100);
 
-    private static Dictionary<string, IRecordParser?> Parsers(TrackedFile file, string format) =>
-        new(StringComparer.Ordinal) { [file.Stream] = RecordParsers.Create(new StreamConfig { Name = file.Stream, Format = format }, RegexUse.None) };
+    private static IRecordParser? Parsers(TrackedFile file, string format) =>
+        RecordParsers.Create(new StreamConfig { Name = file.Stream, Format = format }, RegexUse.None);
 
-    private static (OtlpLogsProtocol Protocol, ShipItems Items) Encode(PodMetadata pod, Dictionary<string, IRecordParser?> parsers, TrackedFile file, params string[] lines)
+    private static (OtlpLogsProtocol Protocol, ShipItems Items) Encode(PodMetadata pod, IRecordParser? parser, TrackedFile file, params string[] lines)
     {
-        var protocol = new OtlpLogsProtocol(new Uri("http://127.0.0.1:4318/"), pod, new LogRecordEncoder(parsers, new SidecarMetrics()), TimeProvider.System);
+        var protocol = new OtlpLogsProtocol(new Uri("http://127.0.0.1:4318/"), pod, new LogRecordEncoder(), TimeProvider.System);
         var items = new ShipItems(64 * 1024);
         var batch = Batch(file, lines);
-        foreach (var record in batch.Records)
+        var preparer = Prepared.Preparer(file, parser);
+        foreach (var line in batch.Records)
         {
-            Assert.True(protocol.WorstCaseBytes(batch, record) >= 0);
+            var record = preparer.Prepare(batch, line);
+            Assert.True(protocol.WorstCaseBytes(record) >= 0);
             var before = items.ByteCount;
-            protocol.Encode(batch, record, items);
-            Assert.True(items.ByteCount - before <= protocol.WorstCaseBytes(batch, record));
+            protocol.Encode(record, items);
+            Assert.True(items.ByteCount - before <= protocol.WorstCaseBytes(record));
         }
 
         return (protocol, items);

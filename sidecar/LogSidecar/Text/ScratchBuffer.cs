@@ -1,4 +1,4 @@
-namespace LogSidecar.Sinks.Formatting;
+namespace LogSidecar.Text;
 
 /// <summary>A reusable byte array that grows to the largest size asked of it (bounded by the record limits).</summary>
 internal sealed class ScratchBuffer(int initialSize)
