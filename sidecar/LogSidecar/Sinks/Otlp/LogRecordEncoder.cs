@@ -12,8 +12,8 @@ namespace LogSidecar.Sinks.Otlp;
 /// Encodes one record as an OTLP <c>LogRecord</c> message (opentelemetry/proto/logs/v1/logs.proto):
 /// <c>time_unix_nano</c> when the record had a time, <c>observed_time_unix_nano</c> = when it was
 /// read, severity number and text from parsing, the message as the string body, and attributes:
-/// <c>log.file.path</c>, <c>logsidecar.stream</c>, every parsed field as a string (JSON values other
-/// than strings as their JSON text), and <c>logsidecar.parse_error</c> / <c>logsidecar.truncated</c>
+/// <c>log.file.path</c>, <c>logsidecar.stream</c>, every parsed field with its JSON type kept
+/// (<see cref="JsonAnyValue"/>; text a parser found is a string), and <c>logsidecar.parse_error</c> / <c>logsidecar.truncated</c>
 /// when they apply. It reads the prepared record: the record was parsed once, before it fanned out.
 /// </summary>
 internal sealed class LogRecordEncoder
@@ -25,21 +25,17 @@ internal sealed class LogRecordEncoder
     public const int AttributesField = 6;
     public const int ObservedTimeField = 11;
 
-    // KeyValue (common.proto): an attribute's key and value.
-    public const int KeyField = 1;
-    public const int ValueField = 2;
-
-    // AnyValue (common.proto): the value kinds the encoder writes.
-    public const int StringValueField = 1;
-    public const int BoolValueField = 2;
-
     private readonly JsonStringBody _keys = new();
-    private readonly JsonStringBody _values = new();
     private readonly JsonStringBody _body = new();
+    private readonly JsonAnyValue _any = new();
     private readonly ArrayBufferWriter<byte> _attributes = new(1024);
     private readonly PerFile<byte[]> _fileAttributes = new(FileAttributes);
 
-    /// <summary>An upper bound of what <see cref="Write"/> adds: the body and each field are at most the record's bytes, each attribute adds a few bytes of framing.</summary>
+    /// <summary>
+    /// An upper bound of what <see cref="Write"/> adds: the body and the fields are disjoint parts of the
+    /// record's bytes; a typed value grows at most about fourfold (<c>-1,</c> becomes a ten-byte varint
+    /// with its tags), an attribute adds a few bytes of framing.
+    /// </summary>
     public static int WorstCaseBytes(PreparedRecord record) =>
         (8 * record.Text.Length) + (3 * Encoding.UTF8.GetMaxByteCount(record.File.Path.Length + record.File.Stream.Length)) + 256;
 
@@ -89,7 +85,7 @@ internal sealed class LogRecordEncoder
         }
 
         Header(span, ref written, BodyField, bodyValue);
-        Bytes(span, ref written, StringValueField, body);
+        Bytes(span, ref written, JsonAnyValue.StringValueField, body);
         SpanWriter.Put(span, ref written, _attributes.WrittenSpan);
         Fixed64(span, ref written, ObservedTimeField, (ulong)observed);
         output.Advance(written);
@@ -103,9 +99,9 @@ internal sealed class LogRecordEncoder
         var span = output.GetSpan(FieldSize(pair));
         var written = 0;
         Header(span, ref written, field, pair);
-        Bytes(span, ref written, KeyField, key);
-        Header(span, ref written, ValueField, any);
-        Bytes(span, ref written, StringValueField, value);
+        Bytes(span, ref written, JsonAnyValue.KeyField, key);
+        Header(span, ref written, JsonAnyValue.ValueField, any);
+        Bytes(span, ref written, JsonAnyValue.StringValueField, value);
         output.Advance(written);
     }
 
@@ -116,9 +112,9 @@ internal sealed class LogRecordEncoder
         var span = output.GetSpan(FieldSize(pair));
         var written = 0;
         Header(span, ref written, AttributesField, pair);
-        Bytes(span, ref written, KeyField, key);
-        Header(span, ref written, ValueField, any);
-        VarintField(span, ref written, BoolValueField, 1);
+        Bytes(span, ref written, JsonAnyValue.KeyField, key);
+        Header(span, ref written, JsonAnyValue.ValueField, any);
+        VarintField(span, ref written, JsonAnyValue.BoolValueField, 1);
         output.Advance(written);
     }
 
@@ -137,16 +133,29 @@ internal sealed class LogRecordEncoder
         foreach (var field in parsed.Fields)
         {
             var key = field.KeyEscaped ? _keys.Unescape(parsed[field.Key]) : parsed[field.Key];
-            var value = parsed[field.Value];
-
-            // A JSON string becomes its text; other JSON values (numbers, objects...) stay JSON text.
-            if (field.Kind == FieldKind.String)
+            if (field.IsJson)
             {
-                value = _values.Token(value);
+                AddJson(key, parsed[field.Value]);
             }
-
-            AddString(_attributes, key, value);
+            else
+            {
+                AddString(_attributes, key, parsed[field.Value]);
+            }
         }
+    }
+
+    /// <summary>Appends a <c>KeyValue</c> attribute whose value is a JSON value with its type kept.</summary>
+    private void AddJson(ReadOnlySpan<byte> key, ReadOnlySpan<byte> json)
+    {
+        var any = _any.Measure(json);
+        var pair = FieldSize(key.Length) + FieldSize(any);
+        var span = _attributes.GetSpan(FieldSize(pair));
+        var written = 0;
+        Header(span, ref written, AttributesField, pair);
+        Bytes(span, ref written, JsonAnyValue.KeyField, key);
+        Header(span, ref written, JsonAnyValue.ValueField, any);
+        _any.Write(json, span, ref written);
+        _attributes.Advance(written);
     }
 
     private static byte[] FileAttributes(TrackedFile file)

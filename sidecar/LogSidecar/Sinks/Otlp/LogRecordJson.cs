@@ -6,7 +6,8 @@ namespace LogSidecar.Sinks.Otlp;
 /// <summary>
 /// A dead letter's view of an encoded LogRecord, decoded back from its protobuf bytes:
 /// <c>{"time", "observed_time", "severity_text", "severity_number", "body", "attributes": {...}}</c>,
-/// times in ISO 8601 UTC, attribute values as strings (booleans as JSON booleans).
+/// times in ISO 8601 UTC, attribute values as the JSON of their type (numbers, booleans, arrays,
+/// objects; OTLP's empty value as <c>null</c>).
 /// </summary>
 internal static class LogRecordJson
 {
@@ -73,11 +74,11 @@ internal static class LogRecordJson
         var reader = new ProtobufReader(pair);
         while (reader.Next())
         {
-            if (reader.Field == LogRecordEncoder.KeyField)
+            if (reader.Field == JsonAnyValue.KeyField)
             {
                 key = reader.Bytes;
             }
-            else if (reader.Field == LogRecordEncoder.ValueField)
+            else if (reader.Field == JsonAnyValue.ValueField)
             {
                 value = reader.Bytes;
             }
@@ -87,25 +88,54 @@ internal static class LogRecordJson
         Value(value, writer);
     }
 
-    /// <summary>An AnyValue: string_value or bool_value, the only kinds the encoder writes.</summary>
+    /// <summary>An AnyValue as the JSON of its kind; one with no value set is null.</summary>
     private static void Value(ReadOnlySpan<byte> any, Utf8JsonWriter writer)
     {
         var reader = new ProtobufReader(any);
         while (reader.Next())
         {
-            if (reader.Field == LogRecordEncoder.StringValueField)
+            switch (reader.Field)
             {
-                writer.WriteStringValue(reader.Bytes);
-                return;
-            }
+                case JsonAnyValue.StringValueField:
+                    writer.WriteStringValue(reader.Bytes);
+                    return;
+                case JsonAnyValue.BoolValueField:
+                    writer.WriteBooleanValue(reader.Number != 0);
+                    return;
+                case JsonAnyValue.IntValueField:
+                    writer.WriteNumberValue((long)reader.Number);
+                    return;
+                case JsonAnyValue.DoubleValueField:
+                    writer.WriteNumberValue(BitConverter.UInt64BitsToDouble(reader.Number));
+                    return;
+                case JsonAnyValue.BytesValueField:
+                    writer.WriteBase64StringValue(reader.Bytes);
+                    return;
+                case JsonAnyValue.ArrayValueField:
+                    writer.WriteStartArray();
+                    var values = new ProtobufReader(reader.Bytes);
+                    while (values.Next())
+                    {
+                        Value(values.Bytes, writer);
+                    }
 
-            if (reader.Field == LogRecordEncoder.BoolValueField)
-            {
-                writer.WriteBooleanValue(reader.Number != 0);
-                return;
+                    writer.WriteEndArray();
+                    return;
+                case JsonAnyValue.KvlistValueField:
+                    writer.WriteStartObject();
+                    var pairs = new ProtobufReader(reader.Bytes);
+                    while (pairs.Next())
+                    {
+                        Attribute(pairs.Bytes, writer);
+                    }
+
+                    writer.WriteEndObject();
+                    return;
+                default:
+                    break;
             }
         }
 
-        writer.WriteStringValue(""u8);
+        writer.WriteNullValue();
     }
 }

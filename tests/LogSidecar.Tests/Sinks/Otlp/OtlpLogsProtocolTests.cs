@@ -50,7 +50,7 @@ public class OtlpLogsProtocolTests
     }
 
     [Fact]
-    public void AParsedRecordCarriesItsTimeSeverityUnescapedMessageAndFieldsAsStringAttributes()
+    public void AParsedRecordCarriesItsTimeSeverityUnescapedMessageAndFieldsAsAttributesOfTheirJsonType()
     {
         var file = new TrackedFile("/var/log/app/api.log", "api");
         var line = """{"ts":"2026-11-23T09:29:59.1234567Z","level":"warn","msg":"slow \"query\"\ntook 2s","user":"b\u00f6b","status":503,"ctx":{"db":"orders"},"ok":false}""";
@@ -70,7 +70,33 @@ public class OtlpLogsProtocolTests
         Assert.Equal("false", record.Attributes["ok"]);
         Assert.Equal("/var/log/app/api.log", record.Attributes["log.file.path"]);
         Assert.Equal("api", record.Attributes["logsidecar.stream"]);
+        Assert.Equal("string:böb", record.TypedAttributes["user"]);
+        Assert.Equal("int:503", record.TypedAttributes["status"]);
+        Assert.Equal("kvlist:{db=string:orders}", record.TypedAttributes["ctx"]);
+        Assert.Equal("bool:false", record.TypedAttributes["ok"]);
         Assert.Equal(record.TimeUnixNanos, (ulong)items[0].TimeUnixNanos);
+    }
+
+    [Fact]
+    public void EveryJsonTypeBecomesItsAnyValueKindNestedOnesIncluded()
+    {
+        var file = new TrackedFile("/var/log/app/api.log", "api");
+        var line = """{"msg":"typed","big":9223372036854775807,"neg":-42,"ratio":0.25,"exp":1e3,"huge":1e400,"yes":true,"none":null,"tags":["a",1,2.5,false,null,[],{}],"req":{"path":"/a\"b","headers":{"n":2},"ids":[-1,0]},"k\u00e9y":"v"}""";
+        var (protocol, items) = Encode(Pod, Parsers(file, RecordFormats.Json), file, line);
+
+        var record = Assert.Single(OtlpLogsReceiver.Decode(Body(protocol, items)));
+
+        Assert.Equal("typed", record.Body);
+        Assert.Equal("int:9223372036854775807", record.TypedAttributes["big"]);
+        Assert.Equal("int:-42", record.TypedAttributes["neg"]);
+        Assert.Equal("double:0.25", record.TypedAttributes["ratio"]);
+        Assert.Equal("double:1000", record.TypedAttributes["exp"]);
+        Assert.Equal("string:1e400", record.TypedAttributes["huge"]);
+        Assert.Equal("bool:true", record.TypedAttributes["yes"]);
+        Assert.Equal("empty", record.TypedAttributes["none"]);
+        Assert.Equal("array:[string:a,int:1,double:2.5,bool:false,empty,array:[],kvlist:{}]", record.TypedAttributes["tags"]);
+        Assert.Equal("kvlist:{path=string:/a\"b,headers=kvlist:{n=int:2},ids=array:[int:-1,int:0]}", record.TypedAttributes["req"]);
+        Assert.Equal("string:v", record.TypedAttributes["kéy"]);
     }
 
     [Fact]
@@ -90,7 +116,7 @@ public class OtlpLogsProtocolTests
     public void ADeadLetterShowsTheRecordsTimesSeverityBodyAndAttributesAsJson()
     {
         var file = new TrackedFile("/var/log/app/api.log", "api");
-        var (protocol, items) = Encode(Pod, Parsers(file, RecordFormats.Json), file, """{"ts":"2026-11-23T09:29:59Z","level":"error","msg":"boom","user":"bob"}""");
+        var (protocol, items) = Encode(Pod, Parsers(file, RecordFormats.Json), file, """{"ts":"2026-11-23T09:29:59Z","level":"error","msg":"boom","user":"bob","tries":3,"ratio":0.5,"ctx":{"db":"orders","ids":[1,true,null]}}""");
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -105,6 +131,9 @@ public class OtlpLogsProtocolTests
         Assert.Equal(17, json["severity_number"]!.GetValue<int>());
         Assert.Equal("boom", json["body"]!.GetValue<string>());
         Assert.Equal("bob", json["attributes"]!["user"]!.GetValue<string>());
+        Assert.Equal(3, json["attributes"]!["tries"]!.GetValue<long>());
+        Assert.Equal(0.5, json["attributes"]!["ratio"]!.GetValue<double>());
+        Assert.Equal("""{"db":"orders","ids":[1,true,null]}""", json["attributes"]!["ctx"]!.ToJsonString());
         Assert.Equal("/var/log/app/api.log", json["attributes"]!["log.file.path"]!.GetValue<string>());
     }
 

@@ -67,6 +67,35 @@ public class OtlpShippingTests
     }
 
     [Fact]
+    public async Task FieldsArriveWithTheirJsonTypesAsTypedAttributes()
+    {
+        using var dir = new TempDirectory();
+        var log = dir.File("api.log");
+        await File.WriteAllLinesAsync(
+            log,
+            Enumerable.Range(1, 300).Select(n => $$"""{"msg":"request {{n}}","duration_ms":{{n}},"ratio":{{n}}.5,"cached":{{(n % 2 == 0 ? "true" : "false")}},"user":{"id":"u{{n}}","roles":["admin",{{n}}]},"trace":null}"""),
+            TestContext.Current.CancellationToken);
+        await using var receiver = new OtlpLogsReceiver();
+        await receiver.StartAsync();
+
+        await using var sidecar = ShippingSidecar.Start(dir, log, Sink(receiver), once: true, flags: ["--format", "json"]);
+
+        Assert.True(await sidecar.Process.WaitForExitAsync() == 0, sidecar.Process.Errors);
+        var records = receiver.Records.ToList();
+        Assert.Equal(300, records.Count);
+        foreach (var record in records)
+        {
+            var n = int.Parse(record.Body.Split(' ')[1], CultureInfo.InvariantCulture);
+            Assert.Equal($"int:{n}", record.TypedAttributes["duration_ms"]);
+            Assert.Equal($"double:{n}.5", record.TypedAttributes["ratio"]);
+            Assert.Equal(n % 2 == 0 ? "bool:true" : "bool:false", record.TypedAttributes["cached"]);
+            Assert.Equal($"kvlist:{{id=string:u{n},roles=array:[string:admin,int:{n}]}}", record.TypedAttributes["user"]);
+            Assert.Equal("empty", record.TypedAttributes["trace"]);
+            Assert.Equal("string:app", record.TypedAttributes["logsidecar.stream"]);
+        }
+    }
+
+    [Fact]
     public async Task A503WithRetryAfterAndAResetConnectionAreRetriedAndEveryLineArrivesOnceWithNothingDeadLettered()
     {
         using var dir = new TempDirectory();

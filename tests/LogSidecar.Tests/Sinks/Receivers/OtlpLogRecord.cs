@@ -1,6 +1,6 @@
 namespace LogSidecar.Tests.Sinks.Receivers;
 
-/// <summary>One log record an OTLP receiver decoded, with its resource's attributes and its scope's name.</summary>
+/// <summary>One log record an OTLP receiver decoded, with its resource's attributes and its scope's name; attributes as text and with their AnyValue kinds.</summary>
 internal sealed record OtlpLogRecord(
     IReadOnlyDictionary<string, string> Resource,
     string Scope,
@@ -9,4 +9,5 @@ internal sealed record OtlpLogRecord(
     int SeverityNumber,
     string SeverityText,
     string Body,
-    IReadOnlyDictionary<string, string> Attributes);
+    IReadOnlyDictionary<string, string> Attributes,
+    IReadOnlyDictionary<string, string> TypedAttributes);

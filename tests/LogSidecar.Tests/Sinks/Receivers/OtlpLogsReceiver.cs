@@ -110,6 +110,7 @@ internal sealed class OtlpLogsReceiver : LoopbackHttpReceiver
         var severityText = fields.Where(f => f.Field == 3).Select(f => OtlpWire.Text(f.Bytes)).SingleOrDefault() ?? "";
         var body = fields.Where(f => f.Field == 5).Select(f => OtlpWire.AnyValue(f.Bytes)).SingleOrDefault() ?? "";
         Assert.All(fields.Where(f => f.Field is 1 or 11), f => Assert.Equal(1, f.WireType));
-        return new OtlpLogRecord(resource, scope, Number(1), Number(11), (int)Number(2), severityText, body, OtlpWire.Attributes(fields.Where(f => f.Field == 6).Select(f => f.Bytes)));
+        var attributes = fields.Where(f => f.Field == 6).Select(f => f.Bytes).ToList();
+        return new OtlpLogRecord(resource, scope, Number(1), Number(11), (int)Number(2), severityText, body, OtlpWire.Attributes(attributes), OtlpWire.TypedAttributes(attributes));
     }
 }
