@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace LogSidecar.Parsing;
 
 /// <summary>
@@ -11,10 +13,13 @@ internal sealed class ParsedRecord
 {
     private byte[] _scratch = new byte[4096];
     private int _length;
-    private ReadOnlyMemory<byte> _source;
+    // The source as an array segment: read once per field, where a Memory's span would be looked up each time.
+    private byte[] _source = [];
+    private int _sourceStart;
+    private int _sourceLength;
 
     /// <summary>The record's text (valid UTF-8): what the parser reads.</summary>
-    public ReadOnlySpan<byte> Source => _source.Span;
+    public ReadOnlySpan<byte> Source => _source.AsSpan(_sourceStart, _sourceLength);
 
     public DateTimeOffset? Time { get; set; }
 
@@ -35,18 +40,21 @@ internal sealed class ParsedRecord
     {
         get
         {
+            // A range that ends within the source is the source's (an empty one at its end is empty either way).
             var start = range.Start.Value;
-            var source = _source.Length;
-            return start < source || (start == source && range.End.Value == source)
-                ? _source.Span[range]
-                : _scratch.AsSpan((start - source)..(range.End.Value - source));
+            var end = range.End.Value;
+            return end <= _sourceLength
+                ? new ReadOnlySpan<byte>(_source, _sourceStart + start, end - start)
+                : _scratch.AsSpan(start - _sourceLength, end - start);
         }
     }
 
     /// <summary>Starts a record over <paramref name="source"/>, which must stay unchanged while the result is read.</summary>
     public void Reset(ReadOnlyMemory<byte> source)
     {
-        _source = source;
+        // Records live in arrays (a batch's buffer, the sanitizer's scratch); anything else is copied once.
+        var segment = MemoryMarshal.TryGetArray(source, out var array) ? array : new ArraySegment<byte>(source.ToArray());
+        (_source, _sourceStart, _sourceLength) = (segment.Array!, segment.Offset, segment.Count);
         Clear();
     }
 
@@ -67,7 +75,7 @@ internal sealed class ParsedRecord
         }
 
         bytes.CopyTo(_scratch.AsSpan(_length));
-        var start = _source.Length + _length;
+        var start = _sourceLength + _length;
         _length += bytes.Length;
         return new Range(start, start + bytes.Length);
     }

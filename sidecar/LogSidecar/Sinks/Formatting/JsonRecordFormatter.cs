@@ -29,8 +29,8 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     private readonly SidecarMetrics _metrics;
     private readonly ScratchBuffer _escaped = new(4096);
     private readonly PerFile<byte[]> _suffixes;
-    private readonly JsonFragment _time = new();
-    private readonly JsonFragment _extra = new();
+    private readonly ScratchBuffer _timeCopy = new(64);
+    private readonly ScratchBuffer _extraCopy = new(1024);
     private readonly List<int> _cuts = [];
     private readonly byte[] _timeOpen;
     private DateTimeOffset _readTimeFor = DateTimeOffset.MinValue;
@@ -55,33 +55,63 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         return escaped + (pieces * perLine) + fields;
     }
 
+    /// <summary>
+    /// Writes the line straight into the output: the message, the parsed fields and the time go from
+    /// the record's bytes to the output once. Only a line over the limit (rare) is taken apart again
+    /// from what was written, and split or truncated.
+    /// </summary>
     public void Write(PreparedRecord record, OutputBuffer output)
     {
-        var batch = record.Batch;
         var suffix = _suffixes[record.File];
         var parsed = record.Parsed;
-        var escaped = Message(record.Text, parsed);
-        var time = Time(batch.ReadTime, parsed);
-        var extra = Extra(batch.ReadTime, parsed);
         var flags = record.Flags;
-
-        if (escaped.Length + Line.Overhead(_timeOpen, time, suffix, extra, flags, splitId: null) <= _options.MaxRecordBytes)
+        var start = output.Length;
+        output.Write(_timeOpen);
+        var time = output.Length;
+        WriteTime(record.ReadTime, parsed, output);
+        var message = Line.MessageOpen.Length + output.Length;
+        output.Write(Line.MessageOpen);
+        WriteMessage(record.Text, parsed, output);
+        var messageEnd = output.Length;
+        output.Write("\""u8);
+        output.Write(suffix);
+        var extra = output.Length;
+        WriteExtra(record.ReadTime, parsed, output);
+        var extraEnd = output.Length;
+        Line.WriteFlagsAndEnd(output, flags, split: default);
+        if (output.Length - start <= _options.MaxRecordBytes)
         {
-            Line.Write(output, _timeOpen, time, escaped, suffix, extra, flags, split: default);
             return;
         }
 
-        if (!_options.Split)
+        // Over the limit: the pieces are copied out of the output before it is rewound and they are laid out again.
+        var timeCopy = Copy(output.Slice(time, message - Line.MessageOpen.Length - time), _timeCopy);
+        var escaped = Copy(output.Slice(message, messageEnd - message), _escaped);
+        var extraCopy = Copy(output.Slice(extra, extraEnd - extra), _extraCopy);
+        output.Rewind(start);
+        WriteOversize(record, output, new Piece(timeCopy, escaped, suffix, extraCopy, flags));
+    }
+
+    private static ReadOnlySpan<byte> Copy(ReadOnlySpan<byte> bytes, ScratchBuffer scratch)
+    {
+        var copy = scratch.Get(bytes.Length);
+        bytes.CopyTo(copy);
+        return copy.AsSpan(0, bytes.Length);
+    }
+
+    private void WriteOversize(PreparedRecord record, OutputBuffer output, Piece piece)
+    {
+        if (_options.Split)
         {
-            flags |= RecordFlags.Truncated;
-            var room = Math.Max(0, _options.MaxRecordBytes - Line.Overhead(_timeOpen, time, suffix, extra, flags, splitId: null));
-            var cut = JsonEscaper.SafeCut(escaped, room);
-            _metrics.Dropped(DropReason.RecordTooLarge, escaped.Length - cut);
-            Line.Write(output, _timeOpen, time, escaped[..cut], suffix, extra, flags, split: default);
+            WriteSplit(record, output, piece);
             return;
         }
 
-        WriteSplit(record, output, new Piece(time, escaped, suffix, extra, flags));
+        var flags = piece.Flags | RecordFlags.Truncated;
+        var room = Math.Max(0, _options.MaxRecordBytes - Line.Overhead(_timeOpen, piece.Time, piece.Suffix, piece.Extra, flags, splitId: null));
+        var cut = JsonEscaper.SafeCut(piece.Message, room);
+        _metrics.Dropped(DropReason.RecordTooLarge, piece.Message.Length - cut);
+        Line.Write(output, _timeOpen, piece.Time, piece.Message[..cut], piece.Suffix, piece.Extra, flags, split: default);
     }
 
     private void WriteSplit(PreparedRecord record, OutputBuffer output, Piece piece)
@@ -108,37 +138,36 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     }
 
     /// <summary>The escaped message: the parsed one when there is one, else the whole text.</summary>
-    private ReadOnlySpan<byte> Message(ReadOnlySpan<byte> text, ParsedRecord? parsed)
+    private static void WriteMessage(ReadOnlySpan<byte> text, ParsedRecord? parsed, OutputBuffer output)
     {
         if (parsed is { Error: null })
         {
             if (parsed.Message is not { } range)
             {
-                return [];
+                return;
             }
 
             if (parsed.MessageEscaped)
             {
-                return parsed[range];
+                output.Write(parsed[range]);
+                return;
             }
 
             text = parsed[range];
         }
 
-        var scratch = _escaped.Get(JsonEscaper.MaxOutputLength(text.Length));
-        return scratch.AsSpan(0, JsonEscaper.Escape(text, scratch));
+        output.WriteEscaped(text);
     }
 
-    private ReadOnlySpan<byte> Time(DateTimeOffset readTime, ParsedRecord? parsed)
+    private void WriteTime(DateTimeOffset readTime, ParsedRecord? parsed, OutputBuffer output)
     {
         if (parsed?.Time is { } time)
         {
-            _time.Clear();
-            _time.Time(time, ParsedTimeDigits);
-            return _time.Span;
+            output.WriteTime(time, ParsedTimeDigits);
+            return;
         }
 
-        return ReadTime(readTime);
+        output.Write(ReadTime(readTime));
     }
 
     // Records of a batch share their read time: format it once.
@@ -146,9 +175,9 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     {
         if (readTime != _readTimeFor)
         {
-            var fragment = new JsonFragment();
-            fragment.Time(readTime, ReadTimeDigits);
-            _readTime = fragment.Span.ToArray();
+            var formatted = new OutputBuffer(Stream.Null, Rfc3339.MaxLength + 2);
+            formatted.WriteTime(readTime, ReadTimeDigits);
+            _readTime = formatted.Slice(0, formatted.Length).ToArray();
             _readTimeFor = readTime;
         }
 
@@ -156,65 +185,66 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     }
 
     /// <summary>What parsing added after the file and pod fields, as JSON members each led by a comma.</summary>
-    private ReadOnlySpan<byte> Extra(DateTimeOffset readTime, ParsedRecord? parsed)
+    private void WriteExtra(DateTimeOffset readTime, ParsedRecord? parsed, OutputBuffer output)
     {
-        _extra.Clear();
         if (parsed is null)
         {
-            return [];
+            return;
         }
 
         if (parsed.Time is not null)
         {
-            _extra.Raw(",\"read_time\":"u8);
-            _extra.Raw(ReadTime(readTime));
+            output.Write(",\"read_time\":"u8);
+            output.Write(ReadTime(readTime));
         }
 
         if (parsed.Severity.IsKnown)
         {
-            _extra.Raw(",\"severity_text\":\""u8);
-            _extra.Raw(parsed.Severity.Utf8Text);
-            _extra.Raw("\",\"severity_number\":"u8);
-            _extra.Number(parsed.Severity.Number);
+            output.Write(",\"severity_text\":\""u8);
+            output.Write(parsed.Severity.Utf8Text);
+            output.Write("\",\"severity_number\":"u8);
+            output.WriteNumber(parsed.Severity.Number);
         }
 
-        if (parsed.Fields.Count > 0)
+        var fields = parsed.Fields;
+        if (fields.Count > 0)
         {
-            _extra.Raw(",\"fields\":{"u8);
-            for (var i = 0; i < parsed.Fields.Count; i++)
+            output.Write(",\"fields\":{"u8);
+            for (var i = 0; i < fields.Count; i++)
             {
-                var field = parsed.Fields[i];
-                _extra.Raw(i == 0 ? "\""u8 : ",\""u8);
+                var field = fields[i];
+                output.Write(i == 0 ? "\""u8 : ",\""u8);
                 if (field.KeyEscaped)
                 {
-                    _extra.Raw(parsed[field.Key]);
+                    output.Write(parsed[field.Key]);
                 }
                 else
                 {
-                    _extra.Escaped(parsed[field.Key]);
+                    output.WriteEscaped(parsed[field.Key]);
                 }
 
-                _extra.Raw("\":"u8);
                 if (field.IsJson)
                 {
-                    _extra.Raw(parsed[field.Value]);
+                    output.Write("\":"u8);
+                    output.Write(parsed[field.Value]);
                 }
                 else
                 {
-                    _extra.String(parsed[field.Value]);
+                    output.Write("\":\""u8);
+                    output.WriteEscaped(parsed[field.Value]);
+                    output.Write("\""u8);
                 }
             }
 
-            _extra.Raw("}"u8);
+            output.Write("}"u8);
         }
 
         if (parsed.Error is { } error)
         {
-            _extra.Raw(",\"parse_error\":"u8);
-            _extra.String(Encoding.UTF8.GetBytes(error));
+            output.Write(",\"parse_error\":\""u8);
+            output.WriteEscaped(Encoding.UTF8.GetBytes(error));
+            output.Write("\""u8);
         }
-
-        return _extra.Span;
     }
 
     /// <summary>The parts of one record's line(s).</summary>
@@ -247,7 +277,7 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         // Closing quote of the id, both numbers at ten digits, the braces.
         private const int SplitTail = 48;
 
-        private static ReadOnlySpan<byte> MessageOpen => ",\"message\":\""u8;
+        public static ReadOnlySpan<byte> MessageOpen => ",\"message\":\""u8;
 
         private static ReadOnlySpan<byte> Truncated => ",\"truncated\":true"u8;
 
@@ -268,6 +298,12 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
             output.Write("\""u8);
             output.Write(suffix);
             output.Write(extra);
+            WriteFlagsAndEnd(output, flags, split);
+        }
+
+        /// <summary>The flags, the split object of a piece and the line's end.</summary>
+        public static void WriteFlagsAndEnd(OutputBuffer output, RecordFlags flags, SplitInfo split)
+        {
             if ((flags & RecordFlags.Truncated) != 0)
             {
                 output.Write(Truncated);

@@ -1,3 +1,6 @@
+using System.Globalization;
+using LogSidecar.Text;
+
 namespace LogSidecar.Sinks.Formatting;
 
 /// <summary>
@@ -32,6 +35,25 @@ internal sealed class OutputBuffer(Stream sink, int capacity)
     {
         bytes.CopyTo(GetSpan(bytes.Length));
         _length += bytes.Length;
+    }
+
+    /// <summary>Writes <paramref name="utf8"/> JSON-escaped, without quotes (room for the worst case is asked, only what is written is kept).</summary>
+    public void WriteEscaped(ReadOnlySpan<byte> utf8) => _length += JsonEscaper.Escape(utf8, GetSpan(JsonEscaper.MaxOutputLength(utf8.Length)));
+
+    public void WriteNumber(int value)
+    {
+        value.TryFormat(GetSpan(11), out var written, provider: CultureInfo.InvariantCulture);
+        _length += written;
+    }
+
+    /// <summary>A quoted RFC 3339 UTC time with <paramref name="fractionDigits"/> digits of fraction.</summary>
+    public void WriteTime(DateTimeOffset time, int fractionDigits)
+    {
+        var span = GetSpan(Rfc3339.MaxLength + 2);
+        span[0] = (byte)'"';
+        var length = 1 + Rfc3339.Write(time.UtcDateTime, fractionDigits, span[1..]);
+        span[length++] = (byte)'"';
+        _length += length;
     }
 
     /// <summary>Moves the end back to <paramref name="length"/>, discarding what was written after it.</summary>
