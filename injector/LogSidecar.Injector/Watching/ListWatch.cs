@@ -9,7 +9,7 @@ namespace LogSidecar.Injector.Watching;
 
 /// <summary>
 /// Keeps a target in step with a collection by the API's documented list/watch protocol ("Efficient detection of
-/// changes"): list in pages of <see cref="PageSize"/> (limit/continue, every page from one snapshot), then watch from
+/// changes"): list in pages (limit/continue, every page from one snapshot), then watch from
 /// the list's resourceVersion with bookmarks (which move the resourceVersion on without changes), watch again from
 /// the last resourceVersion when the server ends the stream, list again on <c>410 Gone</c> (that resourceVersion or
 /// continue token is compacted away) or when <see cref="RequestRelist"/> asks, and back off exponentially with
@@ -18,9 +18,6 @@ namespace LogSidecar.Injector.Watching;
 internal sealed partial class ListWatch<T>
     where T : IMetadata<V1ObjectMeta>
 {
-    /// <summary>Items a list page asks for (client-go's informers ask for 500).</summary>
-    public const int PageSize = 500;
-
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
@@ -134,7 +131,7 @@ internal sealed partial class ListWatch<T>
             var token = next;
             try
             {
-                listed = await KubernetesApi.CallAsync(() => _source.ListPage(token, PageSize, cancellationToken), "list", _source.Resource, _source.Target);
+                listed = await KubernetesApi.CallAsync(() => _source.ListPage(token, _source.PageSize, cancellationToken), "list", _source.Resource, _source.Target);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

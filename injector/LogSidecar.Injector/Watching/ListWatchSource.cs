@@ -11,4 +11,8 @@ internal sealed record ListWatchSource<T>(
     string Resource,
     string Target,
     Func<string?, int, CancellationToken, Task<ListPage<T>>> ListPage,
-    Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Item)>> Watch);
+    Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Item)>> Watch)
+{
+    /// <summary>Items a list page asks for (client-go's informers ask for 500).</summary>
+    public int PageSize { get; init; } = 500;
+}
