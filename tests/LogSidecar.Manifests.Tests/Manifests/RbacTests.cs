@@ -38,7 +38,11 @@ public sealed class RbacTests
         // Leader election: its own Lease in its own namespace.
         var lease = Assert.Single(rbac.OfType<V1Role>());
         Assert.Equal("logsidecar-system", lease.Metadata.NamespaceProperty);
-        Assert.All(lease.Rules, rule => Assert.Equal((["coordination.k8s.io"], ["leases"]), (rule.ApiGroups.ToArray(), rule.Resources.ToArray())));
+        Assert.All(lease.Rules, rule =>
+        {
+            Assert.Equal(["coordination.k8s.io"], rule.ApiGroups);
+            Assert.Equal(["leases"], rule.Resources);
+        });
         Assert.Equal(["get", "update"], Assert.Single(lease.Rules, rule => rule.ResourceNames is not null).Verbs.Order(StringComparer.Ordinal));
         Assert.Equal(["logsidecar-injector-controller"], Assert.Single(lease.Rules, rule => rule.ResourceNames is not null).ResourceNames);
         Assert.Equal(["create"], Assert.Single(lease.Rules, rule => rule.ResourceNames is null).Verbs);
