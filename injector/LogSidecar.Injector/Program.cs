@@ -2,6 +2,7 @@ using System.Reflection;
 using k8s;
 using LogSidecar.Injector.Certificates;
 using LogSidecar.Injector.Configuration;
+using LogSidecar.Injector.Controller;
 using LogSidecar.Injector.Hosting;
 using LogSidecar.Injector.Mutation;
 using LogSidecar.Injector.Namespaces;
@@ -61,9 +62,32 @@ if (flags.Command == "inject")
     }
 }
 
+if (flags.Command == "check")
+{
+    KubernetesClientConfiguration clusterConfig;
+    try
+    {
+        clusterConfig = KubernetesClientConfiguration.BuildDefaultConfig();
+    }
+    catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException)
+    {
+        await Console.Error.WriteLineAsync($"logsidecar-injector check: no cluster to check: {e.Message}; set KUBECONFIG to a kubeconfig file (or use ~/.kube/config), or run it in a pod with a service account");
+        return 2;
+    }
+
+    using (var client = new Kubernetes(clusterConfig))
+    {
+        using var checkLogs = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        var version = options.Native == NativeModes.Auto && options.KubernetesVersion is null
+            ? await KubernetesVersionProbe.DiscoverAsync(client, checkLogs.CreateLogger("LogSidecar.Injector"), CancellationToken.None)
+            : null;
+        return await CheckCommand.RunAsync(client, options, new PodInjector(options, InjectorOptionsLoader.NativeByDefault(options, version)), Console.Out, Console.Error, CancellationToken.None);
+    }
+}
+
 using var startupLogs = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
 var logger = startupLogs.CreateLogger("LogSidecar.Injector");
-using var kubernetes = (options.SelfSigned.Enabled || options.NamespaceDefaults) && KubernetesClientConfiguration.IsInCluster() ? new Kubernetes(KubernetesClientConfiguration.InClusterConfig()) : null;
+using var kubernetes = (options.SelfSigned.Enabled || options.NamespaceDefaults || options.Controller.Enabled) && KubernetesClientConfiguration.IsInCluster() ? new Kubernetes(KubernetesClientConfiguration.InClusterConfig()) : null;
 SelfSignedCertificates? selfSigned = null;
 CertificateSyncResult? firstCheck = null;
 if (options.SelfSigned.Enabled)
@@ -99,19 +123,34 @@ if (options.NamespaceDefaults && kubernetes is null)
 {
     await Console.Error.WriteLineAsync("logsidecar-injector: namespaceDefaults needs the Kubernetes API from inside a pod; outside a cluster, namespace annotations are not read (set namespaceDefaults to false to silence this)");
 }
-else if (options.NamespaceDefaults)
+else if (options.NamespaceDefaults || options.Controller.Enabled)
 {
     namespaces = new NamespaceInformer(kubernetes!, TimeProvider.System, startupLogs.CreateLogger<NamespaceInformer>());
 }
 
-await using var app = WebhookServer.Build(options, injector, certificates, namespaces: namespaces);
+PodController? controller = null;
+LeaseElector? elector = null;
+if (options.Controller.Enabled && (kubernetes is null || options.InjectorNamespace is null))
+{
+    await Console.Error.WriteLineAsync("logsidecar-injector: the controller (pods missing their sidecar, drift, repair) needs the Kubernetes API from inside a pod and the injector's namespace (POD_NAMESPACE); it does not run (set controller.enabled to false to silence this)");
+}
+else if (options.Controller.Enabled)
+{
+    var identity = $"{Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName}_{Guid.NewGuid():N}"[..^24];
+    elector = new LeaseElector(kubernetes!, options.InjectorNamespace!, identity, options.Controller, TimeProvider.System, startupLogs.CreateLogger<LeaseElector>());
+    controller = new PodController(kubernetes!, namespaces!, new PodAssessor(injector), options, () => elector.IsLeader, identity, TimeProvider.System, startupLogs.CreateLogger<PodController>());
+}
+
+await using var app = WebhookServer.Build(options, injector, certificates, namespaces: options.NamespaceDefaults ? namespaces : null, controller: controller);
 using var stopping = new CancellationTokenSource();
 var renewal = selfSigned is null
     ? Task.CompletedTask
     : new CertificateRenewalLoop(selfSigned, TimeProvider.System, logger).RunAsync(firstCheck!, stopping.Token);
 var watching = namespaces?.RunAsync(stopping.Token) ?? Task.CompletedTask;
+var leading = elector?.RunAsync(controller!.RunAsync, stopping.Token) ?? Task.CompletedTask;
 await app.RunAsync();
 await stopping.CancelAsync();
 await renewal;
 await watching;
+await leading;
 return 0;

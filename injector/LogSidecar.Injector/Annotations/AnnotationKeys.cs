@@ -42,6 +42,15 @@ internal static class AnnotationKeys
     /// <summary>Written by the injector: what was injected and which knobs were applied or ignored.</summary>
     public const string Status = Prefix + "status";
 
+    /// <summary>
+    /// Namespace annotation read by the controller, not a pod default: <c>true</c> lets it restart the workloads of
+    /// pods that miss their sidecar or drifted, <c>false</c> forbids it there even when the configuration allows it.
+    /// </summary>
+    public const string Repair = Prefix + "repair";
+
+    /// <summary>Pod template annotation the repair patches, as <c>kubectl rollout restart</c> patches its own: a new value rolls the pods.</summary>
+    public const string RestartedAt = Prefix + "restarted-at";
+
     /// <summary>Namespace label value that injects every pod that does not opt out.</summary>
     public const string Enabled = "enabled";
 

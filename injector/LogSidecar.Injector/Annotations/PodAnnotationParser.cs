@@ -118,9 +118,13 @@ internal static partial class PodAnnotationParser
                 AnnotationKeys.Injection => $"is a label, not an annotation; turn injection on with kubectl label namespace {ns.Name} {AnnotationKeys.Injection}=enabled",
                 AnnotationKeys.Inject => $"is read from pods only; on a namespace use the label {AnnotationKeys.Injection}",
                 AnnotationKeys.Status => "is written by the injector on pods; it was ignored",
+                AnnotationKeys.Repair => null,
                 _ => $"unknown annotation was ignored{Suggest(key, EffectiveAnnotations.NamespaceKeys)}",
             };
-            findings.WarnAt($"namespace {ns.Name} annotation {key}", message);
+            if (message is not null)
+            {
+                findings.WarnAt($"namespace {ns.Name} annotation {key}", message);
+            }
         }
     }
 
@@ -128,7 +132,8 @@ internal static partial class PodAnnotationParser
     {
         foreach (var key in annotations.Keys.Order(StringComparer.Ordinal))
         {
-            if (key.StartsWith(AnnotationKeys.Prefix, StringComparison.Ordinal) && !AnnotationKeys.PodAnnotations.Contains(key, StringComparer.Ordinal))
+            // restarted-at comes with the pods of a workload the controller restarted: written by us, never a knob.
+            if (key.StartsWith(AnnotationKeys.Prefix, StringComparison.Ordinal) && !AnnotationKeys.PodAnnotations.Contains(key, StringComparer.Ordinal) && key != AnnotationKeys.RestartedAt)
             {
                 findings.Ignore(key, key == AnnotationKeys.Injection
                     ? $"is a namespace label; on a pod use {AnnotationKeys.Inject}"

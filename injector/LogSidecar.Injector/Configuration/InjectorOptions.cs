@@ -66,6 +66,9 @@ internal sealed record InjectorOptions
     /// <summary>PEM private key file (reloaded when it changes).</summary>
     public string TlsKeyFile { get; set; } = "/etc/logsidecar-injector/tls/tls.key";
 
+    /// <summary>The controller that finds pods without their sidecar or with a drifted one, and repairs them when allowed.</summary>
+    public ControllerOptions Controller { get; set; } = new();
+
     /// <summary>Built-in self-signed certificate bootstrap; off by default (cert-manager or mounted files instead).</summary>
     public SelfSignedOptions SelfSigned { get; set; } = new();
 

@@ -68,6 +68,7 @@ internal static class InjectorOptionsValidator
         }
 
         ValidateSelfSigned(errors, options, serving);
+        ValidateController(errors, options.Controller);
 
         return errors;
     }
@@ -166,6 +167,30 @@ internal static class InjectorOptionsValidator
         {
             errors.Add("selfSigned.enabled: the injector's namespace is unknown; set injectorNamespace or the POD_NAMESPACE environment variable (downward API metadata.namespace)");
         }
+    }
+
+    private static void ValidateController(List<string> errors, ControllerOptions? controller)
+    {
+        if (controller is null)
+        {
+            errors.Add("controller: is null; give an object or leave the key out");
+            return;
+        }
+
+        Range(errors, "controller.restartIntervalMinutes", controller.RestartIntervalMinutes, 1, 7 * 24 * 60);
+        Range(errors, "controller.maxRestartsPerHour", controller.MaxRestartsPerHour, 1, 10_000);
+        if (controller.LeaseName is null || !DnsNames.IsSubdomain(controller.LeaseName))
+        {
+            errors.Add($"controller.leaseName: {ValueText.Quote(controller.LeaseName)} is not a valid Lease name (lower-case DNS subdomain)");
+        }
+
+        Range(errors, "controller.retryPeriodSeconds", controller.RetryPeriodSeconds, 1, 60);
+        if (controller.RenewDeadlineSeconds <= controller.RetryPeriodSeconds || controller.RenewDeadlineSeconds >= controller.LeaseDurationSeconds)
+        {
+            errors.Add($"controller.renewDeadlineSeconds: {controller.RenewDeadlineSeconds} must be above retryPeriodSeconds ({controller.RetryPeriodSeconds}) and below leaseDurationSeconds ({controller.LeaseDurationSeconds}), so a leader steps down before another may take over");
+        }
+
+        Range(errors, "controller.leaseDurationSeconds", controller.LeaseDurationSeconds, 3, 600);
     }
 
     private static void CheckWritableFolder(List<string> errors, string field, string file)

@@ -21,12 +21,16 @@ internal sealed class InjectorMetrics
     private readonly long[] _bucketCounts = new long[Buckets.Length];
     private readonly ConcurrentDictionary<string, (string Help, Func<long> Read)> _gauges = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Help, Func<long> Read)> _counters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Help, string Label, Func<IEnumerable<KeyValuePair<string, long>>> Read)> _labelledGauges = new(StringComparer.Ordinal);
     private long _latencyCount;
     private long _latencySumMicros;
     private long _plainHttp;
 
     /// <summary>A value read at each scrape, such as the requests being answered.</summary>
     public void AddGauge(string name, string help, Func<long> read) => _gauges[name] = (help, read);
+
+    /// <summary>A gauge with one series per value of <paramref name="label"/> (such as pods missing their sidecar by namespace), read at each scrape.</summary>
+    public void AddLabelledGauge(string name, string help, string label, Func<IEnumerable<KeyValuePair<string, long>>> read) => _labelledGauges[name] = (help, label, read);
 
     /// <summary>A count kept by another component (such as the namespace cache's relists), read at each scrape.</summary>
     public void AddCounter(string name, string help, Func<long> read) => _counters[name] = (help, read);
@@ -88,6 +92,16 @@ internal sealed class InjectorMetrics
         foreach (var (name, (help, read)) in _gauges.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {read()}\n");
+        }
+
+        foreach (var (name, (help, label, read)) in _labelledGauges.OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n");
+            foreach (var (value, amount) in read().OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                // Label values here are Kubernetes names (DNS labels), which need no escaping.
+                text.Append(CultureInfo.InvariantCulture, $"{name}{{{label}=\"{value}\"}} {amount}\n");
+            }
         }
 
         return text.ToString();

@@ -1,6 +1,6 @@
 namespace LogSidecar.Injector.Hosting;
 
-/// <summary>Parsed arguments: <c>serve</c> (default) or <c>inject</c>, and their flags.</summary>
+/// <summary>Parsed arguments: <c>serve</c> (default), <c>inject</c> or <c>check</c>, and their flags.</summary>
 internal sealed record CommandLine
 {
     public string Command { get; init; } = "serve";
@@ -34,7 +34,7 @@ internal sealed record CommandLine
     {
         var result = new CommandLine();
         var i = 0;
-        if (args.Count > 0 && args[0] is "serve" or "inject")
+        if (args.Count > 0 && args[0] is "serve" or "inject" or "check")
         {
             result = result with { Command = args[0] };
             i = 1;

@@ -13,9 +13,15 @@ internal static partial class KubernetesVersionProbe
             return null;
         }
 
+        using var client = new Kubernetes(KubernetesClientConfiguration.InClusterConfig());
+        return await DiscoverAsync(client, logger, cancellationToken);
+    }
+
+    /// <summary>The API server's version through <paramref name="client"/>, or null (logged) when it does not say.</summary>
+    public static async Task<Version?> DiscoverAsync(IKubernetes client, ILogger logger, CancellationToken cancellationToken)
+    {
         try
         {
-            using var client = new Kubernetes(KubernetesClientConfiguration.InClusterConfig());
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             var info = await client.Version.GetCodeAsync(timeout.Token);

@@ -8,6 +8,7 @@ internal static class Usage
         Usage:
           logsidecar-injector [serve] [--config FILE] [--listen ADDRESS:PORT] [--tls-cert FILE] [--tls-key FILE]
           logsidecar-injector inject -f FILE|- [-o yaml|json] [--explain] [--config FILE] [--image IMAGE] [--native auto|always|never] [--kube-version 1.30]
+          logsidecar-injector check [--config FILE] [--image IMAGE] [--native auto|always|never] [--kube-version 1.30]
           logsidecar-injector --help | --version
 
         serve   runs the HTTPS mutating admission webhook (POST /inject/namespace-enabled, POST /inject/opt-in,
@@ -20,6 +21,12 @@ internal static class Usage
                 logsidecar.io/ annotations of Namespace documents in FILE are defaults for the pods in those namespaces.
                 --explain prints instead, for each pod template, whether it is injected and why, and every
                 logsidecar.io/ key's value with its source (pod, namespace or default).
+
+        check   lists the pods that opted in (from KUBECONFIG, ~/.kube/config or the pod's service account) with,
+                for each, whether it has the sidecar, the injector version, missing/drifted and why, and the namespace
+                defaults in force. Drift is judged against the configuration given (--config: pass the injector's).
+                Exit code 0 when nothing needs action, 1 when a pod misses its sidecar or drifted, 2 when the
+                API server cannot be read.
 
         --config FILE   injector configuration (JSON, camelCase keys; see the README for every key and default).
         """;

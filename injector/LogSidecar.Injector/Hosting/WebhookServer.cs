@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using LogSidecar.Injector.Admission;
 using LogSidecar.Injector.Configuration;
+using LogSidecar.Injector.Controller;
 using LogSidecar.Injector.Diagnostics;
 using LogSidecar.Injector.Mutation;
 using LogSidecar.Injector.Namespaces;
@@ -26,7 +27,7 @@ internal static class WebhookServer
     /// The webhook; with <paramref name="namespaces"/>, pods get their namespace's defaults and the server is ready once
     /// that cache has synced or failed its first list (it then answers without them: it fails open).
     /// </summary>
-    public static WebApplication Build(InjectorOptions options, PodInjector injector, CertificateStore certificates, Action<ILoggingBuilder>? logging = null, NamespaceInformer? namespaces = null)
+    public static WebApplication Build(InjectorOptions options, PodInjector injector, CertificateStore certificates, Action<ILoggingBuilder>? logging = null, NamespaceInformer? namespaces = null, PodController? controller = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         // Per-request framework logs would flood at admission rates; our own outcome log is at Debug.
@@ -35,6 +36,7 @@ internal static class WebhookServer
         logging?.Invoke(builder.Logging);
         var metrics = new InjectorMetrics();
         namespaces?.Register(metrics);
+        controller?.Register(metrics);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

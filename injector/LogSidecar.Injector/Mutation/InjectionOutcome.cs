@@ -13,6 +13,9 @@ internal sealed record InjectionOutcome
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The configHash recorded in the status annotation of an injected pod (null otherwise).</summary>
+    public string? ConfigHash { get; init; }
+
     /// <summary>Why the pod was denied or is malformed.</summary>
     public string? Message { get; init; }
 

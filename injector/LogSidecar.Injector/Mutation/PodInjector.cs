@@ -269,7 +269,7 @@ internal sealed class PodInjector
         var statusOperation = head.Operations[0]!;
         head.Operations.RemoveAt(0);
         patch.Operations.Insert(0, statusOperation);
-        return new InjectionOutcome { Kind = OutcomeKind.Injected, Patch = patch.Operations, Warnings = warnings };
+        return new InjectionOutcome { Kind = OutcomeKind.Injected, Patch = patch.Operations, Warnings = warnings, ConfigHash = status.ConfigHash };
     }
 
     private static Dictionary<string, string> Sources(AnnotationParseResult parsed)

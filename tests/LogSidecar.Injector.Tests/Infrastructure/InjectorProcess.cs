@@ -6,7 +6,7 @@ namespace LogSidecar.Injector.Tests.Infrastructure;
 /// <summary>The built <c>logsidecar-injector</c> run as a child process, as a user runs it.</summary>
 public static class InjectorProcess
 {
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(IEnumerable<string> args, string? standardInput = null)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(IEnumerable<string> args, string? standardInput = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var token = TestContext.Current.CancellationToken;
         var start = new ProcessStartInfo("dotnet")
@@ -15,6 +15,11 @@ public static class InjectorProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(typeof(PodInjector).Assembly.Location);
         foreach (var arg in args)
         {

@@ -23,6 +23,12 @@ namespace LogSidecar.Injector.Tests.Infrastructure;
 /// (ADDED, MODIFIED, DELETED with the object), BOOKMARK events (only a resourceVersion) when asked for with
 /// allowWatchBookmarks, ends after timeoutSeconds, and answers a resourceVersion older than the kept history with
 /// an ERROR event holding a 410 Expired Status; a watch without one (or "0") starts with ADDED for every namespace.
+/// Pods follow the same protocol, cluster-wide (<c>/api/v1/pods</c>) or in one namespace, filtered by
+/// <c>labelSelector</c> (a watch sees an object that starts matching as ADDED and one that stops matching as DELETED);
+/// lists are paged with <c>limit</c>/<c>continue</c>, every page served from the snapshot of the first, and a
+/// continue token older than the compacted history is answered 410 Expired. Leases (coordination.k8s.io/v1) are
+/// created and updated like Secrets (409 AlreadyExists, 409 Conflict on a stale resourceVersion), Events are created,
+/// and Deployments, StatefulSets and DaemonSets take merge patches (strategic merge patches of maps merge the same).
 /// </summary>
 public sealed class LoopbackKubernetesApi : IAsyncDisposable
 {
@@ -38,9 +44,11 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
     private int _heldReads;
     private TaskCompletionSource _readsReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // Namespace changes in resourceVersion order, and the open watches; both change under _store with the objects.
-    private readonly List<(long ResourceVersion, string Line)> _namespaceHistory = [];
-    private readonly List<NamespaceWatch> _watches = [];
+    // Changes to watched kinds in resourceVersion order, the open watches and the list snapshots that continue tokens
+    // point at; all change under _store with the objects.
+    private readonly List<Change> _history = [];
+    private readonly List<ResourceWatch> _watches = [];
+    private readonly Dictionary<string, (long ResourceVersion, List<JsonObject> Remaining)> _snapshots = new(StringComparer.Ordinal);
     private long _compactedThrough;
 
     public LoopbackKubernetesApi()
@@ -50,9 +58,18 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         _app = builder.Build();
         _app.MapGet("/api/v1/namespaces/{ns}/secrets/{name}", (string ns, string name) => GetSecretAsync(ns, name));
-        _app.MapPost("/api/v1/namespaces/{ns}/secrets", (string ns, HttpRequest request) => CreateSecretAsync(ns, request));
-        _app.MapPut("/api/v1/namespaces/{ns}/secrets/{name}", (string ns, string name, HttpRequest request) => ReplaceSecretAsync(ns, name, request));
-        _app.MapGet("/api/v1/namespaces", (Delegate)((HttpContext context) => ListOrWatchNamespacesAsync(context)));
+        _app.MapPost("/api/v1/namespaces/{ns}/secrets", (string ns, HttpRequest request) => CreateAsync("secrets", ns, request));
+        _app.MapPut("/api/v1/namespaces/{ns}/secrets/{name}", (string ns, string name, HttpRequest request) => ReplaceAsync("secrets", ns, name, request));
+        _app.MapGet("/api/v1/namespaces", (Delegate)((HttpContext context) => ListOrWatchAsync(context, "namespaces", null)));
+        _app.MapGet("/api/v1/pods", (Delegate)((HttpContext context) => ListOrWatchAsync(context, "pods", null)));
+        _app.MapGet("/api/v1/namespaces/{ns}/pods", (Delegate)((HttpContext context) => ListOrWatchAsync(context, "pods", (string)context.Request.RouteValues["ns"]!)));
+        _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}", (string ns, string name) => Get("pods", ns, name, "get"));
+        _app.MapPost("/api/v1/namespaces/{ns}/events", (string ns, HttpRequest request) => CreateAsync("events", ns, request));
+        _app.MapGet("/apis/coordination.k8s.io/v1/namespaces/{ns}/leases/{name}", (string ns, string name) => Get("leases", ns, name, "get"));
+        _app.MapPost("/apis/coordination.k8s.io/v1/namespaces/{ns}/leases", (string ns, HttpRequest request) => CreateAsync("leases", ns, request));
+        _app.MapPut("/apis/coordination.k8s.io/v1/namespaces/{ns}/leases/{name}", (string ns, string name, HttpRequest request) => ReplaceAsync("leases", ns, name, request));
+        _app.MapGet("/apis/apps/v1/namespaces/{ns}/{resource}/{name}", (string ns, string resource, string name) => Get(resource, ns, name, "get"));
+        _app.MapMethods("/apis/apps/v1/namespaces/{ns}/{resource}/{name}", ["PATCH"], (string ns, string resource, string name, HttpRequest request) => MergePatchAsync(resource, ns, name, request));
         _app.MapGet("/api/v1/namespaces/{name}", (string name) => Get("namespaces", null, name, "get"));
         _app.MapGet("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{name}", (string name) => Get("mutatingwebhookconfigurations", null, name, "get"));
         _app.MapMethods("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{name}", ["PATCH"], (string name, HttpRequest request) => PatchWebhookConfigurationAsync(name, request));
@@ -111,40 +128,62 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates the namespace (ADDED) or replaces its annotations (MODIFIED), as <c>kubectl annotate</c> would.</summary>
-    public void PutNamespace(string name, IReadOnlyDictionary<string, string>? annotations = null)
+    /// <summary>Creates the namespace (ADDED) or replaces its annotations and labels (MODIFIED), as <c>kubectl annotate</c> would.</summary>
+    public void PutNamespace(string name, IReadOnlyDictionary<string, string>? annotations = null, IReadOnlyDictionary<string, string>? labels = null) =>
+        Put("namespaces", null, new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Namespace",
+            ["metadata"] = new JsonObject { ["name"] = name, ["annotations"] = Map(annotations), ["labels"] = Map(labels) },
+        });
+
+    /// <summary>Deletes the namespace (DELETED with its last state).</summary>
+    public void DeleteNamespace(string name) => Delete("namespaces", null, name);
+
+    /// <summary>
+    /// Creates the object (ADDED, with a uid) or replaces it keeping its uid and creationTimestamp (MODIFIED), as a
+    /// controller or <c>kubectl apply</c> would; watches see it. Returns the stored object.
+    /// </summary>
+    public JsonObject Put(string resource, string? @namespace, JsonObject item)
     {
         lock (_store)
         {
-            var key = Key("namespaces", null, name);
-            var existed = _objects.TryGetValue(key, out var stored);
-            var item = stored ?? new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } };
-            var metadata = item["metadata"]!.AsObject();
-            metadata["annotations"] = annotations is null ? null : new JsonObject([.. annotations.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))]);
-            if (existed)
+            item = item.DeepClone().AsObject();
+            var name = (string)item["metadata"]!["name"]!;
+            var key = Key(resource, @namespace, name);
+            var existed = _objects.TryGetValue(key, out var previous);
+            Stamp(item, @namespace);
+            if (previous is not null)
             {
-                metadata["resourceVersion"] = NextResourceVersion();
-            }
-            else
-            {
-                Stamp(item, null);
-                _objects[key] = item;
+                item["metadata"]!["uid"] = previous["metadata"]!["uid"]!.DeepClone();
+                item["metadata"]!["creationTimestamp"] = previous["metadata"]!["creationTimestamp"]!.DeepClone();
             }
 
-            Publish(existed ? "MODIFIED" : "ADDED", item);
+            _objects[key] = item;
+            Publish(existed ? "MODIFIED" : "ADDED", resource, @namespace, item, previous);
+            return item.DeepClone().AsObject();
         }
     }
 
-    /// <summary>Deletes the namespace (DELETED with its last state).</summary>
-    public void DeleteNamespace(string name)
+    /// <summary>Deletes the object (DELETED with its last state); watches see it.</summary>
+    public void Delete(string resource, string? @namespace, string name)
     {
         lock (_store)
         {
-            if (_objects.Remove(Key("namespaces", null, name), out var item))
+            if (_objects.Remove(Key(resource, @namespace, name), out var item))
             {
                 item["metadata"]!["resourceVersion"] = NextResourceVersion();
-                Publish("DELETED", item);
+                Publish("DELETED", resource, @namespace, item, null);
             }
+        }
+    }
+
+    /// <summary>Copies of the stored objects of a kind (in one namespace, or all), by name.</summary>
+    public IReadOnlyList<JsonObject> List(string resource, string? @namespace = null)
+    {
+        lock (_store)
+        {
+            return [.. Matching(resource, @namespace, LabelSelector.Parse(null)).Select(o => o.DeepClone().AsObject())];
         }
     }
 
@@ -153,15 +192,14 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
     {
         lock (_store)
         {
-            var bookmark = Line("BOOKMARK", new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Namespace",
-                ["metadata"] = new JsonObject { ["resourceVersion"] = _resourceVersion.ToString(CultureInfo.InvariantCulture) },
-            });
             foreach (var watch in _watches.Where(w => w.Bookmarks))
             {
-                watch.Events.Writer.TryWrite(bookmark);
+                watch.Events.Writer.TryWrite(Line("BOOKMARK", new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = watch.Resource == "pods" ? "Pod" : "Namespace",
+                    ["metadata"] = new JsonObject { ["resourceVersion"] = _resourceVersion.ToString(CultureInfo.InvariantCulture) },
+                }));
             }
         }
     }
@@ -193,7 +231,8 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
             _watches.Clear();
             changes();
             _compactedThrough = _resourceVersion;
-            _namespaceHistory.Clear();
+            _history.Clear();
+            _snapshots.Clear();
             foreach (var watch in expired)
             {
                 watch.Events.Writer.TryWrite(Gone(watch.From));
@@ -212,14 +251,14 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
     }
 
     /// <summary>Watches of namespaces open now.</summary>
-    public int OpenWatches
+    public int OpenWatches => OpenWatchesOf("namespaces");
+
+    /// <summary>Watches of a kind open now.</summary>
+    public int OpenWatchesOf(string resource)
     {
-        get
+        lock (_store)
         {
-            lock (_store)
-            {
-                return _watches.Count;
-            }
+            return _watches.Count(w => w.Resource == resource);
         }
     }
 
@@ -269,62 +308,62 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         }
     }
 
-    private async Task<IResult> CreateSecretAsync(string ns, HttpRequest request)
+    private async Task<IResult> CreateAsync(string resource, string ns, HttpRequest request)
     {
         var body = await ReadObjectAsync(request);
         lock (_store)
         {
             var name = (string?)body?["metadata"]?["name"] ?? "";
-            if (Refused("create", "secrets", ns, name) is { } refused)
+            if (Refused("create", resource, ns, name) is { } refused)
             {
-                return Answer("POST", "secrets", name, refused);
+                return Answer("POST", resource, name, refused);
             }
 
-            if (Invalid(body, name) is { } invalid)
+            if (Invalid(resource, body, name) is { } invalid)
             {
-                return Answer("POST", "secrets", name, invalid);
+                return Answer("POST", resource, name, invalid);
             }
 
-            if (_objects.ContainsKey(Key("secrets", ns, name)))
+            if (_objects.ContainsKey(Key(resource, ns, name)))
             {
-                return Answer("POST", "secrets", name, Status(HttpStatusCode.Conflict, "AlreadyExists", $"secrets \"{name}\" already exists", "secrets", name));
+                return Answer("POST", resource, name, Status(HttpStatusCode.Conflict, "AlreadyExists", $"{resource} \"{name}\" already exists", resource, name));
             }
 
             Stamp(body!, ns);
-            _objects[Key("secrets", ns, name)] = body!;
-            return Answer("POST", "secrets", name, Results.Json(body, statusCode: 201));
+            _objects[Key(resource, ns, name)] = body!;
+            return Answer("POST", resource, name, Results.Json(body, statusCode: 201));
         }
     }
 
-    private async Task<IResult> ReplaceSecretAsync(string ns, string name, HttpRequest request)
+    private async Task<IResult> ReplaceAsync(string resource, string ns, string name, HttpRequest request)
     {
         var body = await ReadObjectAsync(request);
         lock (_store)
         {
-            if (Refused("update", "secrets", ns, name) is { } refused)
+            if (Refused("update", resource, ns, name) is { } refused)
             {
-                return Answer("PUT", "secrets", name, refused);
+                return Answer("PUT", resource, name, refused);
             }
 
             if ((string?)body?["metadata"]?["name"] != name)
             {
-                return Answer("PUT", "secrets", name, Status(HttpStatusCode.BadRequest, "BadRequest", "the name of the object does not match the name on the URL", "secrets", name));
+                return Answer("PUT", resource, name, Status(HttpStatusCode.BadRequest, "BadRequest", "the name of the object does not match the name on the URL", resource, name));
             }
 
-            if (Invalid(body, name) is { } invalid)
+            if (Invalid(resource, body, name) is { } invalid)
             {
-                return Answer("PUT", "secrets", name, invalid);
+                return Answer("PUT", resource, name, invalid);
             }
 
-            if (!_objects.TryGetValue(Key("secrets", ns, name), out var stored))
+            if (!_objects.TryGetValue(Key(resource, ns, name), out var stored))
             {
-                return Answer("PUT", "secrets", name, Status(HttpStatusCode.NotFound, "NotFound", $"secrets \"{name}\" not found", "secrets", name));
+                return Answer("PUT", resource, name, Status(HttpStatusCode.NotFound, "NotFound", $"{resource} \"{name}\" not found", resource, name));
             }
 
             var sent = (string?)body!["metadata"]!["resourceVersion"];
             if (!string.IsNullOrEmpty(sent) && sent != (string?)stored["metadata"]!["resourceVersion"])
             {
-                return Answer("PUT", "secrets", name, Status(HttpStatusCode.Conflict, "Conflict", $"Operation cannot be fulfilled on secrets \"{name}\": the object has been modified; please apply your changes to the latest version and try again", "secrets", name));
+                return Answer("PUT", resource, name, Status(HttpStatusCode.Conflict, "Conflict", $"Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again", resource, name));
             }
 
             // uid and creationTimestamp are the server's; resourceVersion moves on.
@@ -332,8 +371,62 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
             body["metadata"]!["creationTimestamp"] = stored["metadata"]!["creationTimestamp"]!.DeepClone();
             body["metadata"]!["resourceVersion"] = NextResourceVersion();
             body["metadata"]!["namespace"] = ns;
-            _objects[Key("secrets", ns, name)] = body;
-            return Answer("PUT", "secrets", name, Results.Json(body, statusCode: 200));
+            _objects[Key(resource, ns, name)] = body;
+            return Answer("PUT", resource, name, Results.Json(body, statusCode: 200));
+        }
+    }
+
+    /// <summary>A merge patch (RFC 7386; a strategic merge patch that only sets map keys merges the same way) of a workload.</summary>
+    private async Task<IResult> MergePatchAsync(string resource, string ns, string name, HttpRequest request)
+    {
+        var patch = await ReadObjectAsync(request);
+        lock (_store)
+        {
+            if (Refused("patch", resource, ns, name) is { } refused)
+            {
+                return Answer("PATCH", resource, name, refused);
+            }
+
+            if (request.ContentType?.Split(';')[0] is not ("application/merge-patch+json" or "application/strategic-merge-patch+json") || patch is null)
+            {
+                return Answer("PATCH", resource, name, Status(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json; got {request.ContentType}", resource, name));
+            }
+
+            if (!_objects.TryGetValue(Key(resource, ns, name), out var stored))
+            {
+                return Answer("PATCH", resource, name, Status(HttpStatusCode.NotFound, "NotFound", $"{resource}.apps \"{name}\" not found", resource, name));
+            }
+
+            var patched = stored.DeepClone().AsObject();
+            Merge(patched, patch);
+            patched["metadata"]!["resourceVersion"] = NextResourceVersion();
+            _objects[Key(resource, ns, name)] = patched;
+            return Answer("PATCH", resource, name, Results.Json(patched, statusCode: 200));
+        }
+    }
+
+    private static void Merge(JsonObject target, JsonObject patch)
+    {
+        foreach (var (key, value) in patch)
+        {
+            if (value is null)
+            {
+                target.Remove(key);
+            }
+            else if (value is JsonObject inner)
+            {
+                if (target[key] is not JsonObject existing)
+                {
+                    existing = [];
+                    target[key] = existing;
+                }
+
+                Merge(existing, inner);
+            }
+            else
+            {
+                target[key] = value.DeepClone();
+            }
         }
     }
 
@@ -376,44 +469,33 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         }
     }
 
-    private async Task<IResult> ListOrWatchNamespacesAsync(HttpContext context)
+    private async Task<IResult> ListOrWatchAsync(HttpContext context, string resource, string? ns)
     {
         var query = context.Request.Query;
         var watching = query["watch"] is [var flag] && flag is "true" or "1";
         var from = query["resourceVersion"].ToString();
+        var selectorText = query["labelSelector"].ToString();
+        var selector = LabelSelector.Parse(selectorText);
+        var described = resource + (ns is null ? "" : $"@{ns}") + (selectorText.Length == 0 ? "" : $"?labelSelector={selectorText}");
         if (!watching)
         {
-            lock (_store)
-            {
-                if (Refused("list", "namespaces", null, "") is { } refused)
-                {
-                    return Answer("GET", "namespaces", "", refused);
-                }
-
-                var items = new JsonArray([.. _objects.Where(o => o.Key.StartsWith("namespaces/", StringComparison.Ordinal)).OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => (JsonNode)o.Value.DeepClone())]);
-                return Answer("GET", "namespaces", "", Results.Json(new JsonObject
-                {
-                    ["apiVersion"] = "v1",
-                    ["kind"] = "NamespaceList",
-                    ["metadata"] = new JsonObject { ["resourceVersion"] = _resourceVersion.ToString(CultureInfo.InvariantCulture) },
-                    ["items"] = items,
-                }));
-            }
+            return List(resource, ns, selector, described, query["limit"].ToString(), query["continue"].ToString());
         }
 
-        NamespaceWatch watch;
+        var what = $"{resource}?watch&resourceVersion={from}";
+        ResourceWatch watch;
         lock (_store)
         {
-            if (Refused("watch", "namespaces", null, "") is { } refused)
+            if (Refused("watch", resource, ns, "") is { } refused)
             {
-                return Answer("GET", $"namespaces?watch&resourceVersion={from}", "", refused);
+                return Answer("GET", what, "", refused);
             }
 
-            watch = new NamespaceWatch(from, query["allowWatchBookmarks"] is [var bookmarks] && bookmarks is "true" or "1");
-            Answer("GET", $"namespaces?watch&resourceVersion={from}", "", Results.Ok());
+            watch = new ResourceWatch(resource, ns, selector, from, query["allowWatchBookmarks"] is [var bookmarks] && bookmarks is "true" or "1");
+            Answer("GET", what, "", Results.Ok());
             if (from is "" or "0")
             {
-                foreach (var (_, item) in _objects.Where(o => o.Key.StartsWith("namespaces/", StringComparison.Ordinal)).OrderBy(o => o.Key, StringComparer.Ordinal))
+                foreach (var item in Matching(resource, ns, selector))
                 {
                     watch.Events.Writer.TryWrite(Line("ADDED", item));
                 }
@@ -427,9 +509,9 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
             }
             else
             {
-                foreach (var (_, line) in _namespaceHistory.Where(h => h.ResourceVersion > since))
+                foreach (var change in _history.Where(h => h.ResourceVersion > since))
                 {
-                    watch.Events.Writer.TryWrite(line);
+                    Send(watch, change);
                 }
 
                 _watches.Add(watch);
@@ -465,16 +547,97 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         return Results.Empty;
     }
 
-    /// <summary>Records a namespace change and sends it to the open watches; called under <see cref="_store"/>.</summary>
-    private void Publish(string type, JsonObject item)
+    /// <summary>A page of a list: the first from the objects now, the next ones from the same snapshot by their continue token.</summary>
+    private IResult List(string resource, string? ns, LabelSelector selector, string described, string limitText, string continueToken)
     {
-        var line = Line(type, item);
-        _namespaceHistory.Add((long.Parse((string)item["metadata"]!["resourceVersion"]!, CultureInfo.InvariantCulture), line));
-        foreach (var watch in _watches)
+        lock (_store)
         {
-            watch.Events.Writer.TryWrite(line);
+            if (Refused("list", resource, ns, "") is { } refused)
+            {
+                return Answer("GET", described, "", refused);
+            }
+
+            long snapshot;
+            List<JsonObject> rest;
+            if (continueToken.Length > 0)
+            {
+                if (!_snapshots.Remove(continueToken, out var kept))
+                {
+                    return Answer("GET", described + "&continue", "", Status(HttpStatusCode.Gone, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.", resource, ""));
+                }
+
+                (snapshot, rest) = kept;
+                described += "&continue";
+            }
+            else
+            {
+                snapshot = _resourceVersion;
+                rest = [.. Matching(resource, ns, selector).Select(o => o.DeepClone().AsObject())];
+            }
+
+            var limit = int.TryParse(limitText, CultureInfo.InvariantCulture, out var l) && l > 0 ? l : int.MaxValue;
+            var page = rest.Take(limit).ToList();
+            var metadata = new JsonObject { ["resourceVersion"] = snapshot.ToString(CultureInfo.InvariantCulture) };
+            if (rest.Count > page.Count)
+            {
+                var token = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+                _snapshots[token] = (snapshot, rest.Skip(page.Count).ToList());
+                metadata["continue"] = token;
+                metadata["remainingItemCount"] = rest.Count - page.Count;
+            }
+
+            return Answer("GET", described, "", Results.Json(new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = resource == "pods" ? "PodList" : "NamespaceList",
+                ["metadata"] = metadata,
+                ["items"] = new JsonArray([.. page]),
+            }));
         }
     }
+
+    private IEnumerable<JsonObject> Matching(string resource, string? ns, LabelSelector selector) =>
+        _objects.Where(o => o.Key.StartsWith(ns is null ? $"{resource}/" : $"{resource}/{ns}/", StringComparison.Ordinal) && selector.Matches(o.Value))
+            .OrderBy(o => o.Key, StringComparer.Ordinal)
+            .Select(o => o.Value);
+
+    /// <summary>Records a change and sends it to the open watches; called under <see cref="_store"/>.</summary>
+    private void Publish(string type, string resource, string? ns, JsonObject item, JsonObject? previous)
+    {
+        var change = new Change(long.Parse((string)item["metadata"]!["resourceVersion"]!, CultureInfo.InvariantCulture), type, resource, ns, item.DeepClone().AsObject(), previous?.DeepClone().AsObject());
+        _history.Add(change);
+        foreach (var watch in _watches)
+        {
+            Send(watch, change);
+        }
+    }
+
+    /// <summary>What a watch sees of a change: with a selector, starting to match is ADDED and ceasing to match is DELETED.</summary>
+    private static void Send(ResourceWatch watch, Change change)
+    {
+        if (watch.Resource != change.Resource || (watch.Namespace is not null && watch.Namespace != change.Namespace))
+        {
+            return;
+        }
+
+        var now = watch.Selector.Matches(change.Item);
+        var before = change.Previous is not null && watch.Selector.Matches(change.Previous);
+        var type = change.Type switch
+        {
+            "MODIFIED" when now && !before => "ADDED",
+            "MODIFIED" when !now && before => "DELETED",
+            "MODIFIED" when !now => null,
+            _ when now => change.Type,
+            _ => null,
+        };
+        if (type is not null)
+        {
+            watch.Events.Writer.TryWrite(Line(type, change.Item));
+        }
+    }
+
+    private static JsonObject? Map(IReadOnlyDictionary<string, string>? entries) =>
+        entries is null ? null : new JsonObject([.. entries.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))]);
 
     private static string Line(string type, JsonObject item) => new JsonObject { ["type"] = type, ["object"] = item.DeepClone() }.ToJsonString();
 
@@ -495,11 +658,16 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         return JsonNode.Parse(await reader.ReadToEndAsync()) as JsonObject;
     }
 
-    private static IResult? Invalid(JsonObject? body, string name)
+    private static IResult? Invalid(string resource, JsonObject? body, string name)
     {
         if (body is null || name.Length == 0)
         {
-            return Status(HttpStatusCode.BadRequest, "BadRequest", "the body is not a Secret with metadata.name", "secrets", name);
+            return Status(HttpStatusCode.BadRequest, "BadRequest", $"the body is not a {resource} object with metadata.name", resource, name);
+        }
+
+        if (resource == "leases" && body["spec"]?["leaseDurationSeconds"] is JsonValue duration && (int)duration <= 0)
+        {
+            return Status(HttpStatusCode.UnprocessableEntity, "Invalid", $"Lease.coordination.k8s.io \"{name}\" is invalid: spec.leaseDurationSeconds: Invalid value: {duration}: must be greater than 0", resource, name);
         }
 
         if ((string?)body["type"] == "kubernetes.io/tls" && (body["data"]?["tls.crt"] is null || body["data"]?["tls.key"] is null))
@@ -512,8 +680,16 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
 
     private IResult? Refused(string verb, string resource, string? ns, string name) =>
         _forbidden.Contains((verb, resource))
-            ? Status(HttpStatusCode.Forbidden, "Forbidden", $"{resource} \"{name}\" is forbidden: User \"{ServiceAccount}\" cannot {verb} resource \"{resource}\" in API group \"{(resource == "secrets" ? "" : "admissionregistration.k8s.io")}\"{(ns is null ? " at the cluster scope" : $" in the namespace \"{ns}\"")}", resource, name)
+            ? Status(HttpStatusCode.Forbidden, "Forbidden", $"{resource} \"{name}\" is forbidden: User \"{ServiceAccount}\" cannot {verb} resource \"{resource}\" in API group \"{Group(resource)}\"{(ns is null ? " at the cluster scope" : $" in the namespace \"{ns}\"")}", resource, name)
             : null;
+
+    private static string Group(string resource) => resource switch
+    {
+        "mutatingwebhookconfigurations" => "admissionregistration.k8s.io",
+        "leases" => "coordination.k8s.io",
+        "deployments" or "replicasets" or "statefulsets" or "daemonsets" => "apps",
+        _ => "",
+    };
 
     private void Stamp(JsonObject item, string? ns)
     {
@@ -553,8 +729,11 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
 
     private static string Key(string resource, string? ns, string name) => $"{resource}/{ns}/{name}";
 
+    /// <summary>A change to a watched kind: the object after it, and before it for MODIFIED (for selector watches).</summary>
+    private sealed record Change(long ResourceVersion, string Type, string Resource, string? Namespace, JsonObject Item, JsonObject? Previous);
+
     /// <summary>One open watch: the lines still to send (unbounded: a test makes a handful of changes).</summary>
-    private sealed record NamespaceWatch(string From, bool Bookmarks)
+    private sealed record ResourceWatch(string Resource, string? Namespace, LabelSelector Selector, string From, bool Bookmarks)
     {
         public Channel<string> Events { get; } = Channel.CreateUnbounded<string>();
     }

@@ -45,6 +45,20 @@ public sealed class InjectorConfigTests
     }
 
     [Fact]
+    public async Task RepairConfigIsTheBaseConfigWithTheControllerRepairing()
+    {
+        var baseConfig = await InjectorConfig.ReadAsync("base");
+        var repair = await InjectorConfig.ReadAsync("repair");
+
+        var controller = Assert.IsType<JsonObject>(repair["controller"]);
+        repair.Remove("controller");
+        Assert.True(JsonNode.DeepEquals(baseConfig, repair), "the repair overlay's config.json must repeat the base config.json unchanged");
+        Assert.True((bool?)controller["enabled"]);
+        Assert.True((bool?)controller["repair"]);
+        Assert.False(baseConfig.ContainsKey("controller"));
+    }
+
+    [Fact]
     public async Task SelfSignedConfigIsTheBaseConfigPlusTheBootstrap()
     {
         var baseConfig = await InjectorConfig.ReadAsync("base");

@@ -7,7 +7,7 @@ public sealed class InjectorDeploymentTests
 {
     private const string TlsDirectory = "/etc/logsidecar-injector/tls";
 
-    public static TheoryData<string> Installs => ["base", "cert-manager", "self-signed"];
+    public static TheoryData<string> Installs => ["base", "cert-manager", "self-signed", "repair"];
 
     private static async Task<V1Deployment> DeploymentAsync(string kustomization) =>
         KubernetesModels.Read<V1Deployment>(await Kustomize.DocumentAsync(kustomization, "Deployment", "logsidecar-injector"));

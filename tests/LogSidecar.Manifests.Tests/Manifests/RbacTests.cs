@@ -14,23 +14,61 @@ public sealed class RbacTests
     [Theory]
     [InlineData("base")]
     [InlineData("cert-manager")]
-    public async Task TheWebhookMayOnlyReadTheServerVersionAndListAndWatchNamespaces(string kustomization)
+    public async Task TheInjectorMayReadTheVersionNamespacesAndOptedInPodsCreateEventsAndHoldItsLease(string kustomization)
     {
         var rbac = await RbacAsync(kustomization);
 
-        var role = Assert.IsType<V1ClusterRole>(Assert.Single(rbac, item => item is V1ClusterRole or V1Role));
-        Assert.Equal(2, role.Rules.Count);
+        var role = Assert.Single(rbac.OfType<V1ClusterRole>());
+        Assert.Equal(4, role.Rules.Count);
         var version = Assert.Single(role.Rules, rule => rule.NonResourceURLs is not null);
         Assert.Equal(["/version"], version.NonResourceURLs);
         Assert.Equal(["get"], version.Verbs);
+        Assert.All(role.Rules.Where(rule => rule.Resources is not null), rule =>
+        {
+            Assert.Equal([""], rule.ApiGroups);
+            Assert.Null(rule.ResourceNames);
+        });
 
-        // The namespace cache (namespace defaults): read-only, namespaces only, in the core group.
-        var namespaces = Assert.Single(role.Rules, rule => rule.Resources is not null);
-        Assert.Equal([""], namespaces.ApiGroups);
-        Assert.Equal(["namespaces"], namespaces.Resources);
-        Assert.Null(namespaces.ResourceNames);
-        Assert.Equal(["get", "list", "watch"], namespaces.Verbs.Order(StringComparer.Ordinal));
+        // The namespace cache: read-only. The controller: pods list/watch, and Events created; no workload verbs.
+        Assert.Equal(["get", "list", "watch"], Assert.Single(role.Rules, rule => rule.Resources?.Contains("namespaces") == true).Verbs.Order(StringComparer.Ordinal));
+        Assert.Equal(["list", "watch"], Assert.Single(role.Rules, rule => rule.Resources?.Contains("pods") == true).Verbs.Order(StringComparer.Ordinal));
+        Assert.Equal(["create"], Assert.Single(role.Rules, rule => rule.Resources?.Contains("events") == true).Verbs);
+        Assert.Equal(["namespaces", "pods", "events"], role.Rules.Where(rule => rule.Resources is not null).SelectMany(rule => rule.Resources));
+
+        // Leader election: its own Lease in its own namespace.
+        var lease = Assert.Single(rbac.OfType<V1Role>());
+        Assert.Equal("logsidecar-system", lease.Metadata.NamespaceProperty);
+        Assert.All(lease.Rules, rule =>
+        {
+            Assert.Equal(["coordination.k8s.io"], rule.ApiGroups);
+            Assert.Equal(["leases"], rule.Resources);
+        });
+        Assert.Equal(["get", "update"], Assert.Single(lease.Rules, rule => rule.ResourceNames is not null).Verbs.Order(StringComparer.Ordinal));
+        Assert.Equal(["logsidecar-injector-controller"], Assert.Single(lease.Rules, rule => rule.ResourceNames is not null).ResourceNames);
+        Assert.Equal(["create"], Assert.Single(lease.Rules, rule => rule.ResourceNames is null).Verbs);
         AssertBoundToTheInjectorOnly(rbac);
+    }
+
+    [Fact]
+    public async Task OnlyTheRepairOverlayMayPatchWorkloadsAndItTurnsRepairOn()
+    {
+        var rbac = await RbacAsync("repair");
+
+        var repair = Assert.Single(rbac.OfType<V1ClusterRole>(), role => role.Metadata.Name == "logsidecar-injector-repair");
+        Assert.Equal(["get"], Assert.Single(repair.Rules, rule => rule.Resources.Contains("replicasets")).Verbs);
+        var patch = Assert.Single(repair.Rules, rule => rule.Verbs.Contains("patch"));
+        Assert.Equal(["apps"], patch.ApiGroups);
+        Assert.Equal(["daemonsets", "deployments", "statefulsets"], patch.Resources.Order(StringComparer.Ordinal));
+        Assert.Equal(["patch"], patch.Verbs);
+        AssertBoundToTheInjectorOnly(rbac);
+        foreach (var other in new[] { "base", "cert-manager", "self-signed" })
+        {
+            Assert.DoesNotContain((await RbacAsync(other)).OfType<V1ClusterRole>().SelectMany(role => role.Rules), rule => rule.Verbs.Contains("patch") && rule.ApiGroups.Contains("apps"));
+        }
+
+        var config = (await Kustomize.DocumentsAsync("repair")).Single(document => (string?)document["kind"] == "ConfigMap");
+        var json = System.Text.Json.Nodes.JsonNode.Parse((string)config["data"]!["config.json"]!)!;
+        Assert.True((bool)json["controller"]!["repair"]!);
     }
 
     [Fact]
@@ -38,7 +76,7 @@ public sealed class RbacTests
     {
         var rbac = await RbacAsync("self-signed");
 
-        var role = Assert.Single(rbac.OfType<V1Role>());
+        var role = Assert.Single(rbac.OfType<V1Role>(), role => role.Metadata.Name == "logsidecar-injector-self-signed");
         Assert.Equal("logsidecar-system", role.Metadata.NamespaceProperty);
         var named = Assert.Single(role.Rules, rule => rule.ResourceNames is not null);
         Assert.Equal(["secrets"], named.Resources);

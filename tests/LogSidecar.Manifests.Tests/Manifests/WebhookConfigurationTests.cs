@@ -7,7 +7,7 @@ public sealed class WebhookConfigurationTests
 {
     private static readonly string[] SystemNamespaces = ["kube-system", "kube-public", "kube-node-lease", "logsidecar-system"];
 
-    public static TheoryData<string> Installs => ["base", "cert-manager", "self-signed"];
+    public static TheoryData<string> Installs => ["base", "cert-manager", "self-signed", "repair"];
 
     private static async Task<V1MutatingWebhookConfiguration> ConfigurationAsync(string kustomization) =>
         KubernetesModels.Read<V1MutatingWebhookConfiguration>(await Kustomize.DocumentAsync(kustomization, "MutatingWebhookConfiguration", "logsidecar-injector"));

@@ -1,6 +1,6 @@
-namespace LogSidecar.Injector.Namespaces;
+namespace LogSidecar.Injector.Watching;
 
-/// <summary>How one watch request ended, which decides what the informer does next.</summary>
+/// <summary>How one watch request ended, which decides what <see cref="ListWatch{T}"/> does next.</summary>
 internal enum WatchEnd
 {
     /// <summary>The server closed the stream (its timeout): watch again from the last resourceVersion.</summary>

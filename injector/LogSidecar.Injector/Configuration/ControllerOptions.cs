@@ -1,0 +1,33 @@
+namespace LogSidecar.Injector.Configuration;
+
+/// <summary>
+/// The controller of <c>serve</c> (<c>controller</c> in the configuration): one replica at a time, chosen by a Lease,
+/// watches the pods that opted in and reports those that miss their sidecar or drifted; with <see cref="Repair"/> (or a
+/// namespace annotated <c>logsidecar.io/repair: "true"</c>) it restarts their Deployments, StatefulSets and DaemonSets.
+/// </summary>
+internal sealed record ControllerOptions
+{
+    /// <summary>Whether <c>serve</c> runs the controller (RBAC: list/watch pods, create events, leases in its namespace).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Restart the workloads of missing or drifted pods in every namespace that does not say <c>logsidecar.io/repair: "false"</c>. Off by default.</summary>
+    public bool Repair { get; set; }
+
+    /// <summary>A workload is restarted at most once in this many minutes, whatever its pods do.</summary>
+    public int RestartIntervalMinutes { get; set; } = 60;
+
+    /// <summary>Restarts of all workloads together in any hour; beyond it, the rest wait (and are logged).</summary>
+    public int MaxRestartsPerHour { get; set; } = 10;
+
+    /// <summary>Lease (coordination.k8s.io/v1) in the injector's namespace that elects the one replica that acts.</summary>
+    public string LeaseName { get; set; } = "logsidecar-injector-controller";
+
+    /// <summary>How long a lease holds without renewal before another replica may take it (client-go's default).</summary>
+    public int LeaseDurationSeconds { get; set; } = 15;
+
+    /// <summary>The leader steps down when it could not renew for this long (less than the lease duration).</summary>
+    public int RenewDeadlineSeconds { get; set; } = 10;
+
+    /// <summary>How often the leader renews and the others try to acquire.</summary>
+    public int RetryPeriodSeconds { get; set; } = 2;
+}

@@ -1,0 +1,366 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using k8s;
+using k8s.Models;
+using LogSidecar.Injector.Annotations;
+using LogSidecar.Injector.Configuration;
+using LogSidecar.Injector.Diagnostics;
+using LogSidecar.Injector.Namespaces;
+using LogSidecar.Injector.Watching;
+
+namespace LogSidecar.Injector.Controller;
+
+/// <summary>
+/// Life after admission. While this replica leads (<see cref="LeaseElector"/>), it lists and watches only the pods
+/// that opted in: one watch of every namespace for the label <c>logsidecar.io/inject=true</c>, and one per namespace
+/// labelled <c>logsidecar.io/injection=enabled</c> for its pods that do not say either way. Each pod is judged by
+/// <see cref="PodAssessor"/>; a pod that misses its sidecar or drifted is reported once (an Event on the pod, a log
+/// line, the gauges) and, where repair is allowed, its workload is restarted by <see cref="WorkloadRestarter"/>.
+/// Only a small <see cref="PodRecord"/> is kept per pod. A namespace whose defaults or label change has its pods
+/// listed again, so drift from a namespace change is seen without waiting for the pods to change.
+/// </summary>
+internal sealed partial class PodController
+{
+    public const string MissingReason = "LogSidecarMissing";
+    public const string DriftReason = "LogSidecarDrift";
+    public const string RestartReason = "LogSidecarRestarted";
+    public const string RestartHeldReason = "LogSidecarRestartHeld";
+    public const string ClusterSource = "";
+
+    /// <summary>Pods labelled to opt in, in every namespace.</summary>
+    public const string OptInSelector = $"{AnnotationKeys.Inject}=true";
+
+    /// <summary>Pods of a namespace-enabled namespace that say neither true (the other watch has them) nor false.</summary>
+    public const string NamespaceSelector = $"{AnnotationKeys.Inject} notin (true,false)";
+
+    private readonly IKubernetes _client;
+    private readonly NamespaceInformer _namespaces;
+    private readonly PodAssessor _assessor;
+    private readonly InjectorOptions _options;
+    private readonly EventRecorder _events;
+    private readonly WorkloadRestarter _restarter;
+    private readonly Func<bool> _leading;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly int _pageSize;
+
+    // Written by the watch loops (each pod by the one loop that delivers it), read by scrapes.
+    private readonly ConcurrentDictionary<string, PodRecord> _pods = new(StringComparer.Ordinal);
+
+    // Keeps _watches equal to the namespace watches running now: started, stopped and read only under it.
+    private readonly Lock _watchLock = new();
+    private readonly Dictionary<string, (CancellationTokenSource Stop, ListWatch<V1Pod> Watch, Task Run)> _watches = new(StringComparer.Ordinal);
+    private ListWatch<V1Pod>? _cluster;
+    private CancellationToken _running;
+    private long _reported;
+    private long _reportErrors;
+
+    public PodController(IKubernetes client, NamespaceInformer namespaces, PodAssessor assessor, InjectorOptions options, Func<bool> leading, string instance, TimeProvider time, ILogger logger, int pageSize = 500)
+    {
+        _pageSize = pageSize;
+        _client = client;
+        _namespaces = namespaces;
+        _assessor = assessor;
+        _options = options;
+        _leading = leading;
+        _time = time;
+        _logger = logger;
+        _events = new EventRecorder(client, instance, time);
+        _restarter = new WorkloadRestarter(client, options.Controller, time);
+    }
+
+    /// <summary>Pods that miss their sidecar now, by namespace.</summary>
+    public IReadOnlyDictionary<string, long> Missing => CountBy(PodState.Missing);
+
+    /// <summary>Pods that drifted now, by namespace.</summary>
+    public IReadOnlyDictionary<string, long> Drifted => CountBy(PodState.Drifted);
+
+    /// <summary>Pods the controller keeps a record of.</summary>
+    public int Tracked => _pods.Count;
+
+    /// <summary>Events created (pods reported, workloads restarted or held back).</summary>
+    public long Reported => Interlocked.Read(ref _reported);
+
+    public long Restarts => _restarter.Restarts;
+
+    /// <summary>True once the cluster-wide watch has listed once (this leadership).</summary>
+    public bool IsSynced => _cluster?.IsSynced == true;
+
+    /// <summary>The namespace watches running now.</summary>
+    public IReadOnlyList<string> WatchedNamespaces
+    {
+        get
+        {
+            lock (_watchLock)
+            {
+                return [.. _watches.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    public void Register(InjectorMetrics metrics)
+    {
+        metrics.AddLabelledGauge("logsidecar_injector_pods_missing_sidecar", "Pods that opted in but run without the sidecar (created while the webhook did not answer), by namespace; kept by the leading replica.", "namespace", () => Missing);
+        metrics.AddLabelledGauge("logsidecar_injector_pods_drifted", "Pods injected by another injector version or whose sidecar would be rendered differently now, by namespace; kept by the leading replica.", "namespace", () => Drifted);
+        metrics.AddGauge("logsidecar_injector_controller_leader", "1 on the replica that leads the controller, else 0.", () => _leading() ? 1 : 0);
+        metrics.AddGauge("logsidecar_injector_controller_pods", "Opted-in pods the controller keeps a record of.", () => _pods.Count);
+        metrics.AddCounter("logsidecar_injector_controller_events_total", "Events the controller created (missing, drift, restarts).", () => Interlocked.Read(ref _reported));
+        metrics.AddCounter("logsidecar_injector_controller_errors_total", "Events and restarts the API server refused or did not answer.", () => Interlocked.Read(ref _reportErrors));
+        metrics.AddCounter("logsidecar_injector_workload_restarts_total", "Workloads the controller restarted (repair).", () => _restarter.Restarts);
+        metrics.AddCounter("logsidecar_injector_workload_restarts_held_total", "Restarts held back by controller.restartIntervalMinutes or controller.maxRestartsPerHour.", () => _restarter.HeldBack);
+    }
+
+    /// <summary>Watches and reports until <paramref name="cancellationToken"/> is cancelled (leadership ends).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _pods.Clear();
+        _running = cancellationToken;
+        var clusterWatch = new ListWatch<V1Pod>(ClusterPods(), new PodWatchTarget(this, ClusterSource), _time, _logger);
+        _cluster = clusterWatch;
+        _namespaces.Changed += OnNamespaceChanged;
+        try
+        {
+            foreach (var ns in _namespaces.All)
+            {
+                Reconcile(ns.Name);
+            }
+
+            await clusterWatch.RunAsync(cancellationToken);
+        }
+        finally
+        {
+            _namespaces.Changed -= OnNamespaceChanged;
+            List<(CancellationTokenSource Stop, ListWatch<V1Pod> Watch, Task Run)> stopped;
+            lock (_watchLock)
+            {
+                stopped = [.. _watches.Values];
+                _watches.Clear();
+            }
+
+            // Their tokens are linked to the one leadership just cancelled: they are ending already.
+            foreach (var (stop, _, run) in stopped)
+            {
+                await run;
+                stop.Dispose();
+            }
+
+            _pods.Clear();
+        }
+    }
+
+    /// <summary>Judges a pod a watch delivered, and reports and repairs it when that is new.</summary>
+    public async ValueTask ObserveAsync(string source, V1Pod pod, CancellationToken cancellationToken)
+    {
+        var ns = pod.Metadata.NamespaceProperty;
+        var uid = pod.Metadata.Uid;
+        if (_options.ExcludedNamespaces.Contains(ns, StringComparer.Ordinal) || ns == _options.InjectorNamespace)
+        {
+            return;
+        }
+
+        var defaults = _namespaces.Find(ns);
+        if (defaults is not null && !_options.NamespaceDefaults)
+        {
+            // The webhook does not read namespace annotations then, so neither does the judgement; the label still counts.
+            defaults = defaults with { Annotations = new Dictionary<string, string>() };
+        }
+
+        var verdict = _assessor.Assess(pod, defaults);
+        var report = verdict.State switch
+        {
+            PodState.Missing => "missing",
+            PodState.Drifted => "drift:" + (verdict.CurrentHash ?? verdict.Version),
+            _ => null,
+        };
+        var before = _pods.GetValueOrDefault(uid);
+        var reported = before?.Reported;
+        if (report is not null && report != reported && _leading())
+        {
+            if (await ReportAsync(pod, verdict, report, defaults, cancellationToken))
+            {
+                reported = report;
+            }
+        }
+
+        _pods[uid] = new PodRecord(ns, pod.Metadata.Name, source, verdict.State, report is null ? null : reported);
+    }
+
+    public void Forget(string uid) => _pods.TryRemove(uid, out _);
+
+    public void ForgetUnlisted(string source, IReadOnlySet<string> listed)
+    {
+        foreach (var (uid, record) in _pods)
+        {
+            if (record.Source == source && !listed.Contains(uid))
+            {
+                _pods.TryRemove(uid, out _);
+            }
+        }
+    }
+
+    private async Task<bool> ReportAsync(V1Pod pod, PodAssessment verdict, string report, NamespaceDefaults? defaults, CancellationToken cancellationToken)
+    {
+        var ns = pod.Metadata.NamespaceProperty;
+        var name = pod.Metadata.Name;
+        var missing = verdict.State == PodState.Missing;
+        var about = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = name, NamespaceProperty = ns, Uid = pod.Metadata.Uid };
+        var suffix = $"logsidecar-{(missing ? "missing" : "drift")}.{Short(pod.Metadata.Uid + report)}";
+        var message = $"Pod {ns}/{name}: {verdict.Why}";
+        if (missing)
+        {
+            Log.Missing(_logger, ns, name, verdict.Why);
+        }
+        else
+        {
+            Log.Drifted(_logger, ns, name, verdict.Why);
+        }
+
+        if (!await EventAsync(about, suffix, missing ? MissingReason : DriftReason, message, cancellationToken))
+        {
+            return false;
+        }
+
+        if (defaults?.Repair ?? _options.Controller.Repair)
+        {
+            await RepairAsync(pod, cancellationToken);
+        }
+
+        return true;
+    }
+
+    private async Task RepairAsync(V1Pod pod, CancellationToken cancellationToken)
+    {
+        var ns = pod.Metadata.NamespaceProperty;
+        var (workload, why) = await _restarter.OwnerAsync(pod, cancellationToken);
+        if (workload is null)
+        {
+            Log.NotRepaired(_logger, ns, pod.Metadata.Name, why!);
+            return;
+        }
+
+        var refused = await _restarter.RestartAsync(workload, cancellationToken);
+        var what = $"{workload.Kind} {ns}/{workload.Name}";
+        if (refused is null)
+        {
+            Log.Restarted(_logger, what, pod.Metadata.Name);
+            await EventAsync(workload, $"logsidecar-restart.{_time.GetUtcNow().ToUnixTimeSeconds()}", RestartReason, $"{what} restarted (pod template annotation {AnnotationKeys.RestartedAt}) so that pod {pod.Metadata.Name} and its siblings are created again with the sidecar", cancellationToken);
+        }
+        else
+        {
+            Log.RestartHeld(_logger, what, refused);
+            await EventAsync(workload, $"logsidecar-restart-held.{Short(pod.Metadata.Uid)}", RestartHeldReason, $"{what} was not restarted for pod {pod.Metadata.Name}: {refused}", cancellationToken);
+        }
+    }
+
+    private async Task<bool> EventAsync(V1ObjectReference about, string suffix, string reason, string message, CancellationToken cancellationToken)
+    {
+        var failure = await _events.RecordAsync(about, suffix, reason, message, cancellationToken);
+        if (failure is null)
+        {
+            Interlocked.Increment(ref _reported);
+            return true;
+        }
+
+        Interlocked.Increment(ref _reportErrors);
+        Log.EventFailed(_logger, reason, about.NamespaceProperty, about.Name, failure.Explain());
+        return false;
+    }
+
+    private void OnNamespaceChanged(string name)
+    {
+        Reconcile(name);
+
+        // Its pods may judge differently now (defaults, label): list them again.
+        _cluster?.RequestRelist();
+        lock (_watchLock)
+        {
+            if (_watches.TryGetValue(name, out var watch))
+            {
+                watch.Watch.RequestRelist();
+            }
+        }
+    }
+
+    /// <summary>Starts the watch of a namespace that became enabled, stops the one of a namespace that no longer is.</summary>
+    private void Reconcile(string name)
+    {
+        var wanted = _namespaces.Find(name) is { IsEnabled: true }
+            && !_options.ExcludedNamespaces.Contains(name, StringComparer.Ordinal) && name != _options.InjectorNamespace;
+        lock (_watchLock)
+        {
+            if (_running.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (wanted && !_watches.ContainsKey(name))
+            {
+                var stop = CancellationTokenSource.CreateLinkedTokenSource(_running);
+                var watch = new ListWatch<V1Pod>(NamespacePods(name), new PodWatchTarget(this, name), _time, _logger);
+                _watches[name] = (stop, watch, watch.RunAsync(stop.Token));
+            }
+            else if (!wanted && _watches.Remove(name, out var gone))
+            {
+                gone.Stop.Cancel();
+                _ = gone.Run.ContinueWith(_ => gone.Stop.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                ForgetUnlisted(name, new HashSet<string>());
+            }
+        }
+    }
+
+    private ListWatchSource<V1Pod> ClusterPods() => new(
+        "pods",
+        $"every namespace, labelled {OptInSelector}",
+        async (continueToken, limit, token) =>
+        {
+            var list = await _client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: OptInSelector, limit: limit, continueParameter: continueToken, cancellationToken: token);
+            return new ListPage<V1Pod>(list.Items ?? [], list.Metadata?.ResourceVersion, list.Metadata?.ContinueProperty);
+        },
+        (resourceVersion, timeoutSeconds, onError, token) => _client.CoreV1.WatchListPodForAllNamespacesAsync(
+            allowWatchBookmarks: true, labelSelector: OptInSelector, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: token))
+    {
+        PageSize = _pageSize,
+    };
+
+    private ListWatchSource<V1Pod> NamespacePods(string ns) => new(
+        "pods",
+        $"namespace {ns}, labelled {NamespaceSelector}",
+        async (continueToken, limit, token) =>
+        {
+            var list = await _client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: NamespaceSelector, limit: limit, continueParameter: continueToken, cancellationToken: token);
+            return new ListPage<V1Pod>(list.Items ?? [], list.Metadata?.ResourceVersion, list.Metadata?.ContinueProperty);
+        },
+        (resourceVersion, timeoutSeconds, onError, token) => _client.CoreV1.WatchListNamespacedPodAsync(
+            ns, allowWatchBookmarks: true, labelSelector: NamespaceSelector, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: token))
+    {
+        PageSize = _pageSize,
+    };
+
+    private Dictionary<string, long> CountBy(PodState state) =>
+        _pods.Values.GroupBy(p => p.Namespace, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (long)g.Count(p => p.State == state), StringComparer.Ordinal);
+
+    private static string Short(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 5));
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Pod {Namespace}/{Pod} misses its sidecar: {Why}")]
+        public static partial void Missing(ILogger logger, string @namespace, string pod, string why);
+
+        [LoggerMessage(2, LogLevel.Information, "Pod {Namespace}/{Pod} drifted: {Why}")]
+        public static partial void Drifted(ILogger logger, string @namespace, string pod, string why);
+
+        [LoggerMessage(3, LogLevel.Warning, "Restarted {Workload} to inject pod {Pod} again")]
+        public static partial void Restarted(ILogger logger, string workload, string pod);
+
+        [LoggerMessage(4, LogLevel.Warning, "Did not restart {Workload} now: {Why}")]
+        public static partial void RestartHeld(ILogger logger, string workload, string why);
+
+        [LoggerMessage(5, LogLevel.Information, "Pod {Namespace}/{Pod} is only reported, not repaired: {Why}")]
+        public static partial void NotRepaired(ILogger logger, string @namespace, string pod, string why);
+
+        [LoggerMessage(6, LogLevel.Warning, "Could not create the {Reason} Event on {Namespace}/{Name}: {Why}; it is tried again at the next change or list")]
+        public static partial void EventFailed(ILogger logger, string reason, string @namespace, string name, string why);
+    }
+}

@@ -1,0 +1,235 @@
+using LogSidecar.Injector.Configuration;
+using LogSidecar.Injector.Controller;
+using LogSidecar.Injector.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LogSidecar.Injector.Tests.Controller;
+
+/// <summary>
+/// The controller against the loopback API stand-in, over real sockets, with fake time: pods that miss their sidecar
+/// and drifted pods are evented once, counted and (when allowed) their workloads restarted at a bounded rate; one
+/// replica acts at a time; a 410 relist loses no pod.
+/// </summary>
+public sealed class PodControllerTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static InjectorOptions Options(Action<ControllerOptions>? controller = null)
+    {
+        var options = TestOptions.Create();
+        controller?.Invoke(options.Controller);
+        return options;
+    }
+
+    private static async Task<LoopbackKubernetesApi> StartApiAsync()
+    {
+        var api = new LoopbackKubernetesApi();
+        await api.StartAsync(Token);
+        api.PutNamespace("logsidecar-system");
+        api.PutNamespace("shop");
+        return api;
+    }
+
+    [Fact]
+    public async Task APodThatMissedItsSidecarIsEventedOnceNotAtEveryListOrChange()
+    {
+        await using var api = await StartApiAsync();
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "web-1"));
+        await using var running = RunningController.Start(api, Options(), new FakeTimeProvider());
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "web-1").Count == 1, "the Event on web-1");
+
+        // A relist (410) and a change of the pod are seen, then a second pod shows they were handled before it.
+        api.ExpireWatches(() => { });
+        await Condition.WaitAsync(() => api.Count("GET pods?labelSelector=logsidecar.io/inject=true 200") == 2, "a second list");
+        var changed = ClusterPods.OptedIn("shop", "web-1");
+        changed["status"]!["phase"] = "Running";
+        changed["metadata"]!["annotations"] = new System.Text.Json.Nodes.JsonObject { ["touched"] = "yes" };
+        api.Put("pods", "shop", changed);
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "web-2"));
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "web-2").Count == 1 && running.Pods.Missing.GetValueOrDefault("shop") == 2, "the Event on web-2");
+
+        var evented = Assert.Single(ClusterPods.Events(api, "shop", "web-1"));
+        Assert.Equal(PodController.MissingReason, (string?)evented["reason"]);
+        Assert.Equal("Warning", (string?)evented["type"]);
+        Assert.Contains("created while the injector's webhook did not answer", (string?)evented["message"], StringComparison.Ordinal);
+        Assert.Contains("kubectl rollout restart", (string?)evented["message"], StringComparison.Ordinal);
+        Assert.Equal(2, running.Pods.Missing["shop"]);
+        Assert.Contains("logsidecar_injector_pods_missing_sidecar{namespace=\"shop\"} 2\n", running.Metrics.Render(), StringComparison.Ordinal);
+        Assert.Equal(0, api.Count("PATCH"));
+    }
+
+    [Fact]
+    public async Task AnInjectedPodIsFineUntilItsNamespaceDefaultsChangeThenItHasDrifted()
+    {
+        await using var api = await StartApiAsync();
+        var options = Options();
+        api.Put("pods", "shop", ClusterPods.Injected(ClusterPods.OptedIn("shop", "web-1"), options));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "marker"));
+        await using var running = RunningController.Start(api, options, new FakeTimeProvider());
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "marker").Count == 1 && running.Pods.Tracked == 2, "the marker pod evented (web-1 judged before it)");
+
+        Assert.Empty(ClusterPods.Events(api, "shop", "web-1"));
+        Assert.Equal(0, running.Pods.Drifted["shop"]);
+
+        api.PutNamespace("shop", new Dictionary<string, string> { ["logsidecar.io/cpu"] = "200m" });
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "web-1").Count == 1 && running.Pods.Drifted.GetValueOrDefault("shop") == 1, "the drift Event on web-1");
+
+        var drift = Assert.Single(ClusterPods.Events(api, "shop", "web-1"));
+        Assert.Equal(PodController.DriftReason, (string?)drift["reason"]);
+        Assert.Contains("would be rendered differently now", (string?)drift["message"], StringComparison.Ordinal);
+        Assert.Equal(1, running.Pods.Drifted["shop"]);
+        Assert.Contains("logsidecar_injector_pods_drifted{namespace=\"shop\"} 1\n", running.Metrics.Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APodInjectedByAnotherInjectorVersionHasDrifted()
+    {
+        await using var api = await StartApiAsync();
+        var options = Options();
+        var old = ClusterPods.Injected(ClusterPods.OptedIn("shop", "web-1"), options);
+        var status = System.Text.Json.Nodes.JsonNode.Parse((string)old["metadata"]!["annotations"]!["logsidecar.io/status"]!)!;
+        status["version"] = "0.0.1";
+        old["metadata"]!["annotations"]!["logsidecar.io/status"] = status.ToJsonString();
+        api.Put("pods", "shop", old);
+        await using var running = RunningController.Start(api, options, new FakeTimeProvider());
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "web-1").Count == 1, "the drift Event");
+
+        var message = (string?)ClusterPods.Events(api, "shop", "web-1")[0]["message"];
+        Assert.Contains("injected by injector version", message, StringComparison.Ordinal);
+        Assert.Contains("0.0.1", message, StringComparison.Ordinal);
+        Assert.Equal(PodController.DriftReason, (string?)ClusterPods.Events(api, "shop", "web-1")[0]["reason"]);
+    }
+
+    [Fact]
+    public async Task RepairRestartsEachWorkloadOnceWithinItsIntervalAndNoMoreThanTheHourlyCap()
+    {
+        await using var api = await StartApiAsync();
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            api.Seed("deployments", "shop", ClusterPods.Deployment("shop", name));
+            api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", $"{name}-5d8f", name));
+        }
+
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "a-5d8f-1", ("ReplicaSet", "a-5d8f")));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "a-5d8f-2", ("ReplicaSet", "a-5d8f")));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "b-5d8f-1", ("ReplicaSet", "b-5d8f")));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "c-5d8f-1", ("ReplicaSet", "c-5d8f")));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "bare"));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "job-1", ("Job", "nightly")));
+        var time = new FakeTimeProvider();
+        await using var running = RunningController.Start(api, Options(c => { c.Repair = true; c.MaxRestartsPerHour = 2; c.RestartIntervalMinutes = 30; }), time);
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "job-1").Count == 1 && running.Pods.Missing.GetValueOrDefault("shop") == 6, "every pod judged");
+
+        Assert.Equal(1, api.Count("PATCH deployments/a 200"));
+        Assert.Equal(1, api.Count("PATCH deployments/b 200"));
+        Assert.Equal(0, api.Count("PATCH deployments/c"));
+        Assert.NotNull(ClusterPods.RestartedAt(api, "deployments", "shop", "a"));
+        Assert.Null(ClusterPods.RestartedAt(api, "deployments", "shop", "c"));
+        Assert.Single(ClusterPods.Events(api, "shop", "a", PodController.RestartReason));
+        Assert.Contains("maxRestartsPerHour", (string?)Assert.Single(ClusterPods.Events(api, "shop", "c", PodController.RestartHeldReason))["message"], StringComparison.Ordinal);
+        Assert.Equal(6, running.Pods.Missing["shop"]);
+
+        // An hour later the window is open again, and a's interval is over: a new missed pod of a restarts it once more.
+        time.Advance(TimeSpan.FromMinutes(61));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "a-5d8f-3", ("ReplicaSet", "a-5d8f")));
+        await Condition.WaitAsync(() => api.Count("PATCH deployments/a 200") == 2, "the second restart of a");
+
+        Assert.Equal(3, running.Pods.Restarts);
+        Assert.Equal(1, api.Count("PATCH deployments/b 200"));
+    }
+
+    [Fact]
+    public async Task ANamespaceThatSaysRepairFalseIsOnlyReportedAndOneThatSaysTrueIsRepaired()
+    {
+        await using var api = await StartApiAsync();
+        api.PutNamespace("quiet", new Dictionary<string, string> { ["logsidecar.io/repair"] = "false" });
+        api.PutNamespace("shop", new Dictionary<string, string> { ["logsidecar.io/repair"] = "true" });
+        api.Seed("statefulsets", "quiet", ClusterPods.Deployment("quiet", "db"));
+        api.Seed("statefulsets", "shop", ClusterPods.Deployment("shop", "db"));
+        api.Put("pods", "quiet", ClusterPods.OptedIn("quiet", "db-0", ("StatefulSet", "db")));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "db-0", ("StatefulSet", "db")));
+        await using var running = RunningController.Start(api, Options(c => c.Repair = false), new FakeTimeProvider());
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "db", PodController.RestartReason).Count == 1, "the restart in shop");
+
+        Assert.Single(ClusterPods.Events(api, "quiet", "db-0", PodController.MissingReason));
+        Assert.Null(ClusterPods.RestartedAt(api, "statefulsets", "quiet", "db"));
+        Assert.NotNull(ClusterPods.RestartedAt(api, "statefulsets", "shop", "db"));
+    }
+
+    [Fact]
+    public async Task PodsOfANamespaceEnabledByItsLabelAreWatchedThroughThatNamespace()
+    {
+        await using var api = await StartApiAsync();
+        api.PutNamespace("team", labels: new Dictionary<string, string> { ["logsidecar.io/injection"] = "enabled" });
+        var unlabelled = ClusterPods.OptedIn("team", "worker");
+        unlabelled["metadata"]!["labels"] = new System.Text.Json.Nodes.JsonObject { ["app"] = "worker" };
+        var optedOut = ClusterPods.OptedIn("team", "opted-out");
+        optedOut["metadata"]!["labels"]!["logsidecar.io/inject"] = "false";
+        api.Put("pods", "team", optedOut);
+        api.Put("pods", "team", unlabelled);
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "web-1"));
+        await using var running = RunningController.Start(api, Options(), new FakeTimeProvider());
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "team", "worker").Count == 1, "the Event on the unlabelled pod");
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "web-1").Count == 1, "the Event on web-1");
+
+        Assert.Equal(["team"], running.Pods.WatchedNamespaces);
+        Assert.Empty(ClusterPods.Events(api, "team", "opted-out"));
+        Assert.Equal(2, running.Pods.Tracked);
+    }
+
+    [Fact]
+    public async Task AWatchAnswered410ListsAgainInPagesAndLosesNoPod()
+    {
+        await using var api = await StartApiAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            api.Put("pods", "shop", ClusterPods.Injected(ClusterPods.OptedIn("shop", $"ok-{i}"), Options()));
+        }
+
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "missed-1"));
+        await using var running = RunningController.Start(api, Options(), new FakeTimeProvider(), pageSize: 2);
+        await Condition.WaitAsync(() => running.Pods.IsSynced && api.OpenWatchesOf("pods") == 1, "the first list and a watch");
+
+        api.ExpireWatches(() =>
+        {
+            api.Delete("pods", "shop", "ok-0");
+            api.Put("pods", "shop", ClusterPods.OptedIn("shop", "missed-2"));
+        });
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "missed-2").Count == 1 && api.OpenWatchesOf("pods") == 1, "the pod created while no watch saw it");
+        await Condition.WaitAsync(() => running.Pods.Tracked == 6, "the deleted pod forgotten");
+
+        Assert.Equal(6, running.Pods.Tracked);
+        Assert.Equal(2, running.Pods.Missing["shop"]);
+        Assert.Single(ClusterPods.Events(api, "shop", "missed-1"));
+        Assert.True(api.Count("GET pods?labelSelector=logsidecar.io/inject=true&continue 200") >= 4, string.Join("\n", api.Requests));
+    }
+
+    [Fact]
+    public async Task TwoReplicasWithOneLeaseActOnceAndTheSecondTakesOverWhenTheFirstsLeaseExpires()
+    {
+        await using var api = await StartApiAsync();
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "web-1"));
+        var time = new FakeTimeProvider();
+        var first = RunningController.Start(api, Options(), time, "replica-a");
+        await Condition.WaitAsync(() => first.Elector.IsLeader && ClusterPods.Events(api, "shop", "web-1").Count == 1, "replica-a leading and reporting");
+        await using var second = RunningController.Start(api, Options(), time, "replica-b");
+        await Condition.WaitAsync(() => api.Count("GET leases/logsidecar-injector-controller") >= 2, "replica-b reading the lease");
+
+        Assert.False(second.Elector.IsLeader);
+        Assert.Equal(1, api.Count("POST events"));
+
+        // replica-a dies without releasing the lease (its release is refused): replica-b waits out leaseDurationSeconds.
+        api.Forbid("update", "leases");
+        await first.DisposeAsync();
+        api.Permit("update", "leases");
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "web-2"));
+        await Condition.WaitAsync(() => second.Elector.IsLeader && ClusterPods.Events(api, "shop", "web-2").Count == 1, "replica-b leading after the lease expired", meanwhile: () => time.Advance(TimeSpan.FromSeconds(1)));
+
+        var lease = api.Find("leases", "logsidecar-system", "logsidecar-injector-controller")!;
+        Assert.Equal("replica-b", (string?)lease["spec"]!["holderIdentity"]);
+        Assert.Equal(1, (int)lease["spec"]!["leaseTransitions"]!);
+        Assert.Single(ClusterPods.Events(api, "shop", "web-1"));
+        // replica-b, new to the pod, tried it once more and was told the Event exists (its name is made from the pod).
+        Assert.Single(api.Requests, r => r.StartsWith("POST events/web-1.", StringComparison.Ordinal) && r.EndsWith(" 409", StringComparison.Ordinal));
+    }
+}
