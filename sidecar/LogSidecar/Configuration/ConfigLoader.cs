@@ -40,6 +40,18 @@ internal static class ConfigLoader
             return null;
         }
 
+        // A source is delivered as one more stream, added once the source itself was found valid.
+        if (config.Sources.Audit is { } audit)
+        {
+            if (flags.Once)
+            {
+                errors.Add(new("--once", "the audit webhook source runs until the sidecar is stopped; leave out --once (or the audit source)"));
+                return null;
+            }
+
+            config = config with { Streams = [.. config.Streams, audit.ToStream()] };
+        }
+
         return config with { CheckpointDir = config.CheckpointDir ?? DefaultCheckpointDir(config) };
     }
 
@@ -103,6 +115,11 @@ internal static class ConfigLoader
             config = config with { Sinks = [SinkFromFlags(config, flags)] };
         }
 
+        if (flags.DescribesAudit && config.Sources is not null)
+        {
+            config = config with { Sources = config.Sources with { Audit = AuditFromFlags(config.Sources.Audit ?? new AuditSourceConfig(), flags) } };
+        }
+
         return config with
         {
             Mode = flags.Mode ?? (flags.DescribesSink && config.Mode == DeliveryModes.Stdout ? DeliveryModes.Ship : config.Mode),
@@ -125,6 +142,21 @@ internal static class ConfigLoader
             Index = flags.Index ?? sink.Index,
             CaFile = flags.CaFile is { } ca ? Path.GetFullPath(ca) : sink.CaFile,
             CredentialsDir = flags.CredentialsDir is { } dir ? Path.GetFullPath(dir) : sink.CredentialsDir,
+        };
+    }
+
+    /// <summary>The audit webhook source the flags describe, on top of the configured one; relative files are made absolute.</summary>
+    private static AuditSourceConfig AuditFromFlags(AuditSourceConfig audit, CommandLine flags)
+    {
+        static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
+        return audit with
+        {
+            Listen = flags.AuditListen ?? audit.Listen,
+            TlsCert = Full(flags.TlsCert) ?? audit.TlsCert,
+            TlsKey = Full(flags.TlsKey) ?? audit.TlsKey,
+            ClientCa = Full(flags.ClientCa) ?? audit.ClientCa,
+            TokenFile = Full(flags.AuditTokenFile) ?? audit.TokenFile,
+            SpoolDir = Full(flags.AuditSpool) ?? audit.SpoolDir,
         };
     }
 
