@@ -18,15 +18,20 @@ public static partial class SidecarConfigValidator
     public static IReadOnlyList<ConfigError> Validate(SidecarConfig config)
     {
         var errors = new List<ConfigError>();
-        var hasSources = Present(errors, "sources", config.Sources, "an object") && config.Sources.Audit is not null;
+        var hasSources = Present(errors, "sources", config.Sources, "an object") && (config.Sources.Audit is not null || config.Sources.Events is not null);
         if (Present(errors, "streams", config.Streams, "a list of streams"))
         {
             ValidateStreams(config.Streams, hasSources, errors);
         }
 
-        if (hasSources)
+        if (config.Sources?.Audit is not null)
         {
             AuditSourceValidator.Validate(config, errors);
+        }
+
+        if (config.Sources?.Events is not null)
+        {
+            EventsSourceValidator.Validate(config, errors);
         }
 
         if (config.CheckpointDir is { } dir && !Path.IsPathRooted(dir))
@@ -88,7 +93,7 @@ public static partial class SidecarConfigValidator
         {
             if (!hasSources)
             {
-                errors.Add(new("streams", "no stream is configured; add one with at least one path glob (flag --path), or a source (flag --audit-listen)"));
+                errors.Add(new("streams", "no stream is configured; add one with at least one path glob (flag --path), or a source (flag --audit-listen or --events)"));
             }
 
             return;

@@ -53,6 +53,17 @@ internal sealed record CommandLine
     /// <summary>True when a flag describes the audit webhook source, so the flags configure it.</summary>
     public bool DescribesAudit => new[] { AuditListen, TlsCert, TlsKey, ClientCa, AuditTokenFile, AuditSpool }.Any(flag => flag is not null);
 
+    public bool Events { get; init; }
+
+    public IReadOnlyList<string> EventsNamespaces { get; init; } = [];
+
+    public string? Kubeconfig { get; init; }
+
+    public string? EventsLease { get; init; }
+
+    /// <summary>True when a flag describes the Kubernetes Events source, so the flags configure it.</summary>
+    public bool DescribesEvents => Events || EventsNamespaces.Count > 0 || Kubeconfig is not null || EventsLease is not null;
+
     public int? MetricsPort { get; init; }
 
     public string? LogLevel { get; init; }
@@ -113,6 +124,10 @@ internal sealed record CommandLine
                 "--client-ca" => result with { ClientCa = Value() },
                 "--audit-token-file" => result with { AuditTokenFile = Value() },
                 "--audit-spool" => result with { AuditSpool = Value() },
+                "--events" => result with { Events = true },
+                "--events-namespace" => Value() is { } ns ? result with { EventsNamespaces = [.. result.EventsNamespaces, .. ns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] } : result,
+                "--kubeconfig" => result with { Kubeconfig = Value() },
+                "--events-lease" => result with { EventsLease = Value() },
                 "--metrics-port" => result with { MetricsPort = ParsePort(Value(), errors) },
                 "--log-level" => result with { LogLevel = Value() },
                 "--once" => result with { Once = true },

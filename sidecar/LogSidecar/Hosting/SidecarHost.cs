@@ -44,8 +44,14 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
             return 2;
         }
 
+        var channel = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(ChannelCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+
         // Sources first: the audit spool cuts a torn line before anything tails it, and a port taken is known before anything is read.
-        using var sources = SourceSet.TryStart(config, store.Directory, Metrics, time, loggers, out var sourceError);
+        using var sources = SourceSet.TryStart(config, store.Directory, channel.Writer, Metrics, time, loggers, out var sourceError);
         if (sources is null)
         {
             Log.Fatal(_log, sourceError!);
@@ -55,12 +61,6 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
         var registry = new CheckpointRegistry(time);
         var saved = LoadCheckpoints(store);
         registry.Load(saved ?? []);
-
-        var channel = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(ChannelCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-        });
 
         var regexes = new RegexTimeouts(Metrics, loggers.CreateLogger<RegexTimeouts>());
         var streams = config.Streams.Select(s => new WatchedStream(s, regexes.For(s.Name, RegexTimeouts.Multiline, RegexLineRule.MatchTimeout))).ToList();

@@ -160,6 +160,15 @@ internal sealed class KubernetesApiStandIn : LoopbackHttpReceiver
         }
     }
 
+    /// <summary>The resourceVersion of the event's last change.</summary>
+    public string EventVersion(string uid)
+    {
+        lock (_store)
+        {
+            return _events[uid]["metadata"]!["resourceVersion"]!.GetValue<string>();
+        }
+    }
+
     /// <summary>The Lease's annotation, or null.</summary>
     public string? LeaseAnnotation(string @namespace, string name, string key)
     {

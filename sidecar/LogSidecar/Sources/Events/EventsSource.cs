@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using LogSidecar.Contracts.Configuration;
+using LogSidecar.Diagnostics;
 using LogSidecar.Pipeline;
 using LogSidecar.Sources.Kubernetes;
 using Microsoft.Extensions.Logging;
@@ -12,7 +14,7 @@ namespace LogSidecar.Sources.Events;
 /// delivered is shipped again beyond what record ids deduplicate, nothing is missed.
 /// </summary>
 internal sealed partial class EventsSource(
-    EventsOptions options, KubernetesApiClient api, ChannelWriter<LineBatch> output, EventsMetrics metrics, TimeProvider time, ILoggerFactory loggers) : IDisposable
+    EventsOptions options, KubernetesApiClient api, ChannelWriter<LineBatch> output, EventsMetrics metrics, TimeProvider time, ILoggerFactory loggers) : ISource
 {
     private readonly ILogger _log = loggers.CreateLogger<EventsSource>();
     private readonly LeaseElector? _elector = options.Lease is { } lease ? new LeaseElector(api, lease, time, loggers.CreateLogger<LeaseElector>()) : null;
@@ -24,6 +26,44 @@ internal sealed partial class EventsSource(
     private volatile EventsFeed[] _feeds = [];
 
     public bool IsLeader => _elector?.IsLeader ?? true;
+
+    /// <summary>The source the configuration describes, its counters on /metrics; null with a message when the cluster's credentials cannot be found or read.</summary>
+    public static EventsSource? TryCreate(
+        EventsSourceConfig config, ChannelWriter<LineBatch> output, TimeSpan drainTimeout, SidecarMetrics metrics, TimeProvider time, ILoggerFactory loggers, out string? error)
+    {
+        var access = ClusterAccess.Find(config.Kubeconfig);
+        if (access.Access is null)
+        {
+            error = $"sources.events: {access.Error}";
+            return null;
+        }
+
+        LeaseOptions? lease = null;
+        if (config.Lease is { } leaseConfig)
+        {
+            var duration = TimeSpan.FromSeconds(leaseConfig.DurationSeconds);
+            var identity = leaseConfig.Identity ?? (Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName);
+
+            // The validator made sure there is a namespace, from the configuration or POD_NAMESPACE.
+            lease = new LeaseOptions(leaseConfig.Namespace ?? Environment.GetEnvironmentVariable("POD_NAMESPACE")!, leaseConfig.Name, identity)
+            {
+                // client-go's proportions: 15 s duration, 10 s renew deadline, 2 s retry period.
+                Duration = duration,
+                RenewDeadline = duration * 2 / 3,
+                RetryPeriod = duration / 7.5,
+            };
+        }
+
+        var options = new EventsOptions(config.Stream, config.Namespaces, TimeSpan.FromSeconds(config.MaxEventAgeSeconds), lease) { DrainTimeout = drainTimeout };
+        var counters = new EventsMetrics();
+#pragma warning disable CA2000 // The source owns the client and disposes it with itself.
+        var source = new EventsSource(options, new KubernetesApiClient(access.Access, time), output, counters, time, loggers);
+#pragma warning restore CA2000
+        metrics.AddSection(text => counters.Render(text, source.IsLeader, source.Pending));
+        Log.Using(source._log, access.Access.Origin, access.Access.Server);
+        error = null;
+        return source;
+    }
 
     /// <summary>Records handed to the delivery core and not yet delivered.</summary>
     public long Pending => _feeds.Sum(feed => feed.Pending);
@@ -110,6 +150,9 @@ internal sealed partial class EventsSource(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 721, Level = LogLevel.Information, Message = "Kubernetes Events source: API {Server} from {Origin}")]
+        public static partial void Using(ILogger logger, string origin, Uri server);
+
         [LoggerMessage(EventId = 720, Level = LogLevel.Information, Message = "Shipping Kubernetes Events of {Scope}, from resourceVersion {ResourceVersion}")]
         public static partial void Watching(ILogger logger, string scope, string resourceVersion);
     }
