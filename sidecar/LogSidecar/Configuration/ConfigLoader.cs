@@ -41,7 +41,7 @@ internal static class ConfigLoader
         }
 
         // A source is delivered as one more stream, added once the source itself was found valid.
-        if (config.Sources.Audit is { } audit)
+        if (config.Sources?.Audit is { } audit)
         {
             if (flags.Once)
             {
@@ -115,9 +115,10 @@ internal static class ConfigLoader
             config = config with { Sinks = [SinkFromFlags(config, flags)] };
         }
 
-        if (flags.DescribesAudit && config.Sources is not null)
+        if (flags.DescribesAudit)
         {
-            config = config with { Sources = config.Sources with { Audit = AuditFromFlags(config.Sources.Audit ?? new AuditSourceConfig(), flags) } };
+            var sources = config.Sources ?? new SourcesConfig();
+            config = config with { Sources = sources with { Audit = AuditFromFlags(sources.Audit ?? new AuditSourceConfig(), flags) } };
         }
 
         return config with

@@ -19,7 +19,7 @@ internal sealed class SourceSet : IDisposable
     {
         var set = new SourceSet();
         error = null;
-        if (config.Sources.Audit is { } audit)
+        if (config.Sources?.Audit is { } audit)
         {
 #pragma warning disable CA2000 // The set owns the source from here and disposes it with the run.
             var source = AuditSource.TryStart(audit, checkpointDirectory, TimeSpan.FromMilliseconds(config.CheckpointIntervalMs), metrics, time, loggers, out error);

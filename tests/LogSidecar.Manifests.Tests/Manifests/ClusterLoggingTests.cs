@@ -34,7 +34,7 @@ public sealed class ClusterLoggingTests
         var deployment = await DeploymentAsync();
         var container = deployment.Spec.Template.Spec.Containers[0];
         var config = await ConfigAsync();
-        var audit = config.Sources.Audit!;
+        var audit = config.Sources!.Audit!;
 
         Assert.Empty(SidecarConfigValidator.Validate(config));
         Assert.Equal("0.0.0.0:8443", audit.Listen);
