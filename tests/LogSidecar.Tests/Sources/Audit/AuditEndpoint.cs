@@ -80,10 +80,13 @@ public sealed class AuditEndpoint : IDisposable
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 
-    /// <summary>An HTTPS client with keep-alive that trusts only the test CA, presenting <paramref name="certificate"/> and/or sending <paramref name="token"/>.</summary>
-    public HttpClient Client(X509Certificate2? certificate = null, string? token = null, Action<X509Certificate2>? seen = null)
+    /// <summary>
+    /// An HTTPS client with keep-alive that trusts only the test CA (or <paramref name="authority"/>), presenting
+    /// <paramref name="certificate"/> and/or sending <paramref name="token"/>; <paramref name="seen"/> gets each server certificate.
+    /// </summary>
+    public HttpClient Client(X509Certificate2? certificate = null, string? token = null, Action<X509Certificate2>? seen = null, X509Certificate2? authority = null)
     {
-        var authority = Certificates.Authority;
+        authority ??= Certificates.Authority;
         var handler = new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions

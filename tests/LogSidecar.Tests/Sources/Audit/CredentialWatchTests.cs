@@ -11,10 +11,7 @@ public class CredentialWatchTests
     {
         using var endpoint = new AuditEndpoint();
         using var metrics = new MetricsEndpoint();
-        var config = endpoint.Directory.File("config.json");
-        await File.WriteAllTextAsync(config, """{ "sources": { "audit": { "reloadIntervalMs": 100 } } }""", TestContext.Current.CancellationToken);
-        await using var sidecar = SidecarProcess.Start(["--config", config, .. endpoint.Flags(), .. metrics.Flags]);
-        await AuditEndpoint.WaitListeningAsync(sidecar);
+        await using var sidecar = await StartReloadingAsync(endpoint, metrics);
         var first = await ServedCertificateAsync(endpoint);
         Assert.Equal(endpoint.Certificates.Server.Thumbprint, first);
 
@@ -35,10 +32,7 @@ public class CredentialWatchTests
     {
         using var endpoint = new AuditEndpoint();
         using var metrics = new MetricsEndpoint();
-        var config = endpoint.Directory.File("config.json");
-        await File.WriteAllTextAsync(config, """{ "sources": { "audit": { "reloadIntervalMs": 100 } } }""", TestContext.Current.CancellationToken);
-        await using var sidecar = SidecarProcess.Start(["--config", config, .. endpoint.Flags(clientCa: false), .. metrics.Flags]);
-        await AuditEndpoint.WaitListeningAsync(sidecar);
+        await using var sidecar = await StartReloadingAsync(endpoint, metrics, clientCa: false);
         Assert.Equal(HttpStatusCode.OK, (await endpoint.PostAsync(endpoint.Client(token: AuditEndpoint.Token), AuditEndpoint.EventList(["old"]))).Code);
 
         await File.WriteAllTextAsync(endpoint.TokenFile, "rotated-token\n", TestContext.Current.CancellationToken);
@@ -50,30 +44,23 @@ public class CredentialWatchTests
         Assert.Equal(["old", "new"], AuditEndpoint.AuditIds(sidecar.Process.Lines));
     }
 
+    /// <summary>The sidecar serving the endpoint with credential files read every 100 ms.</summary>
+    private static async Task<SidecarProcess> StartReloadingAsync(AuditEndpoint endpoint, MetricsEndpoint metrics, bool clientCa = true)
+    {
+        var config = endpoint.Directory.File("config.json");
+        await File.WriteAllTextAsync(config, """{ "sources": { "audit": { "reloadIntervalMs": 100 } } }""", TestContext.Current.CancellationToken);
+        var sidecar = SidecarProcess.Start(["--config", config, .. endpoint.Flags(clientCa: clientCa), .. metrics.Flags]);
+        await AuditEndpoint.WaitListeningAsync(sidecar);
+        return sidecar;
+    }
+
     /// <summary>The thumbprint of the certificate a new connection is served (trusted through <paramref name="authority"/>, else the endpoint's CA).</summary>
     private static async Task<string> ServedCertificateAsync(AuditEndpoint endpoint, X509Certificate2? authority = null)
     {
         string? thumbprint = null;
-        using var client = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = new()
-            {
-                RemoteCertificateValidationCallback = (_, server, _, _) =>
-                {
-                    using var leaf = X509CertificateLoader.LoadCertificate(server!.GetRawCertData());
-                    thumbprint = leaf.Thumbprint;
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(authority ?? endpoint.Certificates.Authority);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(leaf);
-                },
-            },
-        });
-        client.DefaultRequestHeaders.Authorization = new("Bearer", AuditEndpoint.Token);
-        using var content = new StringContent(AuditEndpoint.EventList([]));
-        using var response = await client.PostAsync(endpoint.Url, content, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var client = endpoint.Client(token: AuditEndpoint.Token, seen: served => thumbprint = served.Thumbprint, authority: authority);
+        var (code, _, _) = await endpoint.PostAsync(client, AuditEndpoint.EventList([]));
+        Assert.Equal(HttpStatusCode.OK, code);
         return thumbprint!;
     }
 }
