@@ -6,7 +6,9 @@
 # pipeline. Prints events/s accepted, p50/p99 answer latency, the sidecar's peak RSS (VmHWM) and
 # CPU seconds, and checks that every accepted event was written.
 #
-#   bench/audit-webhook.sh [--seconds N] [--connections N] [--events N]
+#   bench/audit-webhook.sh [--seconds N] [--connections N] [--events N] [--binary PATH]
+#
+# --binary measures an already published sidecar instead of publishing one.
 #
 # Needs openssl (certificates) and curl (the sidecar's /metrics).
 set -euo pipefail
@@ -14,11 +16,13 @@ set -euo pipefail
 seconds=30
 connections=4
 events=100
+binary=
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --events) events=$2; shift 2 ;;
+    --binary) binary=$(realpath "$2"); shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -36,8 +40,12 @@ for tool in openssl curl; do
   command -v "$tool" >/dev/null || { echo "$tool is needed: apt-get install -y $tool" >&2; exit 2; }
 done
 
-echo "publishing the sidecar (Native AOT) and the client..." >&2
-dotnet publish "$root/sidecar/LogSidecar/LogSidecar.csproj" -r linux-x64 -c Release -o "$work/bin" >/dev/null
+if [ -z "$binary" ]; then
+  echo "publishing the sidecar (Native AOT)..." >&2
+  dotnet publish "$root/sidecar/LogSidecar/LogSidecar.csproj" -r linux-x64 -c Release -o "$work/bin" >/dev/null
+  binary=$work/bin/logsidecar
+fi
+echo "publishing the client..." >&2
 dotnet publish "$root/bench/LogSidecar.Bench.AuditClient/LogSidecar.Bench.AuditClient.csproj" -c Release -o "$work/client" >/dev/null
 
 # A CA and a server certificate for 127.0.0.1 it signed, as the README's steps make them.
@@ -54,7 +62,7 @@ printf '%s\n' "$token" > "$work/token"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 metrics=$(free_port)
-"$work/bin/logsidecar" --audit-listen "127.0.0.1:$port" --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" \
+"$binary" --audit-listen "127.0.0.1:$port" --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" \
   --audit-token-file "$work/token" --audit-spool "$work/spool" --metrics-port "$metrics" > /dev/null 2> "$work/sidecar.log" &
 sidecar_pid=$!
 until grep -q "Audit webhook listening" "$work/sidecar.log" 2>/dev/null; do
