@@ -9,7 +9,7 @@ internal static class AuditSourceValidator
 
     public static void Validate(SidecarConfig config, List<ConfigError> errors)
     {
-        var audit = config.Sources.Audit!;
+        var audit = config.Sources!.Audit!;
         if (!HasAddressAndPort(audit.Listen))
         {
             errors.Add(new($"{At}.listen", $"{SidecarConfigValidator.Quote(audit.Listen)} is not an address and port; give one such as 0.0.0.0:8443, 127.0.0.1:8443 or [::]:8443 (flag --audit-listen)"));

@@ -7,7 +7,7 @@ internal static class EventsSourceValidator
 
     public static void Validate(SidecarConfig config, List<ConfigError> errors)
     {
-        var events = config.Sources.Events!;
+        var events = config.Sources!.Events!;
         foreach (var name in events.Namespaces ?? [])
         {
             if (!SidecarConfigValidator.IsName(name))
@@ -29,11 +29,8 @@ internal static class EventsSourceValidator
                 errors.Add(new($"{At}.lease.name", $"{SidecarConfigValidator.Quote(lease.Name)} is not a valid name; use 1-63 lowercase letters, digits and '-'"));
             }
 
-            if ((lease.Namespace ?? Environment.GetEnvironmentVariable("POD_NAMESPACE")) is not { Length: > 0 } leaseNamespace)
-            {
-                errors.Add(new($"{At}.lease.namespace", "no namespace for the Lease; set it, or POD_NAMESPACE from the downward API (metadata.namespace)"));
-            }
-            else if (!SidecarConfigValidator.IsName(leaseNamespace))
+            // Left out, it is the pod's namespace (POD_NAMESPACE), known only where the sidecar runs.
+            if (lease.Namespace is { } leaseNamespace && !SidecarConfigValidator.IsName(leaseNamespace))
             {
                 errors.Add(new($"{At}.lease.namespace", $"{SidecarConfigValidator.Quote(leaseNamespace)} is not a namespace name"));
             }
@@ -45,7 +42,7 @@ internal static class EventsSourceValidator
         {
             errors.Add(new($"{At}.stream", $"{SidecarConfigValidator.Quote(events.Stream)} is not a valid name; use 1-63 lowercase letters, digits and '-', starting with a letter or digit"));
         }
-        else if (config.Streams?.Exists(stream => stream?.Name == events.Stream) == true || config.Sources.Audit?.Stream == events.Stream)
+        else if (config.Streams?.Exists(stream => stream?.Name == events.Stream) == true || config.Sources!.Audit?.Stream == events.Stream)
         {
             errors.Add(new($"{At}.stream", $"'{events.Stream}' is the name of another stream too; give the events stream its own name"));
         }

@@ -18,7 +18,7 @@ public static partial class SidecarConfigValidator
     public static IReadOnlyList<ConfigError> Validate(SidecarConfig config)
     {
         var errors = new List<ConfigError>();
-        var hasSources = Present(errors, "sources", config.Sources, "an object") && (config.Sources.Audit is not null || config.Sources.Events is not null);
+        var hasSources = config.Sources?.Audit is not null || config.Sources?.Events is not null;
         if (Present(errors, "streams", config.Streams, "a list of streams"))
         {
             ValidateStreams(config.Streams, hasSources, errors);

@@ -41,7 +41,7 @@ internal static class ConfigLoader
         }
 
         // A source is delivered as one more stream, added once the source itself was found valid.
-        if (config.Sources.Audit is { } audit)
+        if (config.Sources?.Audit is { } audit)
         {
             if (flags.Once)
             {
@@ -53,7 +53,7 @@ internal static class ConfigLoader
         }
 
         // The events stream has no files: the watcher tails nothing for it, the source feeds it.
-        if (config.Sources.Events is { } events)
+        if (config.Sources?.Events is { } events)
         {
             if (flags.Once)
             {
@@ -127,14 +127,16 @@ internal static class ConfigLoader
             config = config with { Sinks = [SinkFromFlags(config, flags)] };
         }
 
-        if (flags.DescribesAudit && config.Sources is not null)
+        if (flags.DescribesAudit)
         {
-            config = config with { Sources = config.Sources with { Audit = AuditFromFlags(config.Sources.Audit ?? new AuditSourceConfig(), flags) } };
+            var sources = config.Sources ?? new SourcesConfig();
+            config = config with { Sources = sources with { Audit = AuditFromFlags(sources.Audit ?? new AuditSourceConfig(), flags) } };
         }
 
-        if (flags.DescribesEvents && config.Sources is not null)
+        if (flags.DescribesEvents)
         {
-            config = config with { Sources = config.Sources with { Events = EventsFromFlags(config.Sources.Events ?? new EventsSourceConfig(), flags) } };
+            var sources = config.Sources ?? new SourcesConfig();
+            config = config with { Sources = sources with { Events = EventsFromFlags(sources.Events ?? new EventsSourceConfig(), flags) } };
         }
 
         return config with

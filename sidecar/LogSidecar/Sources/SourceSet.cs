@@ -23,7 +23,7 @@ internal sealed class SourceSet : IDisposable
     {
         var set = new SourceSet();
         error = null;
-        if (config.Sources.Audit is { } audit)
+        if (config.Sources?.Audit is { } audit)
         {
 #pragma warning disable CA2000 // The set owns the source from here and disposes it with the run.
             var source = AuditSource.TryStart(audit, checkpointDirectory, TimeSpan.FromMilliseconds(config.CheckpointIntervalMs), metrics, time, loggers, out error);
@@ -37,7 +37,7 @@ internal sealed class SourceSet : IDisposable
             set._sources.Add(source);
         }
 
-        if (config.Sources.Events is { } events)
+        if (config.Sources?.Events is { } events)
         {
 #pragma warning disable CA2000 // The set owns the source from here and disposes it with the run.
             var source = EventsSource.TryCreate(events, output, TimeSpan.FromSeconds(config.ShutdownBudgetSeconds), metrics, time, loggers, out error);

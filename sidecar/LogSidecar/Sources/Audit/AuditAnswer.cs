@@ -9,15 +9,11 @@ internal sealed record AuditAnswer(int Code, string Message, bool Close = false)
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
-        404 => "Not Found",
         405 => "Method Not Allowed",
-        408 => "Request Timeout",
         411 => "Length Required",
         413 => "Content Too Large",
         429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
         _ => "Service Unavailable",
     };
 }

@@ -11,7 +11,7 @@ namespace LogSidecar.Sources.Audit;
 internal sealed class AuditMetrics
 {
     /// <summary>Every status code the endpoint answers with; their series exist from the start, at 0.</summary>
-    public static readonly IReadOnlyList<int> Codes = [200, 400, 401, 403, 404, 405, 408, 411, 413, 429, 431, 500, 501, 503];
+    public static readonly IReadOnlyList<int> Codes = [200, 400, 401, 403, 405, 411, 413, 429, 431, 503];
 
     private readonly long[] _requests = new long[Codes.Count];
     private long _events;

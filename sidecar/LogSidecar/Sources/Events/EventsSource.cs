@@ -43,9 +43,13 @@ internal sealed partial class EventsSource(
         {
             var duration = TimeSpan.FromSeconds(leaseConfig.DurationSeconds);
             var identity = leaseConfig.Identity ?? (Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName);
+            if ((leaseConfig.Namespace ?? Environment.GetEnvironmentVariable("POD_NAMESPACE")) is not { Length: > 0 } leaseNamespace)
+            {
+                error = "sources.events.lease.namespace: no namespace for the Lease; set it (flag --events-lease NAMESPACE/NAME), or POD_NAMESPACE from the downward API (fieldRef metadata.namespace)";
+                return null;
+            }
 
-            // The validator made sure there is a namespace, from the configuration or POD_NAMESPACE.
-            lease = new LeaseOptions(leaseConfig.Namespace ?? Environment.GetEnvironmentVariable("POD_NAMESPACE")!, leaseConfig.Name, identity)
+            lease = new LeaseOptions(leaseNamespace, leaseConfig.Name, identity)
             {
                 // client-go's proportions: 15 s duration, 10 s renew deadline, 2 s retry period.
                 Duration = duration,

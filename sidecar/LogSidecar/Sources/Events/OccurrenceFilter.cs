@@ -39,7 +39,7 @@ internal sealed class OccurrenceFilter
     {
         // A uid is 36 characters; one from a misbehaving server may be anything, so only short ones go on the stack.
         var most = Encoding.UTF8.GetMaxByteCount(uid.Length);
-        Span<byte> bytes = most <= 256 ? stackalloc byte[256] : new byte[most];
+        var bytes = most <= 256 ? stackalloc byte[256] : new byte[most];
         return XxHash64.HashToUInt64(bytes[..Encoding.UTF8.GetBytes(uid, bytes)]);
     }
 
