@@ -6,8 +6,11 @@ namespace LogSidecar.Contracts.Configuration;
 /// </summary>
 public sealed record SidecarConfig
 {
-    /// <summary>The log streams to tail; at least one.</summary>
+    /// <summary>The log streams to tail; at least one, unless a source is configured.</summary>
     public List<StreamConfig> Streams { get; set; } = [];
+
+    /// <summary>Cluster log sources (the audit webhook), each delivered as one more stream; null when none (and left out of the JSON the injector renders).</summary>
+    public SourcesConfig? Sources { get; set; }
 
     /// <summary>Where checkpoints are kept. Default: <c>.logsidecar</c> under the first stream's base directory.</summary>
     public string? CheckpointDir { get; set; }

@@ -18,9 +18,20 @@ public static partial class SidecarConfigValidator
     public static IReadOnlyList<ConfigError> Validate(SidecarConfig config)
     {
         var errors = new List<ConfigError>();
+        var hasSources = config.Sources?.Audit is not null || config.Sources?.Events is not null;
         if (Present(errors, "streams", config.Streams, "a list of streams"))
         {
-            ValidateStreams(config.Streams, errors);
+            ValidateStreams(config.Streams, hasSources, errors);
+        }
+
+        if (config.Sources?.Audit is not null)
+        {
+            AuditSourceValidator.Validate(config, errors);
+        }
+
+        if (config.Sources?.Events is not null)
+        {
+            EventsSourceValidator.Validate(config, errors);
         }
 
         if (config.CheckpointDir is { } dir && !Path.IsPathRooted(dir))
@@ -76,11 +87,15 @@ public static partial class SidecarConfigValidator
         return errors;
     }
 
-    private static void ValidateStreams(List<StreamConfig> streams, List<ConfigError> errors)
+    private static void ValidateStreams(List<StreamConfig> streams, bool hasSources, List<ConfigError> errors)
     {
         if (streams.Count == 0)
         {
-            errors.Add(new("streams", "no stream is configured; add one with at least one path glob (flag --path)"));
+            if (!hasSources)
+            {
+                errors.Add(new("streams", "no stream is configured; add one with at least one path glob (flag --path), or a source (flag --audit-listen or --events)"));
+            }
+
             return;
         }
 
@@ -284,6 +299,9 @@ public static partial class SidecarConfigValidator
 
         return value is not null;
     }
+
+    /// <summary>True for a DNS-1123 label: 1-63 lowercase letters, digits and '-'.</summary>
+    internal static bool IsName(string? value) => value is not null && StreamName().IsMatch(value);
 
     internal static string Quote(string? value) => value is null ? "null" : $"'{value}'";
 

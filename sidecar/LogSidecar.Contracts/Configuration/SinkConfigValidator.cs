@@ -109,7 +109,8 @@ internal static partial class SinkConfigValidator
         SidecarConfigValidator.Range(errors, $"{at}.retryMaxMs", sink.RetryMaxMs, Math.Max(1, sink.RetryInitialMs), 3_600_000);
     }
 
-    private static void ValidateRoute(SidecarConfig config, StreamConfig stream, string at, List<ConfigError> errors)
+    /// <summary>The stream's mode and sink; <paramref name="at"/> names where the stream is configured.</summary>
+    internal static void ValidateRoute(SidecarConfig config, StreamConfig stream, string at, List<ConfigError> errors)
     {
         if (stream.Mode is { } mode)
         {

@@ -38,6 +38,32 @@ internal sealed record CommandLine
 
     public string? CheckpointDir { get; init; }
 
+    public string? AuditListen { get; init; }
+
+    public string? TlsCert { get; init; }
+
+    public string? TlsKey { get; init; }
+
+    public string? ClientCa { get; init; }
+
+    public string? AuditTokenFile { get; init; }
+
+    public string? AuditSpool { get; init; }
+
+    /// <summary>True when a flag describes the audit webhook source, so the flags configure it.</summary>
+    public bool DescribesAudit => new[] { AuditListen, TlsCert, TlsKey, ClientCa, AuditTokenFile, AuditSpool }.Any(flag => flag is not null);
+
+    public bool Events { get; init; }
+
+    public IReadOnlyList<string> EventsNamespaces { get; init; } = [];
+
+    public string? Kubeconfig { get; init; }
+
+    public string? EventsLease { get; init; }
+
+    /// <summary>True when a flag describes the Kubernetes Events source, so the flags configure it.</summary>
+    public bool DescribesEvents => Events || EventsNamespaces.Count > 0 || Kubeconfig is not null || EventsLease is not null;
+
     public int? MetricsPort { get; init; }
 
     public string? LogLevel { get; init; }
@@ -92,6 +118,16 @@ internal sealed record CommandLine
                 "--ca-file" => result with { CaFile = Value() },
                 "--credentials-dir" => result with { CredentialsDir = Value() },
                 "--checkpoint-dir" => result with { CheckpointDir = Value() },
+                "--audit-listen" => result with { AuditListen = Value() },
+                "--tls-cert" => result with { TlsCert = Value() },
+                "--tls-key" => result with { TlsKey = Value() },
+                "--client-ca" => result with { ClientCa = Value() },
+                "--audit-token-file" => result with { AuditTokenFile = Value() },
+                "--audit-spool" => result with { AuditSpool = Value() },
+                "--events" => result with { Events = true },
+                "--events-namespace" => Value() is { } ns ? result with { EventsNamespaces = [.. result.EventsNamespaces, .. ns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] } : result,
+                "--kubeconfig" => result with { Kubeconfig = Value() },
+                "--events-lease" => result with { EventsLease = Value() },
                 "--metrics-port" => result with { MetricsPort = ParsePort(Value(), errors) },
                 "--log-level" => result with { LogLevel = Value() },
                 "--once" => result with { Once = true },

@@ -40,6 +40,30 @@ internal static class ConfigLoader
             return null;
         }
 
+        // A source is delivered as one more stream, added once the source itself was found valid.
+        if (config.Sources?.Audit is { } audit)
+        {
+            if (flags.Once)
+            {
+                errors.Add(new("--once", "the audit webhook source runs until the sidecar is stopped; leave out --once (or the audit source)"));
+                return null;
+            }
+
+            config = config with { Streams = [.. config.Streams, audit.ToStream()] };
+        }
+
+        // The events stream has no files: the watcher tails nothing for it, the source feeds it.
+        if (config.Sources?.Events is { } events)
+        {
+            if (flags.Once)
+            {
+                errors.Add(new("--once", "the Kubernetes Events source runs until the sidecar is stopped; leave out --once (or the events source)"));
+                return null;
+            }
+
+            config = config with { Streams = [.. config.Streams, events.ToStream()] };
+        }
+
         return config with { CheckpointDir = config.CheckpointDir ?? DefaultCheckpointDir(config) };
     }
 
@@ -103,6 +127,18 @@ internal static class ConfigLoader
             config = config with { Sinks = [SinkFromFlags(config, flags)] };
         }
 
+        if (flags.DescribesAudit)
+        {
+            var sources = config.Sources ?? new SourcesConfig();
+            config = config with { Sources = sources with { Audit = AuditFromFlags(sources.Audit ?? new AuditSourceConfig(), flags) } };
+        }
+
+        if (flags.DescribesEvents)
+        {
+            var sources = config.Sources ?? new SourcesConfig();
+            config = config with { Sources = sources with { Events = EventsFromFlags(sources.Events ?? new EventsSourceConfig(), flags) } };
+        }
+
         return config with
         {
             Mode = flags.Mode ?? (flags.DescribesSink && config.Mode == DeliveryModes.Stdout ? DeliveryModes.Ship : config.Mode),
@@ -128,7 +164,42 @@ internal static class ConfigLoader
         };
     }
 
-    /// <summary>Inside the shared volume, next to the logs: survives a sidecar restart, goes with the pod.</summary>
+    /// <summary>The audit webhook source the flags describe, on top of the configured one; relative files are made absolute.</summary>
+    private static AuditSourceConfig AuditFromFlags(AuditSourceConfig audit, CommandLine flags)
+    {
+        static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
+        return audit with
+        {
+            Listen = flags.AuditListen ?? audit.Listen,
+            TlsCert = Full(flags.TlsCert) ?? audit.TlsCert,
+            TlsKey = Full(flags.TlsKey) ?? audit.TlsKey,
+            ClientCa = Full(flags.ClientCa) ?? audit.ClientCa,
+            TokenFile = Full(flags.AuditTokenFile) ?? audit.TokenFile,
+            SpoolDir = Full(flags.AuditSpool) ?? audit.SpoolDir,
+        };
+    }
+
+    /// <summary>The Events source the flags describe, on top of the configured one.</summary>
+    private static EventsSourceConfig EventsFromFlags(EventsSourceConfig events, CommandLine flags)
+    {
+        var lease = flags.EventsLease?.Split('/') switch
+        {
+            null => events.Lease,
+            [var name] => (events.Lease ?? new EventsLeaseConfig()) with { Name = name },
+            [var ns, var name] => (events.Lease ?? new EventsLeaseConfig()) with { Namespace = ns, Name = name },
+            _ => (events.Lease ?? new EventsLeaseConfig()) with { Name = flags.EventsLease },
+        };
+        return events with
+        {
+            Namespaces = flags.EventsNamespaces.Count > 0 ? [.. flags.EventsNamespaces] : events.Namespaces,
+            Kubeconfig = flags.Kubeconfig is { } file ? Path.GetFullPath(file) : events.Kubeconfig,
+            Lease = lease,
+        };
+    }
+
+    /// <summary>Inside the shared volume, next to the logs: survives a sidecar restart, goes with the pod. With no files (only sources), the temporary directory.</summary>
     private static string DefaultCheckpointDir(SidecarConfig config) =>
-        Path.Combine(new Tailing.PathGlob(config.Streams[0].Paths[0]).BaseDirectory, CheckpointSubdirectory);
+        config.Streams.Find(stream => stream.Paths.Count > 0) is { } first
+            ? Path.Combine(new Tailing.PathGlob(first.Paths[0]).BaseDirectory, CheckpointSubdirectory)
+            : Path.Combine(Path.GetTempPath(), "logsidecar");
 }

@@ -20,6 +20,7 @@ internal sealed class SidecarMetrics
     private readonly ConcurrentDictionary<(string Stream, string Regex), long> _regexTimeouts = new();
     private readonly double _startTimeSeconds;
     private readonly List<(string Name, string Help, Func<long> Value)> _gauges = [];
+    private readonly List<Action<StringBuilder>> _sections = [];
     private long _recordsWritten;
     private long _bytesWritten;
     private long _linesTruncated;
@@ -112,6 +113,9 @@ internal sealed class SidecarMetrics
     /// <summary>Registers a gauge read when the endpoint renders, before the endpoint starts serving.</summary>
     public void AddGauge(string name, string help, Func<long> value) => _gauges.Add((name, help, value));
 
+    /// <summary>Registers a part that renders its own families (a source's), before the endpoint starts serving.</summary>
+    public void AddSection(Action<StringBuilder> render) => _sections.Add(render);
+
     public void Track(ILaggingFile file) => _files.TryAdd(file, 0);
 
     public void Untrack(ILaggingFile file) => _files.TryRemove(file, out _);
@@ -187,6 +191,11 @@ internal sealed class SidecarMetrics
         }
 
         SinkMetrics.Render(text, _sinks);
+        foreach (var render in _sections)
+        {
+            render(text);
+        }
+
         return text.ToString();
     }
 
@@ -211,7 +220,7 @@ internal sealed class SidecarMetrics
 
     private StreamCounters Stream(string name) => _streams.GetOrAdd(name, static _ => new StreamCounters());
 
-    private static void Counter(StringBuilder text, string name, string help, long value) =>
+    internal static void Counter(StringBuilder text, string name, string help, long value) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
 
     private static void PerStream(StringBuilder text, string name, string type, string help, IEnumerable<(string Stream, long Value)> values)

@@ -12,6 +12,7 @@ using LogSidecar.Sinks;
 using LogSidecar.Sinks.Batching;
 using LogSidecar.Sinks.Formatting;
 using LogSidecar.Sinks.Stdout;
+using LogSidecar.Sources;
 using LogSidecar.Tailing;
 using Microsoft.Extensions.Logging;
 
@@ -43,15 +44,23 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
             return 2;
         }
 
-        var registry = new CheckpointRegistry(time);
-        var saved = LoadCheckpoints(store);
-        registry.Load(saved ?? []);
-
         var channel = Channel.CreateBounded<LineBatch>(new BoundedChannelOptions(ChannelCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
+
+        // Sources first: the audit spool cuts a torn line before anything tails it, and a port taken is known before anything is read.
+        using var sources = SourceSet.TryStart(config, store.Directory, channel.Writer, Metrics, time, loggers, out var sourceError);
+        if (sources is null)
+        {
+            Log.Fatal(_log, sourceError!);
+            return 2;
+        }
+
+        var registry = new CheckpointRegistry(time);
+        var saved = LoadCheckpoints(store);
+        registry.Load(saved ?? []);
 
         var regexes = new RegexTimeouts(Metrics, loggers.CreateLogger<RegexTimeouts>());
         var streams = config.Streams.Select(s => new WatchedStream(s, regexes.For(s.Name, RegexTimeouts.Multiline, RegexLineRule.MatchTimeout))).ToList();
@@ -96,6 +105,7 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
         var outputTask = output.RunAsync(abort.Token);
         var checkpointTask = checkpointer.RunAsync(stopBackground.Token);
         var healthTask = health?.RunAsync(stopBackground.Token) ?? Task.CompletedTask;
+        var sourcesTask = sources.RunAsync(drain.Token);
         Log.Started(_log, streams.Count, store.Directory);
 
         var exitCode = 0;
@@ -129,6 +139,7 @@ internal sealed partial class SidecarHost(SidecarConfig config, Stream stdout, T
         finally
         {
             await stopBackground.CancelAsync();
+            await sourcesTask;
             await checkpointTask;
             await healthTask;
             checkpointer.SaveIfChanged();

@@ -4,7 +4,7 @@ namespace LogSidecar.Manifests.Tests.Infrastructure;
 public static class RepositoryLayout
 {
     /// <summary>Every kustomization under <c>manifests/</c>, relative to it.</summary>
-    public static readonly IReadOnlyList<string> Kustomizations = ["base", "cert-manager", "self-signed", "examples", "monitoring"];
+    public static readonly IReadOnlyList<string> Kustomizations = ["base", "cert-manager", "self-signed", "examples", "monitoring", "cluster-logging"];
 
     public static string Root => RepositoryRoot.Path;
 

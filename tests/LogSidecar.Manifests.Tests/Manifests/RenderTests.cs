@@ -57,7 +57,7 @@ public sealed class RenderTests
     [Fact]
     public async Task EveryObjectIsLabelledAsPartOfLogSidecarInTheInstallKustomizations()
     {
-        foreach (var kustomization in new[] { "base", "cert-manager", "self-signed", "repair", "monitoring" })
+        foreach (var kustomization in new[] { "base", "cert-manager", "self-signed", "repair", "monitoring", "cluster-logging" })
         {
             foreach (var document in await Kustomize.DocumentsAsync(kustomization))
             {

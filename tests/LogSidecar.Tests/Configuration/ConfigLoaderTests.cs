@@ -140,6 +140,51 @@ public class ConfigLoaderTests
         Assert.Contains("--path", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AuditFlagsAloneMakeTheAuditStreamWithAbsoluteFilesAndCheckpointsInTheSpool()
+    {
+        var flags = CommandLine.Parse(["--audit-listen", "127.0.0.1:9443", "--tls-cert", "tls.crt", "--tls-key", "tls.key", "--audit-token-file", "token", "--audit-spool", "spool"], []);
+        var errors = new List<ConfigError>();
+
+        var config = ConfigLoader.Load(flags, _ => null, errors);
+
+        Assert.Empty(errors);
+        var stream = Assert.Single(config!.Streams);
+        Assert.Equal("audit", stream.Name);
+        Assert.Equal(RecordFormats.KubernetesAudit, stream.Format);
+        Assert.Equal([Path.Combine(Path.GetFullPath("spool"), "audit-*.jsonl")], stream.Paths);
+        Assert.Equal(Path.GetFullPath("tls.crt"), config.Sources!.Audit!.TlsCert);
+        Assert.Equal(Path.Combine(Path.GetFullPath("spool"), ".logsidecar"), config.CheckpointDir);
+    }
+
+    [Fact]
+    public void AuditSourceProblemsNameTheirFieldAndFlag()
+    {
+        const string json = """
+            {"streams":[{"name":"audit","paths":["/logs/*.log"]}],
+             "sources":{"audit":{"listen":"[::1]","tlsCert":"relative.crt","spoolMaxBytes":1024,"mode":"ship","sink":"nowhere"}}}
+            """;
+
+        var errors = Load([], json);
+
+        Assert.Contains(errors, e => e.Field == "sources.audit.listen" && e.Message.Contains("--audit-listen", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "sources.audit.tlsCert" && e.Message.Contains("--tls-cert and --tls-key", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "sources.audit.tlsCert" && e.Message.Contains("relative", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "sources.audit" && e.Message.Contains("--client-ca", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "sources.audit.spoolDir" && e.Message.Contains("--audit-spool", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "sources.audit.spoolMaxBytes");
+        Assert.Contains(errors, e => e.Field == "sources.audit.stream" && e.Message.Contains("configured stream too", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field.StartsWith("sources.audit.sink", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OnceIsRefusedWithTheAuditSourceWhichRunsUntilStopped()
+    {
+        var errors = Load(["--once", "--audit-listen", "127.0.0.1:9443", "--tls-cert", "/t/tls.crt", "--tls-key", "/t/tls.key", "--audit-token-file", "/t/token", "--audit-spool", "/t/spool"], null);
+
+        Assert.Equal("--once", Assert.Single(errors).Field);
+    }
+
     private static List<ConfigError> Load(string[] args, string? environmentJson)
     {
         var flags = CommandLine.Parse(args, []);
