@@ -41,12 +41,20 @@ internal static class ExplainCommand
             }
 
             var ns = JsonText.String(manifest["metadata"]?["namespace"]);
+            var name = JsonText.String(manifest["metadata"]?["name"]);
+            explained++;
+            if (namespaces.IsDisabled(ns))
+            {
+                output.WriteLine($"{JsonText.String(manifest["kind"])} {ns}/{name} ({where}): not injected: namespace {ns} is labelled logsidecar.io/injection=disabled, so no webhook is called for its pods");
+                output.WriteLine();
+                continue;
+            }
+
             var request = namespaces.RequestFor(ns);
 
             // Inject works on a copy: explaining changes nothing.
             var outcome = injector.Inject(template.DeepClone().AsObject(), request);
             denied |= outcome.Kind == OutcomeKind.Denied;
-            var name = JsonText.String(manifest["metadata"]?["name"]);
             output.WriteLine($"{JsonText.String(manifest["kind"])} {(ns is null ? "" : ns + "/")}{name} ({where}): {Decision(outcome, ns)}");
             if (request.Defaults is null && ns is not null)
             {
@@ -63,7 +71,6 @@ internal static class ExplainCommand
             }
 
             output.WriteLine();
-            explained++;
         }
 
         if (explained == 0)

@@ -128,6 +128,11 @@ internal static class InjectCommand
 
         var name = $"{where} ({JsonText.String(manifest["kind"])} {JsonText.String(manifest["metadata"]?["name"])})";
         var ns = JsonText.String(manifest["metadata"]?["namespace"]);
+        if (namespaces.IsDisabled(ns))
+        {
+            return Result.Unchanged;
+        }
+
         var outcome = injector.Inject(pod, namespaces.RequestFor(ns));
         foreach (var warning in outcome.Warnings)
         {

@@ -10,8 +10,10 @@ namespace LogSidecar.Injector.Offline;
 
 /// <summary>
 /// The Namespace documents of an offline input: their <c>logsidecar.io/</c> annotations are the defaults of the
-/// manifests in that namespace, as the webhook reads them from the cluster. A manifest without
-/// <c>metadata.namespace</c>, or in a namespace the input does not define, gets only the injector's configuration.
+/// manifests in that namespace, and their <c>logsidecar.io/injection</c> label chooses the webhook as in the
+/// cluster (<c>enabled</c>: every pod unless it says false; <c>disabled</c>: none; otherwise only pods that say
+/// true). A manifest without <c>metadata.namespace</c>, or in a namespace the input does not define, gets only the
+/// injector's configuration and counts as enabled: offline, the input is what the user asked to inject.
 /// </summary>
 internal sealed class InputNamespaces
 {
@@ -44,13 +46,20 @@ internal sealed class InputNamespaces
                 continue;
             }
 
-            found._namespaces[name] = NamespaceDefaults.From(name, ns.Metadata.Annotations);
+            found._namespaces[name] = NamespaceDefaults.From(name, ns.Metadata.Annotations, ns.Metadata.Labels?.AsReadOnly());
         }
 
         return found;
     }
 
-    /// <summary>The request for a pod in <paramref name="ns"/>: offline, every namespace counts as <c>enabled</c>.</summary>
-    public InjectionRequest RequestFor(string? ns) =>
-        new(ns, EnablementMode.NamespaceEnabled, ns is not null && _namespaces.TryGetValue(ns, out var defaults) ? defaults : null);
+    /// <summary>The request for a pod in <paramref name="ns"/>: as its Namespace document's label says, else <c>enabled</c>.</summary>
+    public InjectionRequest RequestFor(string? ns)
+    {
+        var defaults = ns is not null && _namespaces.TryGetValue(ns, out var found) ? found : null;
+        var mode = defaults is null || defaults.IsEnabled ? EnablementMode.NamespaceEnabled : EnablementMode.OptIn;
+        return new(ns, mode, defaults);
+    }
+
+    /// <summary>True when the input's Namespace document labels <paramref name="ns"/> <c>logsidecar.io/injection=disabled</c>: no webhook is called there.</summary>
+    public bool IsDisabled(string? ns) => ns is not null && _namespaces.TryGetValue(ns, out var defaults) && defaults.IsDisabled;
 }

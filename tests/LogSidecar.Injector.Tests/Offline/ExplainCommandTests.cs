@@ -10,6 +10,7 @@ public sealed class ExplainCommandTests
         kind: Namespace
         metadata:
           name: shop
+          labels: {logsidecar.io/injection: enabled}
           annotations:
             logsidecar.io/memory: 128Mi
             logsidecar.io/cpu: lots

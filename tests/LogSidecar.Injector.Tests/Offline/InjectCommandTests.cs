@@ -164,6 +164,7 @@ public sealed class InjectCommandTests
         kind: Namespace
         metadata:
           name: shop
+          labels: {logsidecar.io/injection: enabled}
           annotations:
             logsidecar.io/cpu: 100m
             logsidecar.io/memory: 128Mi
@@ -219,5 +220,46 @@ public sealed class InjectCommandTests
         Assert.Equal(
             "warning: document 2 (Deployment web): namespace shop annotation logsidecar.io/memory: 'plenty' is not a positive Kubernetes quantity (such as 100m or 128Mi); using the default 64Mi",
             error.Trim());
+    }
+
+    [Fact]
+    public void TheNamespaceDocumentsInjectionLabelChoosesTheWebhookAsInTheCluster()
+    {
+        const string input = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: plain}
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: off, labels: {logsidecar.io/injection: disabled}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: asks, namespace: plain, labels: {logsidecar.io/inject: "true"}}
+            spec:
+              containers: [{name: app, image: registry.example/app:1}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: silent, namespace: plain}
+            spec:
+              containers: [{name: app, image: registry.example/app:1}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: asks-in-off, namespace: off, labels: {logsidecar.io/inject: "true"}}
+            spec:
+              containers: [{name: app, image: registry.example/app:1}]
+            """;
+
+        var (exitCode, output, error) = Run(input, InjectCommand.Json);
+
+        Assert.True(exitCode == 0, error);
+        var pods = JsonNode.Parse(output)!["items"]!.AsArray().Skip(2).ToList();
+        bool Injected(JsonNode pod) => pod["spec"]!["initContainers"] is not null || pod["spec"]!["containers"]!.AsArray().Count > 1;
+
+        // Without the label only a pod that asks is injected (the opt-in webhook); labelled disabled, none is.
+        Assert.Equal([true, false, false], pods.Select(pod => Injected(pod!)));
     }
 }
