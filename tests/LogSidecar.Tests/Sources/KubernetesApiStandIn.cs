@@ -35,7 +35,6 @@ internal sealed class KubernetesApiStandIn : LoopbackHttpReceiver
     private long _version = 5000;
     private long _compactedThrough;
     private int _lists;
-    private int _watchesOpened;
 
     public KubernetesApiStandIn(TestCertificates certificates)
     {
@@ -47,8 +46,6 @@ internal sealed class KubernetesApiStandIn : LoopbackHttpReceiver
 
     /// <summary>Lists answered (first pages only).</summary>
     public int Lists => Volatile.Read(ref _lists);
-
-    public int WatchesOpened => Volatile.Read(ref _watchesOpened);
 
     /// <summary>Writes a kubeconfig that reaches this server with its CA and token; returns its path.</summary>
     public string WriteKubeconfig(string directory)
@@ -279,7 +276,6 @@ internal sealed class KubernetesApiStandIn : LoopbackHttpReceiver
 
     private async Task WatchAsync(HttpContext context, string? @namespace, string from, bool bookmarks)
     {
-        Interlocked.Increment(ref _watchesOpened);
         var watch = new Watch(@namespace, bookmarks, Channel.CreateUnbounded<string>());
         lock (_store)
         {

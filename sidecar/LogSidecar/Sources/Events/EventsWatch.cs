@@ -27,9 +27,6 @@ internal sealed partial class EventsWatch(KubernetesApiClient api, string? @name
     private readonly string _path = @namespace is null ? "/apis/events.k8s.io/v1/events" : $"/apis/events.k8s.io/v1/namespaces/{Uri.EscapeDataString(@namespace)}/events";
     private int _failures;
 
-    /// <summary>Live events whose count is remembered.</summary>
-    public int Tracked => _filter.Count;
-
     /// <summary>
     /// Runs until <paramref name="stop"/>. From <paramref name="checkpoint"/> when there is one; else lists and
     /// ships the events last seen at or after <paramref name="firstStartFrom"/> (now less maxEventAge).

@@ -15,8 +15,6 @@ internal sealed class OccurrenceFilter
 {
     private Dictionary<ulong, long> _counts = [];
 
-    public int Count => _counts.Count;
-
     /// <summary>True when <paramref name="occurrence"/> is new; it is remembered either way.</summary>
     public bool IsNew(EventOccurrence occurrence)
     {

@@ -43,8 +43,6 @@ internal sealed class KubernetesApiClient : IDisposable
 #pragma warning restore CA2000
     }
 
-    public string Origin => _access.Origin;
-
     /// <summary>Sends one request and reads the whole answer, within <paramref name="timeout"/>. Transport failures are answers too (status 0).</summary>
     public async Task<ApiAnswer> SendAsync(HttpMethod method, string pathAndQuery, byte[]? jsonBody, TimeSpan timeout, CancellationToken cancellationToken)
     {

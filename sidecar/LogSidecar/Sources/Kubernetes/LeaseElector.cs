@@ -27,14 +27,10 @@ internal sealed partial class LeaseElector(KubernetesApiClient api, LeaseOptions
     private JsonObject? _observed;
     private string? _observedRecord;
     private DateTimeOffset _observedAt;
-    private long _transitions;
     private bool _failing;
 
     /// <summary>True while this process holds the Lease and its leading task runs.</summary>
     public bool IsLeader { get; private set; }
-
-    /// <summary>Times this process became the leader.</summary>
-    public long Acquisitions => Interlocked.Read(ref _transitions);
 
     /// <summary>An annotation of the Lease as last read: on becoming the leader, what the previous leader handed over.</summary>
     public string? Annotation(string key) =>
@@ -54,7 +50,6 @@ internal sealed partial class LeaseElector(KubernetesApiClient api, LeaseOptions
                 continue;
             }
 
-            Interlocked.Increment(ref _transitions);
             Log.Acquired(logger, options.Namespace, options.Name, options.Identity);
             await LeadAsync(lead, stop);
         }
