@@ -15,7 +15,8 @@ public sealed class AlertWatch(PrometheusServer prometheus)
             async () =>
             {
                 var firing = await FiringAsync(cancellationToken);
-                return (names.All(firing.Contains), $"firing: {string.Join(", ", firing)}\nPrometheus:\n{prometheus.Log}");
+                var done = names.All(firing.Contains);
+                return (done, done ? string.Empty : $"firing: {string.Join(", ", firing)}\ntargets:\n{await prometheus.TargetHealthAsync(cancellationToken)}\nPrometheus:\n{prometheus.Log}");
             },
             $"alerts {string.Join(", ", names)} to fire",
             Limit,

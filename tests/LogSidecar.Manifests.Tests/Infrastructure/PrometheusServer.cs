@@ -118,6 +118,11 @@ public sealed class PrometheusServer : IAsyncDisposable
     public async Task<JsonArray> AlertsAsync(CancellationToken cancellationToken) =>
         (await GetAsync("api/v1/alerts", cancellationToken))["data"]!["alerts"]!.AsArray();
 
+    /// <summary>Each scrape target's job, health and last scrape error, one per line: why an alert reads no series.</summary>
+    public async Task<string> TargetHealthAsync(CancellationToken cancellationToken) =>
+        string.Join('\n', (await GetAsync("api/v1/targets", cancellationToken))["data"]!["activeTargets"]!.AsArray()
+            .Select(target => $"{(string?)target!["labels"]!["job"]}: {(string?)target["health"]} {(string?)target["lastError"]} (last scrape took {(double?)target["lastScrapeDuration"]} s)"));
+
     /// <summary>The loaded rule groups with each rule's health and last evaluation error.</summary>
     public async Task<JsonArray> RuleGroupsAsync(CancellationToken cancellationToken) =>
         (await GetAsync("api/v1/rules", cancellationToken))["data"]!["groups"]!.AsArray();

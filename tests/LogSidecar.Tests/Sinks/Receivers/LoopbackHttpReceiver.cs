@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Compression;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,7 +14,7 @@ namespace LogSidecar.Tests.Sinks.Receivers;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 (Kestrel) that a backend's receiver builds on: it can be taken
-/// down and brought back on the same port (an outage: connections are refused meanwhile), and it
+/// down and brought back on the same port (an outage: every connection is reset meanwhile), and it
 /// decodes gzip bodies as the backends do.
 /// </summary>
 internal abstract class LoopbackHttpReceiver : IAsyncDisposable
@@ -21,6 +22,7 @@ internal abstract class LoopbackHttpReceiver : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly ConcurrentQueue<RequestFault> _faults = new();
     private WebApplication? _app;
+    private Socket? _outage;
     private int _port;
     private TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -36,6 +38,7 @@ internal abstract class LoopbackHttpReceiver : IAsyncDisposable
 
     public async Task StartAsync()
     {
+        EndOutage();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, _port, listen =>
@@ -64,7 +67,11 @@ internal abstract class LoopbackHttpReceiver : IAsyncDisposable
         _app = app;
     }
 
-    /// <summary>Stops listening: the sidecar's connections are refused until <see cref="StartAsync"/> again.</summary>
+    /// <summary>
+    /// Stops serving: every connection is reset until <see cref="StartAsync"/> again. The port stays bound
+    /// meanwhile, because a freed loopback port is soon taken by another test's server (whose answers would
+    /// be read as the backend's) or by one of the sidecar's own connections (a TCP self-connect).
+    /// </summary>
     public async Task StopAsync()
     {
         if (_app is { } app)
@@ -72,11 +79,13 @@ internal abstract class LoopbackHttpReceiver : IAsyncDisposable
             _app = null;
             await app.StopAsync(TestContext.Current.CancellationToken);
             await app.DisposeAsync();
+            BeginOutage();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        EndOutage();
         if (_app is not null)
         {
             await _app.StopAsync(TestContext.Current.CancellationToken);
@@ -125,6 +134,39 @@ internal abstract class LoopbackHttpReceiver : IAsyncDisposable
     }
 
     protected abstract Task HandleAsync(HttpContext context);
+
+    private void BeginOutage()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, _port));
+        socket.Listen();
+        _outage = socket;
+        _ = ResetEveryConnectionAsync(socket);
+    }
+
+    private void EndOutage()
+    {
+        _outage?.Dispose();
+        _outage = null;
+    }
+
+    // Closing with a zero linger sends RST: the client sees "connection reset", a network failure it retries.
+    private static async Task ResetEveryConnectionAsync(Socket listener)
+    {
+        try
+        {
+            while (true)
+            {
+                using var connection = await listener.AcceptAsync();
+                connection.LingerState = new LingerOption(true, 0);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // The outage ended: the listener was closed.
+        }
+    }
 
     /// <summary>
     /// Answers the request with the next injected fault, if any: a reset connection, or the status
