@@ -64,14 +64,10 @@ if (flags.Command == "inject")
 
 if (flags.Command == "check")
 {
-    KubernetesClientConfiguration clusterConfig;
-    try
+    var (clusterConfig, noCluster) = KubernetesAccess.ForCheck();
+    if (clusterConfig is null)
     {
-        clusterConfig = KubernetesClientConfiguration.BuildDefaultConfig();
-    }
-    catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException)
-    {
-        await Console.Error.WriteLineAsync($"logsidecar-injector check: no cluster to check: {e.Message}; set KUBECONFIG to a kubeconfig file (or use ~/.kube/config), or run it in a pod with a service account");
+        await Console.Error.WriteLineAsync($"logsidecar-injector check: {noCluster}");
         return 2;
     }
 
@@ -87,7 +83,7 @@ if (flags.Command == "check")
 
 using var startupLogs = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
 var logger = startupLogs.CreateLogger("LogSidecar.Injector");
-var (cluster, clusterError) = ServeCluster.Find(Environment.GetEnvironmentVariable("KUBECONFIG"));
+var (cluster, clusterError) = KubernetesAccess.ForServe(Environment.GetEnvironmentVariable("KUBECONFIG"));
 if (clusterError is not null)
 {
     await Console.Error.WriteLineAsync($"logsidecar-injector: {clusterError}");

@@ -4,8 +4,8 @@ using LogSidecar.Injector.Tests.Infrastructure;
 
 namespace LogSidecar.Injector.Tests.Hosting;
 
-/// <summary><c>serve</c> outside a pod reads the Kubernetes API named by <c>KUBECONFIG</c>, here the loopback stand-in.</summary>
-public sealed class ServeClusterTests
+/// <summary><c>serve</c> and <c>check</c> outside a pod read the Kubernetes API named by <c>KUBECONFIG</c>, here the loopback stand-in.</summary>
+public sealed class KubernetesAccessTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -50,5 +50,19 @@ public sealed class ServeClusterTests
         Assert.Equal(2, code);
         Assert.Contains($"logsidecar-injector: KUBECONFIG {missing}: ", error, StringComparison.Ordinal);
         Assert.Contains("point KUBECONFIG at a readable kubeconfig with a current context, or unset it to use the pod's service account", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckSaysWhyAndExitsTwoWhenTheKubeconfigInKubeconfigIsNotYaml()
+    {
+        using var folder = new TempDirectory();
+        var broken = folder.File("kubeconfig");
+        await File.WriteAllTextAsync(broken, "clusters: [unclosed\n  - : :\n", Token);
+
+        var (code, _, error) = await InjectorProcess.RunAsync(["check"], environment: new Dictionary<string, string> { ["KUBECONFIG"] = broken });
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("logsidecar-injector check: no cluster to check: ", error, StringComparison.Ordinal);
+        Assert.Contains("set KUBECONFIG to a kubeconfig file (or use ~/.kube/config), or run it in a pod with a service account", error, StringComparison.Ordinal);
     }
 }
