@@ -64,14 +64,10 @@ if (flags.Command == "inject")
 
 if (flags.Command == "check")
 {
-    KubernetesClientConfiguration clusterConfig;
-    try
+    var (clusterConfig, noCluster) = KubernetesAccess.ForCheck();
+    if (clusterConfig is null)
     {
-        clusterConfig = KubernetesClientConfiguration.BuildDefaultConfig();
-    }
-    catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException)
-    {
-        await Console.Error.WriteLineAsync($"logsidecar-injector check: no cluster to check: {e.Message}; set KUBECONFIG to a kubeconfig file (or use ~/.kube/config), or run it in a pod with a service account");
+        await Console.Error.WriteLineAsync($"logsidecar-injector check: {noCluster}");
         return 2;
     }
 
@@ -87,14 +83,21 @@ if (flags.Command == "check")
 
 using var startupLogs = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
 var logger = startupLogs.CreateLogger("LogSidecar.Injector");
-using var kubernetes = (options.SelfSigned.Enabled || options.NamespaceDefaults || options.Controller.Enabled) && KubernetesClientConfiguration.IsInCluster() ? new Kubernetes(KubernetesClientConfiguration.InClusterConfig()) : null;
+var (cluster, clusterError) = KubernetesAccess.ForServe(Environment.GetEnvironmentVariable("KUBECONFIG"));
+if (clusterError is not null)
+{
+    await Console.Error.WriteLineAsync($"logsidecar-injector: {clusterError}");
+    return 2;
+}
+
+using var kubernetes = cluster is null ? null : new Kubernetes(cluster);
 SelfSignedCertificates? selfSigned = null;
 CertificateSyncResult? firstCheck = null;
 if (options.SelfSigned.Enabled)
 {
     if (kubernetes is null)
     {
-        await Console.Error.WriteLineAsync("logsidecar-injector: selfSigned.enabled needs the Kubernetes API from inside a pod (KUBERNETES_SERVICE_HOST and a service account token); run it in the cluster or turn selfSigned off and pass --tls-cert/--tls-key");
+        await Console.Error.WriteLineAsync("logsidecar-injector: selfSigned.enabled needs the Kubernetes API: run it in a pod (KUBERNETES_SERVICE_HOST and a service account token) or set KUBECONFIG, or turn selfSigned off and pass --tls-cert/--tls-key");
         return 2;
     }
 
@@ -115,13 +118,14 @@ if (!certificates.TryLoadNow(out var certificateError))
 }
 
 var discovered = options.Native == NativeModes.Auto && options.KubernetesVersion is null
-    ? await KubernetesVersionProbe.DiscoverAsync(logger, CancellationToken.None)
+    && kubernetes is not null
+    ? await KubernetesVersionProbe.DiscoverAsync(kubernetes, logger, CancellationToken.None)
     : null;
 var injector = new PodInjector(options, InjectorOptionsLoader.NativeByDefault(options, discovered));
 NamespaceInformer? namespaces = null;
 if (options.NamespaceDefaults && kubernetes is null)
 {
-    await Console.Error.WriteLineAsync("logsidecar-injector: namespaceDefaults needs the Kubernetes API from inside a pod; outside a cluster, namespace annotations are not read (set namespaceDefaults to false to silence this)");
+    await Console.Error.WriteLineAsync("logsidecar-injector: namespaceDefaults needs the Kubernetes API (run it in a pod, or set KUBECONFIG); without it, namespace annotations are not read (set namespaceDefaults to false to silence this)");
 }
 else if (options.NamespaceDefaults || options.Controller.Enabled)
 {
@@ -132,7 +136,7 @@ PodController? controller = null;
 LeaseElector? elector = null;
 if (options.Controller.Enabled && (kubernetes is null || options.InjectorNamespace is null))
 {
-    await Console.Error.WriteLineAsync("logsidecar-injector: the controller (pods missing their sidecar, drift, repair) needs the Kubernetes API from inside a pod and the injector's namespace (POD_NAMESPACE); it does not run (set controller.enabled to false to silence this)");
+    await Console.Error.WriteLineAsync("logsidecar-injector: the controller (pods missing their sidecar, drift, repair) needs the Kubernetes API (run it in a pod, or set KUBECONFIG) and the injector's namespace for its Lease (POD_NAMESPACE or injectorNamespace); it does not run (set controller.enabled to false to silence this)");
 }
 else if (options.Controller.Enabled)
 {

@@ -3,20 +3,9 @@ using LogSidecar.Injector.Configuration;
 
 namespace LogSidecar.Injector.Hosting;
 
-/// <summary>Asks the API server for its version (for <c>native: auto</c>) when running in a cluster.</summary>
+/// <summary>Asks the API server for its version (for <c>native: auto</c>).</summary>
 internal static partial class KubernetesVersionProbe
 {
-    public static async Task<Version?> DiscoverAsync(ILogger logger, CancellationToken cancellationToken)
-    {
-        if (!KubernetesClientConfiguration.IsInCluster())
-        {
-            return null;
-        }
-
-        using var client = new Kubernetes(KubernetesClientConfiguration.InClusterConfig());
-        return await DiscoverAsync(client, logger, cancellationToken);
-    }
-
     /// <summary>The API server's version through <paramref name="client"/>, or null (logged) when it does not say.</summary>
     public static async Task<Version?> DiscoverAsync(IKubernetes client, ILogger logger, CancellationToken cancellationToken)
     {

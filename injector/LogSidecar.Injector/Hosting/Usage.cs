@@ -15,6 +15,8 @@ internal static class Usage
                 GET /healthz, /readyz, /metrics). The certificate and key are PEM files, reloaded when they change.
                 With "selfSigned": {"enabled": true} in the configuration, it makes them itself: a CA and a
                 certificate kept in a Secret, patched into the webhook configuration's caBundle and renewed.
+                It reads the Kubernetes API (namespace defaults, the controller) through KUBECONFIG when set,
+                else the pod's service account.
         inject  prints the manifests in FILE (multi-document YAML or JSON; - reads standard input) with every Pod and
                 pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) injected; other documents
                 are printed unchanged. Warnings go to standard error. Exit code 1 when a pod is denied. The

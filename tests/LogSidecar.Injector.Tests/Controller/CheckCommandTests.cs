@@ -45,7 +45,7 @@ public sealed class CheckCommandTests
         await api.StartAsync(Token);
         api.PutNamespace("shop");
         using var folder = new TempDirectory();
-        var kubeconfig = Kubeconfig(folder, api.Address.ToString());
+        var kubeconfig = Kubeconfig.Write(folder.File("kubeconfig"), api.Address);
 
         var (code, output, error) = await InjectorProcess.RunAsync(["check", "--native", "always", "--image", "registry.example/logsidecar:0.1.0"], environment: new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig });
 
@@ -63,33 +63,9 @@ public sealed class CheckCommandTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        var (code, _, error) = await InjectorProcess.RunAsync(["check"], environment: new Dictionary<string, string> { ["KUBECONFIG"] = Kubeconfig(folder, $"http://127.0.0.1:{port}/") });
+        var (code, _, error) = await InjectorProcess.RunAsync(["check"], environment: new Dictionary<string, string> { ["KUBECONFIG"] = Kubeconfig.Write(folder.File("kubeconfig"), new Uri($"http://127.0.0.1:{port}/")) });
 
         Assert.Equal(2, code);
         Assert.Contains("logsidecar-injector check: cannot reach the Kubernetes API server to list namespaces", error, StringComparison.Ordinal);
-    }
-
-    private static string Kubeconfig(TempDirectory folder, string server)
-    {
-        var path = Path.Combine(folder.Path, "kubeconfig");
-        File.WriteAllText(path, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: loopback
-              cluster:
-                server: {server}
-            users:
-            - name: tester
-              user:
-                token: not-checked
-            contexts:
-            - name: loopback
-              context:
-                cluster: loopback
-                user: tester
-            current-context: loopback
-            """);
-        return path;
     }
 }

@@ -30,13 +30,27 @@ public sealed class MetricsExpositionTests
         await backend.WaitUntilAsync(() => backend.Created == 2, "the two accepted lines");
         await sidecar.WaitForErrorOutputAsync("dead-letter");
 
-        var (injector, injectorPort) = await MonitoredPrograms.StartInjectorAsync(directory, certificates);
+        // And the controller's: a pod missing its sidecar and a drifted one, by namespace.
+        await using var cluster = await MonitoredPrograms.StartClusterAsync(directory, token);
+        var (injector, injectorPort) = await MonitoredPrograms.StartInjectorAsync(directory, certificates, cluster);
         await using var injectorProcess = injector;
         using var injectorClient = MonitoredPrograms.InjectorClient(injectorPort, certificates.Authority);
         using (var malformed = await AdmissionReviews.PostAsync(injectorClient, "/inject/opt-in", "{}"))
         {
             Assert.Equal(400, (int)malformed.StatusCode);
         }
+
+        string[] reported = [$"logsidecar_injector_pods_missing_sidecar{{namespace=\"{MonitoredPrograms.PodNamespace}\"}} 1", $"logsidecar_injector_pods_drifted{{namespace=\"{MonitoredPrograms.PodNamespace}\"}} 1"];
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                var page = await injectorClient.GetStringAsync(new Uri("/metrics", UriKind.Relative), token);
+                return (reported.All(series => page.Contains(series, StringComparison.Ordinal)), page);
+            },
+            "the controller's gauges",
+            TimeSpan.FromMinutes(1),
+            token,
+            TimeSpan.FromMilliseconds(200));
 
         using var sidecarClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}/") };
         foreach (var (program, client) in new[] { ("sidecar", sidecarClient), ("injector", injectorClient) })
