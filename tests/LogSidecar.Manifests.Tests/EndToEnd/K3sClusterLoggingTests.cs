@@ -47,19 +47,14 @@ public sealed class K3sClusterLoggingTests(K3sInstall install)
                       - name: app
                         image: registry.invalid/logsidecar/no-such-image:1
                     """, token);
-                var record = await Eventually.WaitAsync(
-                    async () =>
-                    {
-                        var found = (await RecordsAsync(cluster, stream, token)).FirstOrDefault(candidate =>
-                            (string?)candidate["fields"]?["object"]?["name"] == FailingPod && (string?)candidate["fields"]?["namespace"] == Namespace
-                            && (string?)candidate["fields"]?["reason"] == "Failed");
-                        return (found is not null, found);
-                    },
-                    $"a Failed event of pod {Namespace}/{FailingPod} in stream {stream}",
-                    ClusterLimit,
+                var record = await WaitForRecordAsync(
+                    cluster,
+                    stream,
+                    fields => (string?)fields["object"]?["name"] == FailingPod && (string?)fields["namespace"] == Namespace && (string?)fields["reason"] == "Failed",
+                    $"a Failed event of pod {Namespace}/{FailingPod}",
                     token);
 
-                var fields = record!["fields"]!;
+                var fields = record["fields"]!;
                 Assert.Equal("WARN", (string?)record["severity_text"]);
                 Assert.Equal("Warning", (string?)fields["type"]);
                 Assert.Equal("Pod", (string?)fields["object"]!["kind"]);
@@ -84,19 +79,15 @@ public sealed class K3sClusterLoggingTests(K3sInstall install)
 
                 await cluster.ApplyAsync("audit-check-namespace", $"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {Namespace}}}\n", token);
                 await cluster.KubectlAsync(["-n", Namespace, "create", "configmap", name, "--from-literal=checked=yes"], token);
-                var record = await Eventually.WaitAsync(
-                    async () =>
-                    {
-                        var found = (await RecordsAsync(cluster, stream, token)).FirstOrDefault(candidate =>
-                            (string?)candidate["fields"]?["objectRef.name"] == name && (string?)candidate["fields"]?["verb"] == "create");
-                        return (found is not null, found);
-                    },
-                    $"the audit event of creating configmap {Namespace}/{name} in stream {stream}",
-                    ClusterLimit,
+                var record = await WaitForRecordAsync(
+                    cluster,
+                    stream,
+                    fields => (string?)fields["objectRef.name"] == name && (string?)fields["verb"] == "create",
+                    $"the audit event of creating configmap {Namespace}/{name}",
                     token);
 
                 // The example policy: ConfigMaps at Metadata level, one event per request once it is answered.
-                var fields = record!["fields"]!;
+                var fields = record["fields"]!;
                 Assert.Equal("configmaps", (string?)fields["objectRef.resource"]);
                 Assert.Equal(Namespace, (string?)fields["objectRef.namespace"]);
                 Assert.Equal(201, (int?)fields["responseStatus.code"]);
@@ -144,6 +135,21 @@ public sealed class K3sClusterLoggingTests(K3sInstall install)
         await cluster.ApplyAsync("cluster-logging", overlay.Output, token);
         await cluster.KubectlAsync(["-n", ns, "rollout", "status", $"deployment/{deployment.Metadata.Name}", $"--timeout={ClusterLimit.TotalSeconds}s"], token);
         Assert.Equal(audit.ServiceIp, await cluster.KubectlAsync(["-n", ns, "get", "service", ClusterLoggingManifests.ServiceName, "-o", "jsonpath={.spec.clusterIP}"], token));
+    }
+
+    /// <summary>The first record of <paramref name="stream"/> whose fields match, once the Deployment's pods have printed one.</summary>
+    private static async Task<JsonObject> WaitForRecordAsync(K3sCluster cluster, string stream, Func<JsonNode, bool> matches, string what, CancellationToken token)
+    {
+        var record = await Eventually.WaitAsync(
+            async () =>
+            {
+                var found = (await RecordsAsync(cluster, stream, token)).FirstOrDefault(candidate => candidate["fields"] is { } fields && matches(fields));
+                return (found is not null, found);
+            },
+            $"{what} in stream {stream}",
+            ClusterLimit,
+            token);
+        return record!;
     }
 
     /// <summary>The records of <paramref name="stream"/> that every pod of the Deployment printed (its own diagnostics are JSON lines too, without a stream).</summary>
