@@ -1,15 +1,17 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using k8s.Models;
 using LogSidecar.Contracts.Configuration;
 using LogSidecar.Manifests.Tests.Infrastructure;
+using static LogSidecar.Manifests.Tests.Infrastructure.ClusterLoggingManifests;
 
 namespace LogSidecar.Manifests.Tests.Manifests;
 
 /// <summary>manifests/cluster-logging: the audit webhook receiver, its Service and the API server's side, and the Events source with its RBAC.</summary>
-public sealed class ClusterLoggingTests
+public sealed partial class ClusterLoggingTests
 {
-    private const string Overlay = "cluster-logging";
-
     [Fact]
     public async Task TwoReplicasOfTheSidecarImageRunNonRootOnAReadOnlyRootUnderPodSecurityRestricted()
     {
@@ -24,7 +26,7 @@ public sealed class ClusterLoggingTests
         Assert.True(pod.AutomountServiceAccountToken);
         Assert.Contains($"\"image\": \"{container.Image}\"", (string)injectorConfig["data"]!["config.json"]!, StringComparison.Ordinal);
         Assert.Equal(["--config", "/etc/logsidecar/config.json"], container.Args);
-        var ns = await Kustomize.DocumentAsync(Overlay, "Namespace", "logsidecar-system");
+        var ns = await Kustomize.DocumentAsync(Overlay, "Namespace", Namespace);
         Assert.Equal("restricted", (string?)ns["metadata"]!["labels"]!["pod-security.kubernetes.io/enforce"]);
     }
 
@@ -65,6 +67,7 @@ public sealed class ClusterLoggingTests
         Assert.Equal(443, port.Port);
         Assert.Equal("audit", port.TargetPort.Value);
         Assert.All(service.Spec.Selector, label => Assert.Equal(label.Value, deployment.Spec.Template.Metadata.Labels[label.Key]));
+        Assert.Equal(PodSelector, string.Join(',', deployment.Spec.Selector.MatchLabels.Select(label => $"{label.Key}={label.Value}")));
     }
 
     [Fact]
@@ -95,7 +98,7 @@ public sealed class ClusterLoggingTests
         {
             var subject = Assert.Single(binding["subjects"]!.AsArray())!;
             Assert.Equal(pod.ServiceAccountName, (string?)subject["name"]);
-            Assert.Equal("logsidecar-system", (string?)subject["namespace"]);
+            Assert.Equal(Namespace, (string?)subject["namespace"]);
         }
 
         Assert.Equal(2, documents.Count(d => (string?)d["kind"] is "Role" or "ClusterRole"));
@@ -143,17 +146,47 @@ public sealed class ClusterLoggingTests
         Assert.Equal("default", (string?)kubeconfig["current-context"]);
     }
 
-    private static async Task<V1Deployment> DeploymentAsync() =>
-        KubernetesModels.Read<V1Deployment>(await Kustomize.DocumentAsync(Overlay, "Deployment", "logsidecar-cluster-logging"));
-
-    private static async Task<SidecarConfig> ConfigAsync()
+    [Fact]
+    public async Task TheReadmeCertificatesLetTheApiServerPostToTheAuditEndpointWithTheFilesItsKubeconfigNames()
     {
-        var map = await Kustomize.DocumentAsync(Overlay, "ConfigMap", "logsidecar-cluster-logging");
-        var config = SidecarConfigReader.Parse((string)map["data"]!["config.json"]!, "config.json", out var error);
-        Assert.Null(error);
-        return config!;
+        var token = TestContext.Current.CancellationToken;
+        using var setup = await AuditWebhookSetup.CreateAsync("127.0.0.1", token);
+        await using var sidecar = ChildProcess.Start(
+            "logsidecar.dll",
+            ["--audit-listen", "127.0.0.1:0", "--tls-cert", setup.Directory.File("tls.crt"), "--tls-key", setup.Directory.File("tls.key"),
+             "--client-ca", setup.Directory.File("ca.crt"), "--audit-spool", setup.Directory.File("spool"), "--metrics-port", "0"]);
+        await sidecar.WaitForErrorOutputAsync("Audit webhook listening on https://127.0.0.1:");
+        var port = AuditListening().Match(sidecar.Errors).Groups["port"].Value;
+
+        // What the API server has on its node (step 3), used as it uses it: the server of the kubeconfig (with the
+        // listener's port), trusting only the CA file it names, presenting the client certificate and key it names.
+        using var node = new TempDirectory();
+        var files = setup.NodeFiles();
+        string OnNode(string path)
+        {
+            var local = node.File(path.TrimStart('/').Replace('/', '_'));
+            File.WriteAllBytes(local, files[path]);
+            return local;
+        }
+
+        var kubeconfig = Assert.Single(YamlDocuments.Parse(Encoding.UTF8.GetString(files[$"{AuditWebhookSetup.NodeDirectory}/audit-webhook-kubeconfig.yaml"])));
+        var cluster = kubeconfig["clusters"]![0]!["cluster"]!;
+        var user = kubeconfig["users"]![0]!["user"]!;
+        var server = new UriBuilder((string)cluster["server"]!) { Port = int.Parse(port, CultureInfo.InvariantCulture) }.Uri;
+        const string Batch = """{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[{"auditID":"readme-1","stage":"ResponseComplete","verb":"create","user":{"username":"kubernetes-admin"},"objectRef":{"resource":"configmaps","namespace":"default","name":"audit-check"},"responseStatus":{"code":201},"stageTimestamp":"2026-11-30T10:00:00Z"}]}""";
+        var posted = await ProcessRunner.RunAsync(
+            "curl",
+            ["--silent", "--show-error", "--fail", "--cacert", OnNode((string)cluster["certificate-authority"]!), "--cert", OnNode((string)user["client-certificate"]!),
+             "--key", OnNode((string)user["client-key"]!), "--data", Batch, server.ToString()],
+            token);
+        Assert.True(posted.ExitCode == 0, posted.Describe($"curl {server} as the API server") + $"\nsidecar stderr:\n{sidecar.Errors}");
+        await sidecar.WaitUntilAsync(lines => lines.Any(line => line.Contains("create configmaps default/audit-check by kubernetes-admin -> 201", StringComparison.Ordinal)), "the posted event on stdout");
+
+        // Without the client certificate, the endpoint refuses.
+        var anonymous = await ProcessRunner.RunAsync("curl", ["--silent", "--output", "/dev/null", "--write-out", "%{http_code}", "--cacert", OnNode((string)cluster["certificate-authority"]!), "--data", Batch, server.ToString()], token);
+        Assert.Equal("401", anonymous.Output);
     }
 
-    private static JsonObject ApiServerFile(string name) =>
-        Assert.Single(YamlDocuments.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Kustomization(Overlay), "api-server", name))));
+    [GeneratedRegex(@"Audit webhook listening on https://127\.0\.0\.1:(?<port>\d+)")]
+    private static partial Regex AuditListening();
 }
