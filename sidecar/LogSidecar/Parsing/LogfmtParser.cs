@@ -30,21 +30,22 @@ internal sealed class LogfmtParser(WellKnownKeys keys, TimestampParser timestamp
             pairs += scanner.HasEquals ? 1 : 0;
             var key = scanner.Key;
             var value = scanner.Value;
-            var rank = WellKnownKeys.Rank(keys.Time, key);
+            var roles = keys.Find(key);
+            var rank = roles.Time;
             if (rank >= 0 && rank < timeRank && timestamps.TryParse(value, readTime, out var time))
             {
                 (timeRank, record.Time) = (rank, time);
                 continue;
             }
 
-            rank = WellKnownKeys.Rank(keys.Level, key);
+            rank = roles.Level;
             if (rank >= 0 && rank < levelRank && SeverityParser.Parse(value) is { IsKnown: true } severity)
             {
                 (levelRank, record.Severity) = (rank, severity);
                 continue;
             }
 
-            rank = WellKnownKeys.Rank(keys.Message, key);
+            rank = roles.Message;
             if (rank >= 0 && rank < messageRank)
             {
                 messageRank = rank;

@@ -99,6 +99,40 @@ internal sealed class ParsedRecord
     public void AddSourceField(Range key, bool keyEscaped, Range value, FieldKind kind) =>
         Fields.Add(new ParsedField(key, keyEscaped, value, kind));
 
+    /// <summary>
+    /// The last field of the run starting at <paramref name="first"/> whose source bytes read exactly
+    /// as outputs write fields (<c>"key":value</c> joined by commas, as a compact JSON record has
+    /// them), so the run is copied at once; <paramref name="bytes"/> are those bytes. -1 when field
+    /// <paramref name="first"/> is not written so.
+    /// </summary>
+    public int CompactRun(int first, out ReadOnlySpan<byte> bytes)
+    {
+        bytes = default;
+        var source = Source;
+        var last = -1;
+        for (var i = first; i < Fields.Count; i++)
+        {
+            var field = Fields[i];
+            int keyStart = field.Key.Start.Value, keyEnd = field.Key.End.Value, valueStart = field.Value.Start.Value;
+            var compact = field.KeyEscaped && field.IsJson && keyStart > 0 && field.Value.End.Value <= source.Length
+                && valueStart == keyEnd + 2 && source[keyStart - 1] == '"' && source[keyEnd] == '"' && source[keyEnd + 1] == ':'
+                && (i == first || (keyStart == Fields[i - 1].Value.End.Value + 2 && source[keyStart - 2] == ','));
+            if (!compact)
+            {
+                break;
+            }
+
+            last = i;
+        }
+
+        if (last >= 0)
+        {
+            bytes = source[(Fields[first].Key.Start.Value - 1)..Fields[last].Value.End.Value];
+        }
+
+        return last;
+    }
+
     private void Clear()
     {
         _length = 0;

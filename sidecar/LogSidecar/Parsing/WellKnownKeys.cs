@@ -5,7 +5,8 @@ namespace LogSidecar.Parsing;
 
 /// <summary>
 /// Which keys of a json or logfmt record hold its time, severity and message: the stream's own
-/// lists, or the built-in ones, first match wins.
+/// lists, or the built-in ones, first match wins. Looked up for every key of every record, so the
+/// keys are kept by length: a key is compared only with those as long as it.
 /// </summary>
 internal sealed class WellKnownKeys
 {
@@ -13,25 +14,45 @@ internal sealed class WellKnownKeys
     public static readonly string[] DefaultLevelKeys = ["level", "severity", "lvl", "loglevel", "log.level", "levelname", "severity_text"];
     public static readonly string[] DefaultMessageKeys = ["msg", "message", "@message", "log", "text", "body"];
 
+    private readonly KeyRoles[][] _byLength;
+
     public WellKnownKeys(StreamConfig stream)
     {
-        Time = Utf8(stream.TimeKeys.Count > 0 ? stream.TimeKeys : DefaultTimeKeys);
-        Level = Utf8(stream.LevelKeys.Count > 0 ? stream.LevelKeys : DefaultLevelKeys);
-        Message = Utf8(stream.MessageKeys.Count > 0 ? stream.MessageKeys : DefaultMessageKeys);
+        IReadOnlyList<string> time = stream.TimeKeys.Count > 0 ? stream.TimeKeys : DefaultTimeKeys;
+        IReadOnlyList<string> level = stream.LevelKeys.Count > 0 ? stream.LevelKeys : DefaultLevelKeys;
+        IReadOnlyList<string> message = stream.MessageKeys.Count > 0 ? stream.MessageKeys : DefaultMessageKeys;
+        var roles = time.Concat(level).Concat(message).Distinct(StringComparer.Ordinal)
+            .Select(key => new KeyRoles(Encoding.UTF8.GetBytes(key), Rank(time, key), Rank(level, key), Rank(message, key)))
+            .ToList();
+        _byLength = new KeyRoles[roles.Max(role => role.Key.Length) + 1][];
+        for (var length = 0; length < _byLength.Length; length++)
+        {
+            _byLength[length] = [.. roles.Where(role => role.Key.Length == length)];
+        }
     }
 
-    public byte[][] Time { get; }
-
-    public byte[][] Level { get; }
-
-    public byte[][] Message { get; }
-
-    /// <summary>The position of <paramref name="key"/> in <paramref name="keys"/> (lower is preferred), or -1.</summary>
-    public static int Rank(byte[][] keys, ReadOnlySpan<byte> key)
+    /// <summary>What <paramref name="key"/> may hold and how preferred it is for each (lower first); <see cref="KeyRoles.None"/> for any other key.</summary>
+    public KeyRoles Find(ReadOnlySpan<byte> key)
     {
-        for (var i = 0; i < keys.Length; i++)
+        if (key.Length < _byLength.Length)
         {
-            if (key.SequenceEqual(keys[i]))
+            foreach (var roles in _byLength[key.Length])
+            {
+                if (key.SequenceEqual(roles.Key))
+                {
+                    return roles;
+                }
+            }
+        }
+
+        return KeyRoles.None;
+    }
+
+    private static int Rank(IReadOnlyList<string> keys, string key)
+    {
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (keys[i] == key)
             {
                 return i;
             }
@@ -39,6 +60,4 @@ internal sealed class WellKnownKeys
 
         return -1;
     }
-
-    private static byte[][] Utf8(IEnumerable<string> keys) => [.. keys.Select(Encoding.UTF8.GetBytes)];
 }

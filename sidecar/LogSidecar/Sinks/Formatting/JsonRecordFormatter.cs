@@ -212,8 +212,21 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
             output.Write(",\"fields\":{"u8);
             for (var i = 0; i < fields.Count; i++)
             {
+                if (i > 0)
+                {
+                    output.Write(","u8);
+                }
+
+                var run = parsed.CompactRun(i, out var asWritten);
+                if (run >= 0)
+                {
+                    output.Write(asWritten);
+                    i = run;
+                    continue;
+                }
+
                 var field = fields[i];
-                output.Write(i == 0 ? "\""u8 : ",\""u8);
+                output.Write("\""u8);
                 if (field.KeyEscaped)
                 {
                     output.Write(parsed[field.Key]);

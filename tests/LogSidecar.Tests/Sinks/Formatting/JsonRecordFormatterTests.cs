@@ -1,10 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using LogSidecar.Contracts.Configuration;
 using LogSidecar.Diagnostics;
+using LogSidecar.Parsing;
 using LogSidecar.Pipeline;
 using LogSidecar.Sinks;
 using LogSidecar.Sinks.Formatting;
 using LogSidecar.Tests.Parsing;
+using LogSidecar.Text;
 
 namespace LogSidecar.Tests.Sinks.Formatting;
 
@@ -62,7 +65,31 @@ public class JsonRecordFormatterTests
         Assert.Equal([1023, 1023, 454], lines.Select(l => l.Length));
     }
 
-    private static List<string> Format(OutputOptions options, string message)
+    /// <summary>
+    /// Fields are written as <c>"key":value</c> joined by commas whatever the record's spacing: a compact
+    /// record's runs of fields are copied as they are, the others rebuilt, and both read the same.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"msg":"m","a":1,"b":{"c":[1,2]},"level":"info","d":"x\"y","e":null}""")]
+    [InlineData("""{ "msg" : "m" , "a" : 1, "b":{"c":[1,2]},"level":"info" ,"d": "x\"y","e":null }""")]
+    [InlineData("""{"a":1,"b":{"c":[1,2]},"msg":"m","d":"x\"y",  "e":null,"level":"info"}""")]
+    public void FieldsReadTheSameWhetherTheRecordIsCompactOrSpaced(string record)
+    {
+        var line = Assert.Single(Format(new OutputOptions(Json: true, Split: true, MaxRecordBytes: 16384), record, RecordFormats.Json));
+
+        Assert.Contains(""","fields":{"a":1,"b":{"c":[1,2]},"d":"x\"y","e":null}""", line, StringComparison.Ordinal);
+        Assert.Contains(""","message":"m",""", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EscapedKeysAreWrittenAsTheRecordEscapedThem()
+    {
+        var line = Assert.Single(Format(new OutputOptions(Json: true, Split: true, MaxRecordBytes: 16384), """{"caf\u00e9":1,"tab\tkey":"v","plain":true}""", RecordFormats.Json));
+
+        Assert.Contains(""","fields":{"caf\u00e9":1,"tab\tkey":"v","plain":true}""", line, StringComparison.Ordinal);
+    }
+
+    private static List<string> Format(OutputOptions options, string message, string? format = null)
     {
         var metrics = new SidecarMetrics();
         IRecordFormatter formatter = options.Json
@@ -78,7 +105,8 @@ public class JsonRecordFormatterTests
 
         using var stream = new MemoryStream();
         var output = new OutputBuffer(stream, 1 << 20);
-        formatter.Write(Prepared.Of(batch, metrics: metrics), output);
+        var parser = format is null ? null : RecordParsers.Create(ParserHarness.Stream(format), RegexUse.None);
+        formatter.Write(Prepared.Of(batch, parser: parser, metrics: metrics), output);
         output.FlushAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
         batch.Release();
 
