@@ -19,6 +19,14 @@ internal sealed record ControllerOptions
     /// <summary>Restarts of all workloads together in any hour; beyond it, the rest wait (and are logged).</summary>
     public int MaxRestartsPerHour { get; set; } = 10;
 
+    /// <summary>
+    /// The Service the MutatingWebhookConfiguration sends admission requests to, in the injector's namespace; null means
+    /// <see cref="SelfSignedOptions.ServiceName"/> (<c>logsidecar-injector</c>). Repair restarts a workload only while
+    /// this Service has a ready endpoint (its EndpointSlices: RBAC list/watch endpointslices in the injector's
+    /// namespace), so the replacement pods are admitted by a webhook that answers.
+    /// </summary>
+    public string? WebhookServiceName { get; set; }
+
     /// <summary>Lease (coordination.k8s.io/v1) in the injector's namespace that elects the one replica that acts.</summary>
     public string LeaseName { get; set; } = "logsidecar-injector-controller";
 

@@ -184,6 +184,11 @@ internal static class InjectorOptionsValidator
             errors.Add($"controller.leaseName: {ValueText.Quote(controller.LeaseName)} is not a valid Lease name (lower-case DNS subdomain)");
         }
 
+        if (controller.WebhookServiceName is not null && !DnsNames.IsLabel(controller.WebhookServiceName))
+        {
+            errors.Add($"controller.webhookServiceName: {ValueText.Quote(controller.WebhookServiceName)} is not a valid Service name (lower-case DNS label, at most 63 characters); leave it out to use selfSigned.serviceName");
+        }
+
         Range(errors, "controller.retryPeriodSeconds", controller.RetryPeriodSeconds, 1, 60);
         if (controller.RenewDeadlineSeconds <= controller.RetryPeriodSeconds || controller.RenewDeadlineSeconds >= controller.LeaseDurationSeconds)
         {

@@ -18,7 +18,11 @@ namespace LogSidecar.Injector.Controller;
 /// <see cref="PodAssessor"/>; a pod that misses its sidecar or drifted is reported once (an Event on the pod, a log
 /// line, the gauges) and, where repair is allowed, its workload is restarted by <see cref="WorkloadRestarter"/>.
 /// Only a small <see cref="PodRecord"/> is kept per pod. A namespace whose defaults or label change has its pods
-/// listed again, so drift from a namespace change is seen without waiting for the pods to change.
+/// listed again, so drift from a namespace change is seen without waiting for the pods to change, and its pods already
+/// reported are repaired when it turns repair on. A repair waits (reports do not) until the namespace cache has listed
+/// (whether a namespace says <c>logsidecar.io/repair</c> is not known before) and while the webhook's Service has no ready
+/// endpoint (<see cref="WebhookEndpoints"/>: the replacement pods would be admitted without the sidecar again); when
+/// both hold again, the pods are listed again and those that waited are repaired.
 /// </summary>
 internal sealed partial class PodController
 {
@@ -43,6 +47,7 @@ internal sealed partial class PodController
     private readonly Func<bool> _leading;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RepeatLimiter _waits;
     private readonly int _pageSize;
 
     // Written by the watch loops (each pod by the one loop that delivers it), read by scrapes.
@@ -52,7 +57,11 @@ internal sealed partial class PodController
     private readonly Lock _watchLock = new();
     private readonly Dictionary<string, (CancellationTokenSource Stop, ListWatch<V1Pod> Watch, Task Run)> _watches = new(StringComparer.Ordinal);
     private ListWatch<V1Pod>? _cluster;
+    private WebhookEndpoints? _webhook;
     private CancellationToken _running;
+
+    // 1 once a repair waited since the repair gate last opened: the gate opening lists the pods again only then.
+    private int _deferred;
     private long _reported;
     private long _reportErrors;
 
@@ -66,6 +75,7 @@ internal sealed partial class PodController
         _leading = leading;
         _time = time;
         _logger = logger;
+        _waits = new RepeatLimiter(time, TimeSpan.FromMinutes(1));
         _events = new EventRecorder(client, instance, time);
         _restarter = new WorkloadRestarter(client, options.Controller, time);
     }
@@ -83,6 +93,15 @@ internal sealed partial class PodController
     public long Reported => Interlocked.Read(ref _reported);
 
     public long Restarts => _restarter.Restarts;
+
+    /// <summary>Restarts held back by the limits.</summary>
+    public long RestartsHeld => _restarter.HeldBack;
+
+    /// <summary>Reported pods whose repair waits (namespace cache not listed, or no ready webhook endpoint).</summary>
+    public int RepairsWaiting => _pods.Values.Count(p => p.Repair == RepairState.Waiting);
+
+    /// <summary>The webhook Service's ready endpoints as this leader sees them (0 when not leading).</summary>
+    public int WebhookReadyEndpoints => _webhook?.ReadyEndpoints ?? 0;
 
     /// <summary>True once the cluster-wide watch has listed once (this leadership).</summary>
     public bool IsSynced => _cluster?.IsSynced == true;
@@ -109,6 +128,8 @@ internal sealed partial class PodController
         metrics.AddCounter("logsidecar_injector_controller_errors_total", "Events and restarts the API server refused or did not answer.", () => Interlocked.Read(ref _reportErrors));
         metrics.AddCounter("logsidecar_injector_workload_restarts_total", "Workloads the controller restarted (repair).", () => _restarter.Restarts);
         metrics.AddCounter("logsidecar_injector_workload_restarts_held_total", "Restarts held back by controller.restartIntervalMinutes or controller.maxRestartsPerHour.", () => _restarter.HeldBack);
+        metrics.AddGauge("logsidecar_injector_repairs_waiting", "Reported pods whose repair waits for the namespace cache or for a ready webhook endpoint; kept by the leading replica.", () => RepairsWaiting);
+        metrics.AddGauge("logsidecar_injector_webhook_ready_endpoints", "Ready endpoints of the webhook's Service (its EndpointSlices); repair restarts workloads only while there is one; kept by the leading replica.", () => WebhookReadyEndpoints);
     }
 
     /// <summary>Watches and reports until <paramref name="cancellationToken"/> is cancelled (leadership ends).</summary>
@@ -118,7 +139,12 @@ internal sealed partial class PodController
         _running = cancellationToken;
         var clusterWatch = new ListWatch<V1Pod>(ClusterPods(), new PodWatchTarget(this, ClusterSource), _time, _logger);
         _cluster = clusterWatch;
+        var webhook = new WebhookEndpoints(_client, _options.InjectorNamespace!, _options.Controller.WebhookServiceName ?? _options.SelfSigned.ServiceName, _time, _logger);
+        _webhook = webhook;
+        webhook.Changed += OnWebhookChanged;
         _namespaces.Changed += OnNamespaceChanged;
+        _namespaces.Listed += OnRepairGateMayOpen;
+        var endpoints = webhook.RunAsync(cancellationToken);
         try
         {
             foreach (var ns in _namespaces.All)
@@ -131,6 +157,10 @@ internal sealed partial class PodController
         finally
         {
             _namespaces.Changed -= OnNamespaceChanged;
+            _namespaces.Listed -= OnRepairGateMayOpen;
+            webhook.Changed -= OnWebhookChanged;
+            await endpoints;
+            _webhook = null;
             List<(CancellationTokenSource Stop, ListWatch<V1Pod> Watch, Task Run)> stopped;
             lock (_watchLock)
             {
@@ -159,14 +189,7 @@ internal sealed partial class PodController
             return;
         }
 
-        var defaults = _namespaces.Find(ns);
-        if (defaults is not null && !_options.NamespaceDefaults)
-        {
-            // The webhook does not read namespace annotations then, so neither does the judgement; the label still counts.
-            defaults = defaults with { Annotations = new Dictionary<string, string>() };
-        }
-
-        var verdict = _assessor.Assess(pod, defaults);
+        var verdict = _assessor.Assess(pod, DefaultsOf(ns));
         var report = verdict.State switch
         {
             PodState.Missing => "missing",
@@ -175,15 +198,25 @@ internal sealed partial class PodController
         };
         var before = _pods.GetValueOrDefault(uid);
         var reported = before?.Reported;
-        if (report is not null && report != reported && _leading())
+        var repair = before?.Repair ?? RepairState.Off;
+        if (report is not null && _leading())
         {
-            if (await ReportAsync(pod, verdict, report, defaults, cancellationToken))
+            if (report != reported && await ReportAsync(pod, verdict, report, cancellationToken))
             {
                 reported = report;
+                repair = RepairState.Off;
+            }
+
+            // Also for a pod reported before: its repair may have waited, or its namespace may have turned repair on.
+            if (report == reported && repair != RepairState.Done)
+            {
+                repair = await RepairIfAllowedAsync(pod, repair, cancellationToken);
             }
         }
 
-        _pods[uid] = new PodRecord(ns, pod.Metadata.Name, source, verdict.State, report is null ? null : reported);
+        _pods[uid] = report is null
+            ? new PodRecord(ns, pod.Metadata.Name, source, verdict.State, null, RepairState.Off)
+            : new PodRecord(ns, pod.Metadata.Name, source, verdict.State, reported, repair);
     }
 
     public void Forget(string uid) => _pods.TryRemove(uid, out _);
@@ -199,7 +232,7 @@ internal sealed partial class PodController
         }
     }
 
-    private async Task<bool> ReportAsync(V1Pod pod, PodAssessment verdict, string report, NamespaceDefaults? defaults, CancellationToken cancellationToken)
+    private async Task<bool> ReportAsync(V1Pod pod, PodAssessment verdict, string report, CancellationToken cancellationToken)
     {
         var ns = pod.Metadata.NamespaceProperty;
         var name = pod.Metadata.Name;
@@ -216,17 +249,100 @@ internal sealed partial class PodController
             Log.Drifted(_logger, ns, name, verdict.Why);
         }
 
-        if (!await EventAsync(about, suffix, missing ? MissingReason : DriftReason, message, cancellationToken))
+        return await EventAsync(about, suffix, missing ? MissingReason : DriftReason, message, cancellationToken);
+    }
+
+    /// <summary>The namespace as the judgement sees it: without its annotations when namespaceDefaults is off (as the webhook), the label still counts.</summary>
+    private NamespaceDefaults? DefaultsOf(string ns)
+    {
+        var defaults = _namespaces.Find(ns);
+        return defaults is not null && !_options.NamespaceDefaults
+            ? defaults with { Annotations = new Dictionary<string, string>() }
+            : defaults;
+    }
+
+    /// <summary>Repairs a reported pod when its namespace (or the configuration) wants it and the repair gate is open; else says it waits.</summary>
+    private async Task<RepairState> RepairIfAllowedAsync(V1Pod pod, RepairState before, CancellationToken cancellationToken)
+    {
+        var ns = pod.Metadata.NamespaceProperty;
+        if (Blocked(NamespacesNotListed) is { } notListed)
         {
-            return false;
+            return Wait(pod, "namespaces", notListed, before);
         }
 
-        if (defaults?.Repair ?? _options.Controller.Repair)
+        if (!(DefaultsOf(ns)?.Repair ?? _options.Controller.Repair))
         {
-            await RepairAsync(pod, cancellationToken);
+            return RepairState.Off;
         }
 
-        return true;
+        if (Blocked(() => _webhook is { } webhook ? webhook.NotReadyReason() : "the controller is not leading") is { } notReady)
+        {
+            return Wait(pod, "webhook", notReady, before);
+        }
+
+        await RepairAsync(pod, cancellationToken);
+        return RepairState.Done;
+    }
+
+    private string? NamespacesNotListed() => _namespaces.IsSynced
+        ? null
+        : $"the namespace cache has not listed the namespaces yet, so whether the pod's namespace says {AnnotationKeys.Repair} is not known{(_namespaces.LastError is { } error ? $" ({error})" : "")}";
+
+    /// <summary>
+    /// Why a repair must wait, or null. The flag is raised before the second look, so a gate that opens in between
+    /// either is seen open here or sees the flag and lists the pods again: no waiting pod is missed.
+    /// </summary>
+    private string? Blocked(Func<string?> blocker)
+    {
+        if (blocker() is null)
+        {
+            return null;
+        }
+
+        Interlocked.Exchange(ref _deferred, 1);
+        return blocker();
+    }
+
+    private RepairState Wait(V1Pod pod, string kind, string why, RepairState before)
+    {
+        if (before != RepairState.Waiting && _waits.ShouldLog(kind, out var heldBack))
+        {
+            Log.RepairWaits(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, why, heldBack);
+        }
+
+        return RepairState.Waiting;
+    }
+
+    private void OnWebhookChanged(bool ready)
+    {
+        if (!ready)
+        {
+            // Pods of a restart made before now may have been admitted while nothing answered.
+            _restarter.WebhookWasDown();
+            Log.WebhookNotReady(_logger, _webhook?.Service ?? "", RepairsWaiting);
+            return;
+        }
+
+        OnRepairGateMayOpen();
+    }
+
+    /// <summary>When nothing holds repair back any more and some repair waited, lists the pods again: those that waited are repaired.</summary>
+    private void OnRepairGateMayOpen()
+    {
+        if (NamespacesNotListed() is not null || _webhook?.IsReady != true || Interlocked.Exchange(ref _deferred, 0) == 0)
+        {
+            return;
+        }
+
+        Log.RepairResumes(_logger, _webhook.Service, _webhook.ReadyEndpoints, RepairsWaiting);
+        _cluster?.RequestRelist();
+        lock (_watchLock)
+        {
+            foreach (var watch in _watches.Values)
+            {
+                watch.Watch.RequestRelist();
+            }
+        }
     }
 
     private async Task RepairAsync(V1Pod pod, CancellationToken cancellationToken)
@@ -239,17 +355,22 @@ internal sealed partial class PodController
             return;
         }
 
-        var refused = await _restarter.RestartAsync(workload, cancellationToken);
+        var outcome = await _restarter.RestartAsync(workload, pod, cancellationToken);
         var what = $"{workload.Kind} {ns}/{workload.Name}";
-        if (refused is null)
+        if (outcome.Result == RestartResult.Restarted)
         {
-            Log.Restarted(_logger, what, pod.Metadata.Name);
-            await EventAsync(workload, $"logsidecar-restart.{_time.GetUtcNow().ToUnixTimeSeconds()}", RestartReason, $"{what} restarted (pod template annotation {AnnotationKeys.RestartedAt}) so that pod {pod.Metadata.Name} and its siblings are created again with the sidecar", cancellationToken);
+            var again = outcome.Why.Length > 0 ? $" ({outcome.Why})" : "";
+            Log.Restarted(_logger, what, pod.Metadata.Name, again);
+            await EventAsync(workload, $"logsidecar-restart.{_time.GetUtcNow().ToUnixTimeSeconds()}.{Short(pod.Metadata.Uid)}", RestartReason, $"{what} restarted (pod template annotation {AnnotationKeys.RestartedAt}) so that pod {pod.Metadata.Name} and its siblings are created again with the sidecar{again}", cancellationToken);
+        }
+        else if (outcome.IsHeld)
+        {
+            Log.RestartHeld(_logger, what, outcome.Why);
+            await EventAsync(workload, $"logsidecar-restart-held.{Short(pod.Metadata.Uid)}", RestartHeldReason, $"{what} was not restarted for pod {pod.Metadata.Name}: {outcome.Why}", cancellationToken);
         }
         else
         {
-            Log.RestartHeld(_logger, what, refused);
-            await EventAsync(workload, $"logsidecar-restart-held.{Short(pod.Metadata.Uid)}", RestartHeldReason, $"{what} was not restarted for pod {pod.Metadata.Name}: {refused}", cancellationToken);
+            Log.NotRepaired(_logger, ns, pod.Metadata.Name, outcome.Why);
         }
     }
 
@@ -351,8 +472,8 @@ internal sealed partial class PodController
         [LoggerMessage(2, LogLevel.Information, "Pod {Namespace}/{Pod} drifted: {Why}")]
         public static partial void Drifted(ILogger logger, string @namespace, string pod, string why);
 
-        [LoggerMessage(3, LogLevel.Warning, "Restarted {Workload} to inject pod {Pod} again")]
-        public static partial void Restarted(ILogger logger, string workload, string pod);
+        [LoggerMessage(3, LogLevel.Warning, "Restarted {Workload} to inject pod {Pod} again{Again}")]
+        public static partial void Restarted(ILogger logger, string workload, string pod, string again);
 
         [LoggerMessage(4, LogLevel.Warning, "Did not restart {Workload} now: {Why}")]
         public static partial void RestartHeld(ILogger logger, string workload, string why);
@@ -362,5 +483,14 @@ internal sealed partial class PodController
 
         [LoggerMessage(6, LogLevel.Warning, "Could not create the {Reason} Event on {Namespace}/{Name}: {Why}; it is tried again at the next change or list")]
         public static partial void EventFailed(ILogger logger, string reason, string @namespace, string name, string why);
+
+        [LoggerMessage(7, LogLevel.Warning, "Repair of pod {Namespace}/{Pod} waits: {Why}; it is reported, and repaired once that changes ({HeldBack} more pods waited since the last such line)")]
+        public static partial void RepairWaits(ILogger logger, string @namespace, string pod, string why, int heldBack);
+
+        [LoggerMessage(8, LogLevel.Warning, "The webhook Service {Service} has no ready endpoint: pods created now are admitted without the sidecar; repair waits until it has one ({Waiting} pods wait now)")]
+        public static partial void WebhookNotReady(ILogger logger, string service, int waiting);
+
+        [LoggerMessage(9, LogLevel.Information, "Repair resumes: the webhook Service {Service} has {Ready} ready endpoints and the namespaces are listed; listing the pods again to repair the {Waiting} that waited")]
+        public static partial void RepairResumes(ILogger logger, string service, int ready, int waiting);
     }
 }

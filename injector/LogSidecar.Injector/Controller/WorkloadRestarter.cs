@@ -18,16 +18,30 @@ namespace LogSidecar.Injector.Controller;
 /// </summary>
 internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions options, TimeProvider time)
 {
-    // Keeps the per-workload times and the global window consistent with each other across concurrent callers.
+    // Keeps the per-workload restarts, the global window and the last webhook outage consistent with each other across
+    // concurrent callers.
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, long> _lastRestart = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long At, string Stamp, long Outages)> _lastRestart = new(StringComparer.Ordinal);
     private readonly Queue<long> _window = new();
+    private long _outages;
     private long _restarts;
     private long _heldBack;
 
     public long Restarts => Interlocked.Read(ref _restarts);
 
     public long HeldBack => Interlocked.Read(ref _heldBack);
+
+    /// <summary>
+    /// The webhook's Service was seen without a ready endpoint: a restart made before now may have had its pods admitted
+    /// while nothing answered, so it does not hold the next one.
+    /// </summary>
+    public void WebhookWasDown()
+    {
+        lock (_lock)
+        {
+            _outages++;
+        }
+    }
 
     /// <summary>The workload that owns <paramref name="pod"/> and can be restarted, or why there is none.</summary>
     public async Task<(V1ObjectReference? Workload, string? Why)> OwnerAsync(V1Pod pod, CancellationToken cancellationToken)
@@ -55,13 +69,20 @@ internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions op
         }
     }
 
-    /// <summary>Null when restarted; else why not now (rate limits) or the API's refusal.</summary>
-    public async Task<string?> RestartAsync(V1ObjectReference workload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Restarts <paramref name="workload"/> for <paramref name="pod"/> unless a limit holds it: at most once per
+    /// restartIntervalMinutes (a pod from before that restart is replaced by its rollout; a restart followed by a webhook
+    /// outage does not count) and maxRestartsPerHour in all.
+    /// </summary>
+    public async Task<RestartOutcome> RestartAsync(V1ObjectReference workload, V1Pod pod, CancellationToken cancellationToken)
     {
         var key = $"{workload.NamespaceProperty}/{workload.Kind}/{workload.Name}";
+        var command = $"kubectl rollout restart {workload.Kind.ToLowerInvariant()}/{workload.Name} -n {workload.NamespaceProperty}";
         var now = time.GetTimestamp();
         var interval = (long)(TimeSpan.FromMinutes(options.RestartIntervalMinutes).TotalSeconds * time.TimestampFrequency);
         var hour = 3600 * time.TimestampFrequency;
+        var at = time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var why = "";
         lock (_lock)
         {
             while (_window.TryPeek(out var oldest) && now - oldest >= hour)
@@ -69,29 +90,43 @@ internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions op
                 _window.Dequeue();
             }
 
-            foreach (var stale in _lastRestart.Where(p => now - p.Value >= interval).Select(p => p.Key).ToList())
+            foreach (var stale in _lastRestart.Where(p => now - p.Value.At >= interval).Select(p => p.Key).ToList())
             {
                 _lastRestart.Remove(stale);
             }
 
-            if (_lastRestart.ContainsKey(key))
+            if (_lastRestart.TryGetValue(key, out var last))
             {
-                Interlocked.Increment(ref _heldBack);
-                return $"it was restarted less than {options.RestartIntervalMinutes} minutes ago (controller.restartIntervalMinutes)";
+                // The replacements carry the pod template annotation of that restart; a pod without it predates it.
+                if (pod.Metadata.Annotations is not { } annotations || !annotations.TryGetValue(AnnotationKeys.RestartedAt, out var stamp) || stamp != last.Stamp)
+                {
+                    return new RestartOutcome(RestartResult.BeingReplaced, $"it was restarted at {last.Stamp} and that rollout replaces this pod");
+                }
+
+                if (last.Outages == _outages)
+                {
+                    Interlocked.Increment(ref _heldBack);
+                    return new RestartOutcome(
+                        RestartResult.HeldByInterval,
+                        $"it was restarted at {last.Stamp}, less than {options.RestartIntervalMinutes} minutes ago (controller.restartIntervalMinutes), while its webhook Service had a ready endpoint, and this pod of that restart still came up without the sidecar: the API server got no answer from the webhook. Check that it can reach it (the caBundle of the MutatingWebhookConfiguration, NetworkPolicies from the API server to the injector, the injector's log), then run {command}");
+                }
+
+                why = $"its restart at {last.Stamp} was followed by a time without a ready webhook endpoint, so that restart's pods may have been admitted without the sidecar and it does not count";
             }
 
             if (_window.Count >= options.MaxRestartsPerHour)
             {
                 Interlocked.Increment(ref _heldBack);
-                return $"{options.MaxRestartsPerHour} workloads were restarted in the last hour (controller.maxRestartsPerHour)";
+                return new RestartOutcome(
+                    RestartResult.HeldByHourlyCap,
+                    $"{options.MaxRestartsPerHour} workloads were restarted in the last hour (controller.maxRestartsPerHour); the controller does not restart it for this pod: run {command} once those rollouts are done, or raise controller.maxRestartsPerHour");
             }
 
             // Taken before the call, so a concurrent caller cannot restart the same workload twice.
-            _lastRestart[key] = now;
+            _lastRestart[key] = (now, at, _outages);
             _window.Enqueue(now);
         }
 
-        var at = time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var patch = new V1Patch(new JsonObject
         {
             ["spec"] = new JsonObject { ["template"] = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [AnnotationKeys.RestartedAt] = at } } } },
@@ -105,11 +140,11 @@ internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions op
         };
         if (result is not null)
         {
-            return result.Explain();
+            return new RestartOutcome(RestartResult.Refused, result.Explain());
         }
 
         Interlocked.Increment(ref _restarts);
-        return null;
+        return new RestartOutcome(RestartResult.Restarted, why);
     }
 
     private static V1ObjectReference Reference(string kind, string name, string ns) =>

@@ -30,6 +30,7 @@ internal sealed partial class NamespaceInformer : IListWatchTarget<V1Namespace>
     private readonly ConcurrentDictionary<string, NamespaceDefaults> _namespaces = new(StringComparer.Ordinal);
     private readonly ListWatch<V1Namespace> _watch;
     private HashSet<string>? _listed;
+    private volatile bool _synced;
     private long _unavailable;
 
     public NamespaceInformer(IKubernetes client, TimeProvider time, ILogger logger)
@@ -57,14 +58,17 @@ internal sealed partial class NamespaceInformer : IListWatchTarget<V1Namespace>
     /// <summary>Raised with a namespace's name when its defaults or injection label change, it appears or it goes (on the watch's task).</summary>
     public event Action<string>? Changed;
 
+    /// <summary>Raised at the end of every list, once <see cref="IsSynced"/> is true (on the watch's task).</summary>
+    public event Action? Listed;
+
     /// <summary>The namespace as last seen, or null when the cache does not have it (without asking the API).</summary>
     public NamespaceDefaults? Find(string name) => _namespaces.GetValueOrDefault(name);
 
     /// <summary>Every namespace in the cache now.</summary>
     public IReadOnlyList<NamespaceDefaults> All => [.. _namespaces.Values];
 
-    /// <summary>True once the first list has filled the cache.</summary>
-    public bool IsSynced => _watch.IsSynced;
+    /// <summary>True once the first list has filled the cache (set before <see cref="Listed"/> is raised).</summary>
+    public bool IsSynced => _synced;
 
     /// <summary>True once the cache is synced or the first list has failed: the webhook is then ready to answer (without defaults if need be).</summary>
     public bool HasAnswered => _watch.HasAnswered;
@@ -80,7 +84,7 @@ internal sealed partial class NamespaceInformer : IListWatchTarget<V1Namespace>
 
     public void Register(InjectorMetrics metrics)
     {
-        metrics.AddGauge("logsidecar_injector_namespace_cache_synced", "1 once the namespace cache has listed every namespace, else 0.", () => _watch.IsSynced ? 1 : 0);
+        metrics.AddGauge("logsidecar_injector_namespace_cache_synced", "1 once the namespace cache has listed every namespace, else 0.", () => _synced ? 1 : 0);
         metrics.AddGauge("logsidecar_injector_namespace_cache_namespaces", "Namespaces in the namespace cache.", () => _namespaces.Count);
         metrics.AddCounter("logsidecar_injector_namespace_relists_total", "Lists of every namespace after the first (410 Gone on a watch).", () => _watch.Relists);
         metrics.AddCounter("logsidecar_injector_namespace_watch_errors_total", "Failed lists and watches of namespaces (each followed by a backoff).", () => _watch.Errors);
@@ -95,7 +99,7 @@ internal sealed partial class NamespaceInformer : IListWatchTarget<V1Namespace>
             return NamespaceLookup.Known(cached);
         }
 
-        if (!_watch.IsSynced)
+        if (!_synced)
         {
             return Unavailable(name, $"the injector's namespace cache has not synced yet: {_watch.LastError ?? "the first list of namespaces is under way"}");
         }
@@ -140,6 +144,8 @@ internal sealed partial class NamespaceInformer : IListWatchTarget<V1Namespace>
         }
 
         _listed = null;
+        _synced = true;
+        Listed?.Invoke();
     }
 
     ValueTask IListWatchTarget<V1Namespace>.ChangedAsync(WatchEventType type, V1Namespace item, CancellationToken cancellationToken)

@@ -69,6 +69,18 @@ internal static class ClusterPods
         },
     };
 
+    /// <summary>The EndpointSlice the webhook Service gets for its one injector replica: Ready, not Ready (false) or without the condition (null).</summary>
+    public static void WebhookEndpoint(LoopbackKubernetesApi api, bool? ready) =>
+        api.PutEndpointSlice("logsidecar-system", "logsidecar-injector-x7k2p", "logsidecar-injector", ("logsidecar-injector-5c9d7-1", ready, false));
+
+    /// <summary>A pod of the rollout a restart started: it carries the restarted-at annotation of the workload's template.</summary>
+    public static JsonObject Replacement(LoopbackKubernetesApi api, string ns, string name, string replicaSet, string deployment)
+    {
+        var pod = OptedIn(ns, name, ("ReplicaSet", replicaSet));
+        pod["metadata"]!["annotations"] = new JsonObject { ["logsidecar.io/restarted-at"] = RestartedAt(api, "deployments", ns, deployment) };
+        return pod;
+    }
+
     /// <summary>The restarted-at annotation of a workload's pod template, or null.</summary>
     public static string? RestartedAt(LoopbackKubernetesApi api, string resource, string ns, string name) =>
         (string?)api.Find(resource, ns, name)?["spec"]?["template"]?["metadata"]?["annotations"]?["logsidecar.io/restarted-at"];

@@ -27,6 +27,9 @@ public sealed class PodControllerTests
         await api.StartAsync(Token);
         api.PutNamespace("logsidecar-system");
         api.PutNamespace("shop");
+
+        // An injector replica is Ready: the webhook can answer, so repair may restart workloads.
+        ClusterPods.WebhookEndpoint(api, ready: true);
         return api;
     }
 
@@ -119,6 +122,7 @@ public sealed class PodControllerTests
         var time = new FakeTimeProvider();
         await using var running = RunningController.Start(api, Options(c => { c.Repair = true; c.MaxRestartsPerHour = 2; c.RestartIntervalMinutes = 30; }), time);
         await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "job-1").Count == 1 && running.Pods.Missing.GetValueOrDefault("shop") == 6, "every pod judged");
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "c", PodController.RestartHeldReason).Count == 1, "the restart of c held by the hourly cap");
 
         Assert.Equal(1, api.Count("PATCH deployments/a 200"));
         Assert.Equal(1, api.Count("PATCH deployments/b 200"));
@@ -231,5 +235,129 @@ public sealed class PodControllerTests
         Assert.Single(ClusterPods.Events(api, "shop", "web-1"));
         // replica-b, new to the pod, tried it once more and was told the Event exists (its name is made from the pod).
         Assert.Single(api.Requests, r => r.StartsWith("POST events/web-1.", StringComparison.Ordinal) && r.EndsWith(" 409", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RepairWaitsWhileTheWebhookServiceHasNoReadyEndpointWithoutUsingTheRateLimitAndRestartsOnceOneIsReady()
+    {
+        await using var api = await StartApiAsync();
+        ClusterPods.WebhookEndpoint(api, ready: false); // the injector just started: its pod is not Ready yet
+        api.Seed("deployments", "shop", ClusterPods.Deployment("shop", "a"));
+        api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", "a-5d8f", "a"));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "a-5d8f-1", ("ReplicaSet", "a-5d8f")));
+        await using var running = RunningController.Start(api, Options(c => { c.Repair = true; c.MaxRestartsPerHour = 1; }), new FakeTimeProvider());
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "a-5d8f-1").Count == 1 && running.Pods.RepairsWaiting == 1, "the pod reported, its repair waiting");
+
+        // Seen again while waiting (a 410 relist): still reported once, still waiting, nothing restarted or held.
+        api.ExpireWatches(() => { });
+        await Condition.WaitAsync(() => api.Count("GET pods?labelSelector=logsidecar.io/inject=true 200") == 2 && api.OpenWatchesOf("pods") == 1, "a second list");
+        Assert.Equal(0, api.Count("PATCH"));
+        Assert.Empty(ClusterPods.Events(api, "shop", "a"));
+        Assert.Equal(0, running.Pods.RestartsHeld);
+        Assert.Single(ClusterPods.Events(api, "shop", "a-5d8f-1"));
+        var metrics = running.Metrics.Render();
+        Assert.Contains("logsidecar_injector_repairs_waiting 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("logsidecar_injector_webhook_ready_endpoints 0\n", metrics, StringComparison.Ordinal);
+
+        // The replica becomes Ready: the one restart the hour allows is still there for it.
+        ClusterPods.WebhookEndpoint(api, ready: true);
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "a", PodController.RestartReason).Count == 1 && running.Pods.RepairsWaiting == 0, "the restart once the webhook is ready");
+
+        Assert.Equal(1, api.Count("PATCH deployments/a 200"));
+        Assert.Equal(1, running.Pods.Restarts);
+        Assert.Equal(0, running.Pods.RestartsHeld);
+        Assert.Empty(ClusterPods.Events(api, "shop", "a", PodController.RestartHeldReason));
+        Assert.Equal(1, running.Pods.WebhookReadyEndpoints);
+    }
+
+    [Fact]
+    public async Task ARestartWhosePodsWereAdmittedWhileTheWebhookHadNoReadyEndpointDoesNotHoldTheNextOne()
+    {
+        await using var api = await StartApiAsync();
+        api.Seed("deployments", "shop", ClusterPods.Deployment("shop", "a"));
+        api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", "a-5d8f", "a"));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "a-5d8f-1", ("ReplicaSet", "a-5d8f")));
+        await using var running = RunningController.Start(api, Options(c => c.Repair = true), new FakeTimeProvider());
+        await Condition.WaitAsync(() => api.Count("PATCH deployments/a 200") == 1, "the first restart");
+
+        // The injector goes away during the rollout: the replacement comes up without the sidecar again.
+        ClusterPods.WebhookEndpoint(api, ready: false);
+        await Condition.WaitAsync(() => running.Pods.WebhookReadyEndpoints == 0, "the endpoint seen not ready");
+        api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", "a-6b7c", "a"));
+        api.Put("pods", "shop", ClusterPods.Replacement(api, "shop", "a-6b7c-1", "a-6b7c", "a"));
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "a-6b7c-1").Count == 1 && running.Pods.RepairsWaiting == 1, "the replacement reported, its repair waiting");
+        Assert.Equal(1, api.Count("PATCH deployments/a"));
+
+        ClusterPods.WebhookEndpoint(api, ready: true);
+        await Condition.WaitAsync(() => api.Count("PATCH deployments/a 200") == 2, "the second restart, within the interval");
+
+        Assert.Empty(ClusterPods.Events(api, "shop", "a", PodController.RestartHeldReason));
+        Assert.Equal(0, running.Pods.RestartsHeld);
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "a", PodController.RestartReason).Count == 2, "the second restart evented");
+        Assert.Contains(ClusterPods.Events(api, "shop", "a", PodController.RestartReason), e => ((string?)e["message"])!.Contains("without a ready webhook endpoint", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AReplacementThatMissedItsSidecarWhileTheWebhookWasReadyIsHeldWithWhatToDoAndAnOlderSiblingIsLeftToTheRollout()
+    {
+        await using var api = await StartApiAsync();
+        api.Seed("deployments", "shop", ClusterPods.Deployment("shop", "a"));
+        api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", "a-5d8f", "a"));
+        api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", "a-6b7c", "a"));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "a-5d8f-1", ("ReplicaSet", "a-5d8f")));
+        await using var running = RunningController.Start(api, Options(c => c.Repair = true), new FakeTimeProvider());
+        await Condition.WaitAsync(() => api.Count("PATCH deployments/a 200") == 1, "the first restart");
+
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "a-5d8f-2", ("ReplicaSet", "a-5d8f")));
+        api.Put("pods", "shop", ClusterPods.Replacement(api, "shop", "a-6b7c-1", "a-6b7c", "a"));
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "a", PodController.RestartHeldReason).Count == 1 && ClusterPods.Events(api, "shop", "a-5d8f-2").Count == 1, "the replacement's restart held");
+
+        var held = (string?)Assert.Single(ClusterPods.Events(api, "shop", "a", PodController.RestartHeldReason))["message"];
+        Assert.Contains("a-6b7c-1", held, StringComparison.Ordinal);
+        Assert.Contains("restartIntervalMinutes", held, StringComparison.Ordinal);
+        Assert.Contains("caBundle", held, StringComparison.Ordinal);
+        Assert.Contains("kubectl rollout restart deployment/a -n shop", held, StringComparison.Ordinal);
+        Assert.Equal(1, running.Pods.RestartsHeld);
+        Assert.Equal(1, api.Count("PATCH deployments/a"));
+    }
+
+    [Fact]
+    public async Task RepairWaitsForTheNamespaceCacheSoANamespaceThatSaysRepairTrueIsRepaired()
+    {
+        await using var api = await StartApiAsync();
+        api.PutNamespace("shop", new Dictionary<string, string> { ["logsidecar.io/repair"] = "true" });
+        api.Seed("statefulsets", "shop", ClusterPods.Deployment("shop", "db"));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "db-0", ("StatefulSet", "db")));
+        api.Forbid("list", "namespaces");
+        var time = new FakeTimeProvider();
+        await using var running = RunningController.Start(api, Options(c => c.Repair = false), time);
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "db-0").Count == 1 && running.Pods.RepairsWaiting == 1, "the pod reported before the namespaces are known");
+        Assert.False(running.Namespaces.IsSynced);
+        Assert.Equal(0, api.Count("PATCH"));
+
+        api.Permit("list", "namespaces");
+        await Condition.WaitAsync(() => api.Count("PATCH statefulsets/db 200") == 1, "the restart once the namespaces are listed", meanwhile: () => time.Advance(TimeSpan.FromSeconds(1)));
+
+        Assert.NotNull(ClusterPods.RestartedAt(api, "statefulsets", "shop", "db"));
+        Assert.Single(ClusterPods.Events(api, "shop", "db-0"));
+    }
+
+    [Fact]
+    public async Task ANamespaceAnnotatedForRepairAfterItsPodsWereReportedHasThemRepaired()
+    {
+        await using var api = await StartApiAsync();
+        api.Seed("statefulsets", "shop", ClusterPods.Deployment("shop", "db"));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "db-0", ("StatefulSet", "db")));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "marker"));
+        await using var running = RunningController.Start(api, Options(c => c.Repair = false), new FakeTimeProvider());
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "marker").Count == 1 && running.Pods.Tracked == 2, "both pods reported (db-0 before the marker)");
+        Assert.Single(ClusterPods.Events(api, "shop", "db-0"));
+        Assert.Equal(0, api.Count("PATCH"));
+
+        api.PutNamespace("shop", new Dictionary<string, string> { ["logsidecar.io/repair"] = "true" });
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "db", PodController.RestartReason).Count == 1, "the restart once the namespace says repair");
+
+        Assert.Equal(1, api.Count("PATCH statefulsets/db 200"));
+        Assert.Single(ClusterPods.Events(api, "shop", "db-0"));
     }
 }

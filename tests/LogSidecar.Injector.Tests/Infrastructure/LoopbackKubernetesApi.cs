@@ -26,7 +26,9 @@ namespace LogSidecar.Injector.Tests.Infrastructure;
 /// Pods follow the same protocol, cluster-wide (<c>/api/v1/pods</c>) or in one namespace, filtered by
 /// <c>labelSelector</c> (a watch sees an object that starts matching as ADDED and one that stops matching as DELETED);
 /// lists are paged with <c>limit</c>/<c>continue</c>, every page served from the snapshot of the first, and a
-/// continue token older than the compacted history is answered 410 Expired. Leases (coordination.k8s.io/v1) are
+/// continue token older than the compacted history is answered 410 Expired. EndpointSlices (discovery.k8s.io/v1)
+/// follow it too, in one namespace (<c>/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices</c>), usually selected by
+/// <c>kubernetes.io/service-name</c>; what they say is the test's (see <see cref="PutEndpointSlice"/>). Leases (coordination.k8s.io/v1) are
 /// created and updated like Secrets (409 AlreadyExists, 409 Conflict on a stale resourceVersion), Events are created,
 /// and Deployments, StatefulSets and DaemonSets take merge patches (strategic merge patches of maps merge the same).
 /// </summary>
@@ -63,6 +65,7 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         _app.MapGet("/api/v1/namespaces", (Delegate)((HttpContext context) => ListOrWatchAsync(context, "namespaces", null)));
         _app.MapGet("/api/v1/pods", (Delegate)((HttpContext context) => ListOrWatchAsync(context, "pods", null)));
         _app.MapGet("/api/v1/namespaces/{ns}/pods", (Delegate)((HttpContext context) => ListOrWatchAsync(context, "pods", (string)context.Request.RouteValues["ns"]!)));
+        _app.MapGet("/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices", (Delegate)((HttpContext context) => ListOrWatchAsync(context, "endpointslices", (string)context.Request.RouteValues["ns"]!)));
         _app.MapGet("/api/v1/namespaces/{ns}/pods/{name}", (string ns, string name) => Get("pods", ns, name, "get"));
         _app.MapPost("/api/v1/namespaces/{ns}/events", (string ns, HttpRequest request) => CreateAsync("events", ns, request));
         _app.MapGet("/apis/coordination.k8s.io/v1/namespaces/{ns}/leases/{name}", (string ns, string name) => Get("leases", ns, name, "get"));
@@ -137,6 +140,43 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
             ["metadata"] = new JsonObject { ["name"] = name, ["annotations"] = Map(annotations), ["labels"] = Map(labels) },
         });
 
+    /// <summary>
+    /// Creates or replaces an EndpointSlice of <paramref name="service"/> as the EndpointSlice controller writes it: labelled
+    /// <c>kubernetes.io/service-name</c>, addressType IPv4, one endpoint per entry with its pod as targetRef and, per
+    /// entry, <c>conditions.ready</c> true, false or absent (null; the API says consumers read that as ready) and
+    /// <c>terminating</c>.
+    /// </summary>
+    public JsonObject PutEndpointSlice(string @namespace, string name, string service, params (string Pod, bool? Ready, bool Terminating)[] endpoints)
+    {
+        var list = new JsonArray();
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            var (pod, ready, terminating) = endpoints[i];
+            var conditions = new JsonObject { ["serving"] = ready ?? true, ["terminating"] = terminating };
+            if (ready is { } value)
+            {
+                conditions["ready"] = value;
+            }
+
+            list.Add(new JsonObject
+            {
+                ["addresses"] = new JsonArray((JsonNode)$"10.42.0.{i + 10}"),
+                ["conditions"] = conditions,
+                ["targetRef"] = new JsonObject { ["kind"] = "Pod", ["namespace"] = @namespace, ["name"] = pod, ["uid"] = $"uid-{pod}" },
+            });
+        }
+
+        return Put("endpointslices", @namespace, new JsonObject
+        {
+            ["apiVersion"] = "discovery.k8s.io/v1",
+            ["kind"] = "EndpointSlice",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = @namespace, ["labels"] = new JsonObject { ["kubernetes.io/service-name"] = service } },
+            ["addressType"] = "IPv4",
+            ["endpoints"] = list,
+            ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 8443, ["protocol"] = "TCP" }),
+        });
+    }
+
     /// <summary>Deletes the namespace (DELETED with its last state).</summary>
     public void DeleteNamespace(string name) => Delete("namespaces", null, name);
 
@@ -196,8 +236,8 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
             {
                 watch.Events.Writer.TryWrite(Line("BOOKMARK", new JsonObject
                 {
-                    ["apiVersion"] = "v1",
-                    ["kind"] = watch.Resource == "pods" ? "Pod" : "Namespace",
+                    ["apiVersion"] = ApiVersion(watch.Resource),
+                    ["kind"] = Kind(watch.Resource),
                     ["metadata"] = new JsonObject { ["resourceVersion"] = _resourceVersion.ToString(CultureInfo.InvariantCulture) },
                 }));
             }
@@ -588,8 +628,8 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
 
             return Answer("GET", described, "", Results.Json(new JsonObject
             {
-                ["apiVersion"] = "v1",
-                ["kind"] = resource == "pods" ? "PodList" : "NamespaceList",
+                ["apiVersion"] = ApiVersion(resource),
+                ["kind"] = Kind(resource) + "List",
                 ["metadata"] = metadata,
                 ["items"] = new JsonArray([.. page]),
             }));
@@ -688,7 +728,17 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         "mutatingwebhookconfigurations" => "admissionregistration.k8s.io",
         "leases" => "coordination.k8s.io",
         "deployments" or "replicasets" or "statefulsets" or "daemonsets" => "apps",
+        "endpointslices" => "discovery.k8s.io",
         _ => "",
+    };
+
+    private static string ApiVersion(string resource) => Group(resource) is { Length: > 0 } group ? $"{group}/v1" : "v1";
+
+    private static string Kind(string resource) => resource switch
+    {
+        "pods" => "Pod",
+        "endpointslices" => "EndpointSlice",
+        _ => "Namespace",
     };
 
     private void Stamp(JsonObject item, string? ns)

@@ -74,6 +74,20 @@ public sealed class InjectorConfigTests
     }
 
     [Fact]
+    public async Task TheServiceWhoseEndpointsRepairWaitsForIsTheOneTheWebhooksCall()
+    {
+        // controller.webhookServiceName is left out, so the controller watches selfSigned.serviceName's default.
+        var service = new LogSidecar.Injector.Configuration.SelfSignedOptions().ServiceName;
+        var config = await InjectorConfig.ReadAsync("repair");
+        var webhooks = KubernetesModels.Read<V1MutatingWebhookConfiguration>(await Kustomize.DocumentAsync("repair", "MutatingWebhookConfiguration", "logsidecar-injector"));
+
+        Assert.Null(config["controller"]!["webhookServiceName"]);
+        Assert.Null(config["selfSigned"]);
+        Assert.All(webhooks.Webhooks, webhook => Assert.Equal((service, "logsidecar-system"), (webhook.ClientConfig.Service.Name, webhook.ClientConfig.Service.NamespaceProperty)));
+        await Kustomize.DocumentAsync("repair", "Service", service);
+    }
+
+    [Fact]
     public async Task SelfSignedNamesTheObjectsItsRolesAllow()
     {
         var bootstrap = (await InjectorConfig.ReadAsync("self-signed"))["selfSigned"]!;

@@ -14,7 +14,7 @@ public sealed class RbacTests
     [Theory]
     [InlineData("base")]
     [InlineData("cert-manager")]
-    public async Task TheInjectorMayReadTheVersionNamespacesAndOptedInPodsCreateEventsAndHoldItsLease(string kustomization)
+    public async Task TheInjectorMayReadTheVersionNamespacesAndOptedInPodsCreateEventsAndInItsNamespaceHoldItsLeaseAndReadEndpointSlices(string kustomization)
     {
         var rbac = await RbacAsync(kustomization);
 
@@ -35,17 +35,26 @@ public sealed class RbacTests
         Assert.Equal(["create"], Assert.Single(role.Rules, rule => rule.Resources?.Contains("events") == true).Verbs);
         Assert.Equal(["namespaces", "pods", "events"], role.Rules.Where(rule => rule.Resources is not null).SelectMany(rule => rule.Resources));
 
-        // Leader election: its own Lease in its own namespace.
-        var lease = Assert.Single(rbac.OfType<V1Role>());
-        Assert.Equal("logsidecar-system", lease.Metadata.NamespaceProperty);
-        Assert.All(lease.Rules, rule =>
+        // In its own namespace only: leader election with its own Lease, and the webhook Service's EndpointSlices (repair
+        // waits for a ready endpoint), read-only.
+        var own = Assert.Single(rbac.OfType<V1Role>());
+        Assert.Equal("logsidecar-system", own.Metadata.NamespaceProperty);
+        Assert.Equal(3, own.Rules.Count);
+        var lease = own.Rules.Where(rule => rule.Resources.Contains("leases")).ToList();
+        Assert.All(lease, rule =>
         {
             Assert.Equal(["coordination.k8s.io"], rule.ApiGroups);
             Assert.Equal(["leases"], rule.Resources);
         });
-        Assert.Equal(["get", "update"], Assert.Single(lease.Rules, rule => rule.ResourceNames is not null).Verbs.Order(StringComparer.Ordinal));
-        Assert.Equal(["logsidecar-injector-controller"], Assert.Single(lease.Rules, rule => rule.ResourceNames is not null).ResourceNames);
-        Assert.Equal(["create"], Assert.Single(lease.Rules, rule => rule.ResourceNames is null).Verbs);
+        Assert.Equal(["get", "update"], Assert.Single(lease, rule => rule.ResourceNames is not null).Verbs.Order(StringComparer.Ordinal));
+        Assert.Equal(["logsidecar-injector-controller"], Assert.Single(lease, rule => rule.ResourceNames is not null).ResourceNames);
+        Assert.Equal(["create"], Assert.Single(lease, rule => rule.ResourceNames is null).Verbs);
+        var endpointSlices = Assert.Single(own.Rules, rule => !rule.Resources.Contains("leases"));
+        Assert.Equal(["discovery.k8s.io"], endpointSlices.ApiGroups);
+        Assert.Equal(["endpointslices"], endpointSlices.Resources);
+        Assert.Equal(["list", "watch"], endpointSlices.Verbs.Order(StringComparer.Ordinal));
+        Assert.Null(endpointSlices.ResourceNames);
+        Assert.DoesNotContain(role.Rules, rule => rule.Resources?.Contains("endpointslices") == true);
         AssertBoundToTheInjectorOnly(rbac);
     }
 

@@ -1,0 +1,14 @@
+namespace LogSidecar.Injector.Controller;
+
+/// <summary>Where the repair of a reported pod stands.</summary>
+internal enum RepairState
+{
+    /// <summary>Not repaired: nothing to repair, or repair was off for its namespace when last judged (it is judged again when the namespace changes).</summary>
+    Off,
+
+    /// <summary>Repair is wanted or not yet known, and waits: the namespace cache has not listed yet, or the webhook has no ready endpoint.</summary>
+    Waiting,
+
+    /// <summary>Acted on: its workload restarted, held by a limit, being replaced already, or it has none to restart.</summary>
+    Done,
+}

@@ -1,0 +1,10 @@
+namespace LogSidecar.Injector.Controller;
+
+/// <summary>What a restart attempt did, and for people why (and what to do), except for <see cref="RestartResult.Restarted"/>.</summary>
+internal sealed record RestartOutcome(RestartResult Result, string Why = "")
+{
+    public static readonly RestartOutcome Done = new(RestartResult.Restarted);
+
+    /// <summary>Held by a limit or refused: evented as <c>LogSidecarRestartHeld</c>.</summary>
+    public bool IsHeld => Result is RestartResult.HeldByInterval or RestartResult.HeldByHourlyCap or RestartResult.Refused;
+}

@@ -1,0 +1,20 @@
+namespace LogSidecar.Injector.Controller;
+
+/// <summary>What <see cref="WorkloadRestarter.RestartAsync"/> did with a workload.</summary>
+internal enum RestartResult
+{
+    /// <summary>Patched: the workload rolls its pods.</summary>
+    Restarted,
+
+    /// <summary>Restarted before this pod's template was rolled: the rollout under way replaces the pod, nothing to do.</summary>
+    BeingReplaced,
+
+    /// <summary>Restarted less than controller.restartIntervalMinutes ago, and this pod is one of its replacements.</summary>
+    HeldByInterval,
+
+    /// <summary>controller.maxRestartsPerHour workloads were restarted in the last hour.</summary>
+    HeldByHourlyCap,
+
+    /// <summary>The API server refused or did not answer the patch.</summary>
+    Refused,
+}
