@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using LogSidecar.Diagnostics;
@@ -78,6 +79,13 @@ internal sealed partial class BackendTransport : IDisposable
         catch (HttpRequestException e)
         {
             Log.TransportFailed(_log, _options.Name, e.GetBaseException().Message);
+            return TransportResult<T>.Failed("network");
+        }
+        catch (SocketException e)
+        {
+            // A connection reset just after it opened escapes HttpClient unwrapped (its pool reads the
+            // remote address of the dead socket); it is a network failure like any other, not a reason to stop.
+            Log.TransportFailed(_log, _options.Name, e.Message);
             return TransportResult<T>.Failed("network");
         }
         catch (IOException e)

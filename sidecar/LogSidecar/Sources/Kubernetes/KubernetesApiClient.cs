@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 
 namespace LogSidecar.Sources.Kubernetes;
@@ -59,7 +60,7 @@ internal sealed class KubernetesApiClient : IDisposable
         {
             return new ApiAnswer(0, [], $"no answer from {_access.Server} within {timeout.TotalSeconds:0} s");
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or SocketException) // a reset just after connecting escapes HttpClient unwrapped
         {
             return new ApiAnswer(0, [], $"{_access.Server}: {e.Message}");
         }
@@ -92,7 +93,7 @@ internal sealed class KubernetesApiClient : IDisposable
         {
             return new WatchOpening(new ApiAnswer(0, [], $"no answer from {_access.Server} within {connectTimeout.TotalSeconds:0} s"), null);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or SocketException) // a reset just after connecting escapes HttpClient unwrapped
         {
             return new WatchOpening(new ApiAnswer(0, [], $"{_access.Server}: {e.Message}"), null);
         }
