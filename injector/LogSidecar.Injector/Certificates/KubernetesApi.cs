@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using k8s.Autorest;
 
 namespace LogSidecar.Injector.Certificates;
@@ -15,7 +16,7 @@ internal static class KubernetesApi
         {
             return KubernetesApiFailure.From(e, verb, resource, target);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or SocketException) // a reset just after connecting escapes HttpClient unwrapped
         {
             return KubernetesApiFailure.Unreachable(e, verb, resource, target);
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -223,7 +224,7 @@ internal sealed partial class ListWatch<T>
         {
             // A relist was asked for: not an error.
         }
-        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is HttpRequestException or IOException or SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             error = $"the watch of {_source.Resource} ({_source.Target}) broke: {e.Message}";
         }
