@@ -95,7 +95,19 @@ internal static class JsonObjectScanner
             }
 
             var valueStart = SkipWhitespace(text, i + 1);
-            i = ScanValue(text, valueStart, depth, out var kind, out var valueEscaped);
+            FieldKind kind;
+            bool valueEscaped;
+            if ((uint)valueStart < (uint)text.Length && text[valueStart] == '"')
+            {
+                // Most values of a log record are strings: read them without the dispatch.
+                kind = FieldKind.String;
+                i = ScanString(text, valueStart + 1, out valueEscaped);
+            }
+            else
+            {
+                i = ScanValue(text, valueStart, depth, out kind, out valueEscaped);
+            }
+
             if (i < 0)
             {
                 return -1;
