@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using LogSidecar.Text;
 
 namespace LogSidecar.Parsing;
@@ -30,12 +32,13 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
             }
         }
 
-        var (time, level, message) = Recognise(text, readTime, record);
-        for (var i = 0; i < _properties.Count; i++)
+        var properties = CollectionsMarshal.AsSpan(_properties);
+        var (time, level, message) = Recognise(text, properties, readTime, record);
+        for (var i = 0; i < properties.Length; i++)
         {
             if (i != time && i != level && i != message)
             {
-                var property = _properties[i];
+                ref readonly var property = ref properties[i];
                 // A key of a JSON record is valid JSON key text as it is, escaped or not.
                 record.AddSourceField(property.Key, keyEscaped: true, property.Value, property.Kind);
             }
@@ -44,14 +47,16 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
         return true;
     }
 
-    private (int Time, int Level, int Message) Recognise(ReadOnlySpan<byte> text, DateTimeOffset readTime, ParsedRecord record)
+    // The unescaping buffer is written before it is read: clearing it for every record is waste.
+    [SkipLocalsInit]
+    private (int Time, int Level, int Message) Recognise(ReadOnlySpan<byte> text, ReadOnlySpan<JsonProperty> properties, DateTimeOffset readTime, ParsedRecord record)
     {
         int time = -1, level = -1, message = -1;
         int timeRank = int.MaxValue, levelRank = int.MaxValue, messageRank = int.MaxValue;
         Span<byte> unescaped = stackalloc byte[MaxUnescapedValue];
-        for (var i = 0; i < _properties.Count; i++)
+        for (var i = 0; i < properties.Length; i++)
         {
-            var property = _properties[i];
+            ref readonly var property = ref properties[i];
             if (property.KeyEscaped)
             {
                 continue;
@@ -98,7 +103,7 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
 
         if (message >= 0)
         {
-            var value = _properties[message].Value;
+            var value = properties[message].Value;
             record.SetMessage(new Range(value.Start.Value + 1, value.End.Value - 1), escaped: true);
         }
 

@@ -22,49 +22,13 @@ internal static class JsonObjectScanner
     public static bool TryScan(ReadOnlySpan<byte> line, List<JsonProperty> properties)
     {
         var i = SkipWhitespace(line, 0);
-        if (i >= line.Length || line[i] != '{')
+        if ((uint)i >= (uint)line.Length || line[i] != '{')
         {
             return false;
         }
 
-        i = SkipWhitespace(line, i + 1);
-        if (i < line.Length && line[i] == '}')
-        {
-            return SkipWhitespace(line, i + 1) == line.Length;
-        }
-
-        while ((uint)i < (uint)line.Length && line[i] == '"')
-        {
-            var keyStart = i + 1;
-            i = ScanString(line, i, out var keyEscaped);
-            if (i < 0)
-            {
-                return false;
-            }
-
-            var key = new Range(keyStart, i - 1);
-            i = SkipWhitespace(line, i);
-            if (i >= line.Length || line[i] != ':')
-            {
-                return false;
-            }
-
-            var valueStart = SkipWhitespace(line, i + 1);
-            i = ScanValue(line, valueStart, 1, out var kind, out var valueEscaped);
-            if (i < 0)
-            {
-                return false;
-            }
-
-            properties.Add(new JsonProperty(key, keyEscaped, new Range(valueStart, i), kind, valueEscaped));
-            i = NextMember(line, i, (byte)'}', out var closed);
-            if (closed)
-            {
-                return SkipWhitespace(line, i) == line.Length;
-            }
-        }
-
-        return false;
+        i = ScanObject(line, i, 1, properties);
+        return i >= 0 && SkipWhitespace(line, i) == line.Length;
     }
 
     /// <summary>The index after the value starting at <paramref name="i"/>, or -1 when there is no valid value there.</summary>
@@ -72,7 +36,7 @@ internal static class JsonObjectScanner
     {
         escaped = false;
         kind = FieldKind.Null;
-        if (i >= text.Length)
+        if ((uint)i >= (uint)text.Length)
         {
             return -1;
         }
@@ -81,10 +45,10 @@ internal static class JsonObjectScanner
         {
             case (byte)'"':
                 kind = FieldKind.String;
-                return ScanString(text, i, out escaped);
+                return ScanString(text, i + 1, out escaped);
             case (byte)'{':
                 kind = FieldKind.Object;
-                return depth >= MaxDepth ? -1 : ScanObject(text, i, depth + 1);
+                return depth >= MaxDepth ? -1 : ScanObject(text, i, depth + 1, properties: null);
             case (byte)'[':
                 kind = FieldKind.Array;
                 return depth >= MaxDepth ? -1 : ScanArray(text, i, depth + 1);
@@ -102,29 +66,55 @@ internal static class JsonObjectScanner
         }
     }
 
-    private static int ScanObject(ReadOnlySpan<byte> text, int i, int depth)
+    /// <summary>
+    /// The index after the object whose brace is at <paramref name="i"/>, or -1; its members are
+    /// added to <paramref name="properties"/> when given (the line's own object).
+    /// </summary>
+    private static int ScanObject(ReadOnlySpan<byte> text, int i, int depth, List<JsonProperty>? properties)
     {
         i = SkipWhitespace(text, i + 1);
-        if (i < text.Length && text[i] == '}')
+        if ((uint)i < (uint)text.Length && text[i] == '}')
         {
             return i + 1;
         }
 
         while ((uint)i < (uint)text.Length && text[i] == '"')
         {
-            i = ScanString(text, i, out _);
+            var keyStart = i + 1;
+            i = ScanString(text, keyStart, out var keyEscaped);
             if (i < 0)
             {
                 return -1;
             }
 
+            var keyEnd = i - 1;
             i = SkipWhitespace(text, i);
-            if (i >= text.Length || text[i] != ':')
+            if ((uint)i >= (uint)text.Length || text[i] != ':')
             {
                 return -1;
             }
 
-            i = NextMember(text, ScanValue(text, SkipWhitespace(text, i + 1), depth, out _, out _), (byte)'}', out var closed);
+            var valueStart = SkipWhitespace(text, i + 1);
+            FieldKind kind;
+            bool valueEscaped;
+            if ((uint)valueStart < (uint)text.Length && text[valueStart] == '"')
+            {
+                // Most values of a log record are strings: read them without the dispatch.
+                kind = FieldKind.String;
+                i = ScanString(text, valueStart + 1, out valueEscaped);
+            }
+            else
+            {
+                i = ScanValue(text, valueStart, depth, out kind, out valueEscaped);
+            }
+
+            if (i < 0)
+            {
+                return -1;
+            }
+
+            properties?.Add(new JsonProperty(new Range(keyStart, keyEnd), keyEscaped, new Range(valueStart, i), kind, valueEscaped));
+            i = NextMember(text, i, (byte)'}', out var closed);
             if (closed)
             {
                 return i;
@@ -162,30 +152,35 @@ internal static class JsonObjectScanner
     private static int NextMember(ReadOnlySpan<byte> text, int i, byte close, out bool closed)
     {
         closed = false;
-        i = i < 0 ? text.Length : SkipWhitespace(text, i);
-        if (i >= text.Length)
+        if (i < 0)
         {
             return -1;
         }
 
-        if (text[i] == close)
+        i = SkipWhitespace(text, i);
+        if ((uint)i >= (uint)text.Length)
         {
-            closed = true;
-            return i + 1;
+            return -1;
         }
 
-        return text[i] == ',' ? SkipWhitespace(text, i + 1) : -1;
+        var b = text[i];
+        if (b == ',')
+        {
+            return SkipWhitespace(text, i + 1);
+        }
+
+        closed = b == close;
+        return closed ? i + 1 : -1;
     }
 
-    /// <summary>The index after the string whose opening quote is at <paramref name="i"/>, or -1; <paramref name="escaped"/> when it holds escapes.</summary>
+    /// <summary>The index after the string whose text starts at <paramref name="i"/> (after its opening quote), or -1; <paramref name="escaped"/> when it holds escapes.</summary>
     private static int ScanString(ReadOnlySpan<byte> text, int i, out bool escaped)
     {
         escaped = false;
-        i++;
         while (true)
         {
             i = NextStop(text, i);
-            if (i >= text.Length)
+            if ((uint)i >= (uint)text.Length)
             {
                 return -1;
             }
@@ -316,12 +311,18 @@ internal static class JsonObjectScanner
     private static int Literal(ReadOnlySpan<byte> text, int i, ReadOnlySpan<byte> literal) =>
         text[i..].StartsWith(literal) ? i + literal.Length : -1;
 
+    /// <summary>The index of the first byte from <paramref name="i"/> (at least 0) on that is not JSON whitespace, or the text's length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<byte> text, int i)
     {
-        while (i < text.Length && text[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        // Compact JSON has none: one comparison says so.
+        for (; (uint)i < (uint)text.Length; i++)
         {
-            i++;
+            var b = text[i];
+            if (b > (byte)' ' || (b != ' ' && b != '\t' && b != '\r' && b != '\n'))
+            {
+                break;
+            }
         }
 
         return i;

@@ -109,25 +109,28 @@ internal sealed class ParsedRecord
     {
         bytes = default;
         var source = Source;
+        var fields = CollectionsMarshal.AsSpan(Fields);
         var last = -1;
-        for (var i = first; i < Fields.Count; i++)
+        var previousEnd = -1;
+        for (var i = first; i < fields.Length; i++)
         {
-            var field = Fields[i];
-            int keyStart = field.Key.Start.Value, keyEnd = field.Key.End.Value, valueStart = field.Value.Start.Value;
-            var compact = field.KeyEscaped && field.IsJson && keyStart > 0 && field.Value.End.Value <= source.Length
-                && valueStart == keyEnd + 2 && source[keyStart - 1] == '"' && source[keyEnd] == '"' && source[keyEnd + 1] == ':'
-                && (i == first || (keyStart == Fields[i - 1].Value.End.Value + 2 && source[keyStart - 2] == ','));
+            ref readonly var field = ref fields[i];
+            int keyStart = field.Key.Start.Value, keyEnd = field.Key.End.Value, valueEnd = field.Value.End.Value;
+            var compact = field.KeyEscaped && field.IsJson && keyStart > 0 && valueEnd <= source.Length
+                && field.Value.Start.Value == keyEnd + 2 && source[keyStart - 1] == '"' && source[keyEnd] == '"' && source[keyEnd + 1] == ':'
+                && (i == first || (keyStart == previousEnd + 2 && source[keyStart - 2] == ','));
             if (!compact)
             {
                 break;
             }
 
             last = i;
+            previousEnd = valueEnd;
         }
 
         if (last >= 0)
         {
-            bytes = source[(Fields[first].Key.Start.Value - 1)..Fields[last].Value.End.Value];
+            bytes = source[(fields[first].Key.Start.Value - 1)..previousEnd];
         }
 
         return last;

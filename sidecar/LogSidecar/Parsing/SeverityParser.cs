@@ -11,13 +11,18 @@ internal static class SeverityParser
 {
     public static Severity Parse(ReadOnlySpan<byte> text)
     {
-        text = text.Trim(" \t"u8);
+        if (text.Length > 0 && (text[0] <= ' ' || text[^1] <= ' '))
+        {
+            text = text.Trim(" \t"u8); // only when an end needs it: the general trim's search costs more than the rest
+        }
+
         if (text.IsEmpty || text.Length > 16)
         {
             return default;
         }
 
-        if (Utf8Parser.TryParse(text, out int number, out var consumed) && consumed == text.Length)
+        // Names start with a letter: only the rest may be numbers.
+        if (!char.IsAsciiLetter((char)text[0]) && Utf8Parser.TryParse(text, out int number, out var consumed) && consumed == text.Length)
         {
             return FromNumber(number);
         }

@@ -26,7 +26,11 @@ internal sealed class TimestampParser
         "ddd MMM dd HH:mm:ss yyyy",
     ];
 
+    // yyyy-MM-ddTHH:mm:ss
+    private const int IsoHeadLength = 19;
+
     private readonly string[] _formats;
+    private IsoHead? _lastHead;
 
     public TimestampParser(IReadOnlyList<string> formats)
     {
@@ -35,17 +39,20 @@ internal sealed class TimestampParser
 
     public bool TryParse(ReadOnlySpan<byte> text, DateTimeOffset reference, out DateTimeOffset time)
     {
-        text = text.Trim(" \t\""u8);
+        if (text.Length > 0 && (text[0] <= '"' || text[^1] <= '"'))
+        {
+            text = text.Trim(" \t\""u8); // the search of a general trim costs more than the parse: only when an end needs it
+        }
         if (_formats.Length == 0)
         {
-            return TryIso(text, out time) || TryEpoch(text, unit: null, out time) || TryLayouts(text, CommonLayouts, reference, out time);
+            return TryIsoRemembered(text, out time) || TryEpoch(text, unit: null, out time) || TryLayouts(text, CommonLayouts, reference, out time);
         }
 
         foreach (var format in _formats)
         {
             var parsed = format switch
             {
-                Rfc3339 or "iso8601" => TryIso(text, out time),
+                Rfc3339 or "iso8601" => TryIsoRemembered(text, out time),
                 "epoch_s" => TryEpoch(text, 1, out time),
                 "epoch_ms" => TryEpoch(text, 1_000, out time),
                 "epoch_us" => TryEpoch(text, 1_000_000, out time),
@@ -66,14 +73,54 @@ internal sealed class TimestampParser
     public static bool TryIso(ReadOnlySpan<byte> s, out DateTimeOffset time)
     {
         time = default;
-        if (s.Length < 19 || !Digits(s, 0, 4, out var year) || (s[4] != '-' && s[4] != '/') || !Digits(s, 5, 2, out var month)
-            || s[7] != s[4] || !Digits(s, 8, 2, out var day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
-            || !Digits(s, 11, 2, out var hour) || s[13] != ':' || !Digits(s, 14, 2, out var minute) || s[16] != ':' || !Digits(s, 17, 2, out var second))
+        return TryIsoHead(s, out var head) && TryIsoTail(s, head, out time);
+    }
+
+    /// <summary>
+    /// <see cref="TryIso"/>, remembering the last date and time of day read: the records of one
+    /// second share them, so only the fraction and the zone are read for the next.
+    /// </summary>
+    private bool TryIsoRemembered(ReadOnlySpan<byte> s, out DateTimeOffset time)
+    {
+        time = default;
+        var last = _lastHead;
+        if (s.Length >= IsoHeadLength && last is not null && s[..IsoHeadLength].SequenceEqual(last.Text))
+        {
+            return TryIsoTail(s, last.Time, out time);
+        }
+
+        if (!TryIsoHead(s, out var head))
         {
             return false;
         }
 
-        var pos = 19;
+        // Replaced whole, never changed: a reader on another thread sees an old head or a new one, both right.
+        _lastHead = new IsoHead(s[..IsoHeadLength].ToArray(), head);
+        return TryIsoTail(s, head, out time);
+    }
+
+    /// <summary>The date and time of day of <c>yyyy-MM-dd[T ]HH:mm:ss</c> (its first <see cref="IsoHeadLength"/> bytes), checked.</summary>
+    private static bool TryIsoHead(ReadOnlySpan<byte> s, out DateTime head)
+    {
+        head = default;
+        if (s.Length < IsoHeadLength || !Digits(s, 0, 4, out var year) || (s[4] != '-' && s[4] != '/') || !Digits(s, 5, 2, out var month)
+            || s[7] != s[4] || !Digits(s, 8, 2, out var day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+            || !Digits(s, 11, 2, out var hour) || s[13] != ':' || !Digits(s, 14, 2, out var minute) || s[16] != ':' || !Digits(s, 17, 2, out var second)
+            || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(1, year), month)
+            || hour > 23 || minute > 59 || second > 60 || year < 1)
+        {
+            return false;
+        }
+
+        head = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Unspecified);
+        return true;
+    }
+
+    /// <summary>The rest after the head: <c>[.fraction][Z|±hh:mm|±hhmm]</c> to the end of the text.</summary>
+    private static bool TryIsoTail(ReadOnlySpan<byte> s, DateTime head, out DateTimeOffset time)
+    {
+        time = default;
+        var pos = IsoHeadLength;
         long fractionTicks = 0;
         if (pos < s.Length && (s[pos] == '.' || s[pos] == ','))
         {
@@ -123,14 +170,14 @@ internal sealed class TimestampParser
             }
         }
 
-        if (pos != s.Length || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(1, year), month)
-            || hour > 23 || minute > 59 || second > 60 || year < 1 || offset.Duration() > TimeSpan.FromHours(14))
+        if (pos != s.Length || offset.Duration() > TimeSpan.FromHours(14))
         {
             return false;
         }
 
-        var local = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Unspecified).AddTicks(fractionTicks);
-        time = new DateTimeOffset(local, offset).ToUniversalTime();
+        time = offset == TimeSpan.Zero
+            ? new DateTimeOffset(head.Ticks + fractionTicks, TimeSpan.Zero)
+            : new DateTimeOffset(head.AddTicks(fractionTicks), offset).ToUniversalTime();
         return true;
     }
 
@@ -213,4 +260,7 @@ internal sealed class TimestampParser
 
         return true;
     }
+
+    /// <summary>The first bytes of an ISO time and the date and time of day they say.</summary>
+    private sealed record IsoHead(byte[] Text, DateTime Time);
 }

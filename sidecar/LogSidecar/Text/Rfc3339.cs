@@ -1,32 +1,34 @@
 namespace LogSidecar.Text;
 
 /// <summary>
-/// Writes a UTC time as RFC 3339 (<c>2026-11-23T10:00:01.250Z</c>) digit by digit: a custom .NET
-/// format string is re-interpreted on every call, and this runs once per record.
+/// Writes UTC times as RFC 3339 (<c>2026-11-23T10:00:01.250Z</c>) digit by digit: a custom .NET
+/// format string is re-interpreted on every call, and this runs once per record. The date and time
+/// of day of the last second written are kept: the records of one second share them, so only the
+/// fraction is written digit by digit. One writer per output (not thread-safe).
 /// </summary>
-internal static class Rfc3339
+internal sealed class Rfc3339
 {
     public const int MaxLength = 30;
 
+    // yyyy-MM-ddTHH:mm:ss
+    private const int SecondLength = 19;
+
+    private readonly byte[] _second = new byte[SecondLength];
+    private long _secondTicks = -1;
+
     /// <summary>Writes <paramref name="time"/> with <paramref name="fractionDigits"/> (0-7) digits of fraction; returns bytes written.</summary>
-    public static int Write(DateTime time, int fractionDigits, Span<byte> output)
+    public int Write(DateTime time, int fractionDigits, Span<byte> output)
     {
         time = time.Kind == DateTimeKind.Utc ? time : time.ToUniversalTime();
-        // One date computation instead of one per property; the time of day is plain arithmetic.
-        time.Deconstruct(out var year, out var month, out var day);
-        var seconds = (int)(time.Ticks / TimeSpan.TicksPerSecond % 86_400);
-        Digits(output, 0, year, 4);
-        output[4] = (byte)'-';
-        Digits(output, 5, month, 2);
-        output[7] = (byte)'-';
-        Digits(output, 8, day, 2);
-        output[10] = (byte)'T';
-        Digits(output, 11, seconds / 3600, 2);
-        output[13] = (byte)':';
-        Digits(output, 14, seconds / 60 % 60, 2);
-        output[16] = (byte)':';
-        Digits(output, 17, seconds % 60, 2);
-        var length = 19;
+        var ticks = time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond);
+        if (ticks != _secondTicks)
+        {
+            WriteSecond(time, _second);
+            _secondTicks = ticks;
+        }
+
+        _second.CopyTo(output);
+        var length = SecondLength;
         if (fractionDigits > 0)
         {
             output[length++] = (byte)'.';
@@ -42,6 +44,24 @@ internal static class Rfc3339
 
         output[length++] = (byte)'Z';
         return length;
+    }
+
+    private static void WriteSecond(DateTime time, Span<byte> output)
+    {
+        // One date computation instead of one per property; the time of day is plain arithmetic.
+        time.Deconstruct(out var year, out var month, out var day);
+        var seconds = (int)(time.Ticks / TimeSpan.TicksPerSecond % 86_400);
+        Digits(output, 0, year, 4);
+        output[4] = (byte)'-';
+        Digits(output, 5, month, 2);
+        output[7] = (byte)'-';
+        Digits(output, 8, day, 2);
+        output[10] = (byte)'T';
+        Digits(output, 11, seconds / 3600, 2);
+        output[13] = (byte)':';
+        Digits(output, 14, seconds / 60 % 60, 2);
+        output[16] = (byte)':';
+        Digits(output, 17, seconds % 60, 2);
     }
 
     private static void Digits(Span<byte> output, int start, int value, int count)

@@ -36,6 +36,37 @@ public class TimestampAndSeverityTests
         Assert.False(new TimestampParser([]).TryParse(Encoding.UTF8.GetBytes(text), Reference, out _));
 
     [Fact]
+    public void ASecondReadBeforeDoesNotDecideTheNextTime()
+    {
+        // One parser reads a stream's times in turn and remembers the last date and time of day: each must still read as its own.
+        var parser = new TimestampParser([]);
+        (string Text, string? Expected)[] times =
+        [
+            ("2026-11-23T10:00:01.250Z", "2026-11-23T10:00:01.2500000+00:00"),
+            ("2026-11-23T10:00:01.5Z", "2026-11-23T10:00:01.5000000+00:00"),
+            ("2026-11-23T10:00:01+01:00", "2026-11-23T09:00:01.0000000+00:00"),
+            ("2026-11-23T10:00:01.x", null),
+            ("2026-11-23T10:00:01", "2026-11-23T10:00:01.0000000+00:00"),
+            (" \"2026-11-23T10:00:01.75Z\" ", "2026-11-23T10:00:01.7500000+00:00"),
+            ("2026-11-23 10:00:01.125", "2026-11-23T10:00:01.1250000+00:00"),
+            ("2026-11-23T10:00:02.001Z", "2026-11-23T10:00:02.0010000+00:00"),
+            ("2026-02-30T10:00:02.001Z", null),
+            ("2026-11-23T10:00:01.001Z", "2026-11-23T10:00:01.0010000+00:00"),
+        ];
+
+        foreach (var (text, expected) in times)
+        {
+            var parsed = parser.TryParse(Encoding.UTF8.GetBytes(text), Reference, out var time);
+            Assert.Equal(expected is not null, parsed);
+            if (expected is not null)
+            {
+                Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), time);
+                Assert.Equal(TimeSpan.Zero, time.Offset);
+            }
+        }
+    }
+
+    [Fact]
     public void ConfiguredFormatsAreTriedInOrder()
     {
         var parser = new TimestampParser(["epoch_s", "dd.MM.yyyy HH:mm"]);

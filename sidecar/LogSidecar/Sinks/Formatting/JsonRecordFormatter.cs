@@ -25,9 +25,14 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     // Room for the time, the flags and a split object with ten-digit numbers and the longest id.
     private const int FixedOverhead = 256;
 
+    // ,"severity_text":"INFO","severity_number":9 for each known severity number, written at once.
+    private static readonly byte[][] SeverityMembers = [.. Enumerable.Range(0, 25).Select(number => Encoding.UTF8.GetBytes(
+        new Severity(number) is { IsKnown: true } severity ? $",\"severity_text\":\"{severity.Text}\",\"severity_number\":{number}" : ""))];
+
     private readonly OutputOptions _options;
     private readonly SidecarMetrics _metrics;
     private readonly ScratchBuffer _escaped = new(4096);
+    // The message's closing quote and the file's members after it, written at once.
     private readonly PerFile<byte[]> _suffixes;
     private readonly ScratchBuffer _timeCopy = new(64);
     private readonly ScratchBuffer _extraCopy = new(1024);
@@ -35,13 +40,14 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     private readonly byte[] _timeOpen;
     private DateTimeOffset _readTimeFor = DateTimeOffset.MinValue;
     private byte[] _readTime = [];
+    private byte[] _readTimeMember = [];
 
     public JsonRecordFormatter(OutputOptions options, PodMetadata pod, SidecarMetrics metrics)
     {
         _options = options;
         _timeOpen = Encoding.UTF8.GetBytes($"{{\"{options.TimeKey}\":");
         _metrics = metrics;
-        _suffixes = new PerFile<byte[]>(file => RecordSuffix.Build(file, pod));
+        _suffixes = new PerFile<byte[]>(file => [(byte)'"', .. RecordSuffix.Build(file, pod)]);
     }
 
     public int WorstCaseBytes(PreparedRecord record)
@@ -73,7 +79,6 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         output.Write(Line.MessageOpen);
         WriteMessage(record.Text, parsed, output);
         var messageEnd = output.Length;
-        output.Write("\""u8);
         output.Write(suffix);
         var extra = output.Length;
         WriteExtra(record.ReadTime, parsed, output);
@@ -167,21 +172,21 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
             return;
         }
 
-        output.Write(ReadTime(readTime));
+        RememberReadTime(readTime);
+        output.Write(_readTime);
     }
 
-    // Records of a batch share their read time: format it once.
-    private byte[] ReadTime(DateTimeOffset readTime)
+    // Records of a batch share their read time: format it once, quoted and as the read_time member.
+    private void RememberReadTime(DateTimeOffset readTime)
     {
         if (readTime != _readTimeFor)
         {
             var formatted = new OutputBuffer(Stream.Null, Rfc3339.MaxLength + 2);
             formatted.WriteTime(readTime, ReadTimeDigits);
             _readTime = formatted.Slice(0, formatted.Length).ToArray();
+            _readTimeMember = [.. ",\"read_time\":"u8, .. _readTime];
             _readTimeFor = readTime;
         }
-
-        return _readTime;
     }
 
     /// <summary>What parsing added after the file and pod fields, as JSON members each led by a comma.</summary>
@@ -194,16 +199,13 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
 
         if (parsed.Time is not null)
         {
-            output.Write(",\"read_time\":"u8);
-            output.Write(ReadTime(readTime));
+            RememberReadTime(readTime);
+            output.Write(_readTimeMember);
         }
 
         if (parsed.Severity.IsKnown)
         {
-            output.Write(",\"severity_text\":\""u8);
-            output.Write(parsed.Severity.Utf8Text);
-            output.Write("\",\"severity_number\":"u8);
-            output.WriteNumber(parsed.Severity.Number);
+            output.Write(SeverityMembers[parsed.Severity.Number]);
         }
 
         var fields = parsed.Fields;
@@ -299,7 +301,7 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         private static ReadOnlySpan<byte> SplitOpen => ",\"split\":{\"id\":\""u8;
 
         public static int Overhead(byte[] timeOpen, ReadOnlySpan<byte> time, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> extra, RecordFlags flags, byte[]? splitId) =>
-            timeOpen.Length + time.Length + MessageOpen.Length + 1 + suffix.Length + extra.Length + FlagsLength(flags) + 2
+            timeOpen.Length + time.Length + MessageOpen.Length + suffix.Length + extra.Length + FlagsLength(flags) + 2
             + (splitId is null ? 0 : SplitOpen.Length + splitId.Length + SplitTail);
 
         public static void Write(OutputBuffer output, byte[] timeOpen, ReadOnlySpan<byte> time, ReadOnlySpan<byte> message, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> extra, RecordFlags flags, SplitInfo split)
@@ -308,7 +310,6 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
             output.Write(time);
             output.Write(MessageOpen);
             output.Write(message);
-            output.Write("\""u8);
             output.Write(suffix);
             output.Write(extra);
             WriteFlagsAndEnd(output, flags, split);

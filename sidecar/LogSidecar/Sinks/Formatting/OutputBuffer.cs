@@ -1,4 +1,3 @@
-using System.Globalization;
 using LogSidecar.Text;
 
 namespace LogSidecar.Sinks.Formatting;
@@ -9,6 +8,7 @@ namespace LogSidecar.Sinks.Formatting;
 /// </summary>
 internal sealed class OutputBuffer(Stream sink, int capacity)
 {
+    private readonly Rfc3339 _times = new();
     private byte[] _buffer = new byte[capacity];
     private int _length;
 
@@ -40,18 +40,12 @@ internal sealed class OutputBuffer(Stream sink, int capacity)
     /// <summary>Writes <paramref name="utf8"/> JSON-escaped, without quotes (room for the worst case is asked, only what is written is kept).</summary>
     public void WriteEscaped(ReadOnlySpan<byte> utf8) => _length += JsonEscaper.Escape(utf8, GetSpan(JsonEscaper.MaxOutputLength(utf8.Length)));
 
-    public void WriteNumber(int value)
-    {
-        value.TryFormat(GetSpan(11), out var written, provider: CultureInfo.InvariantCulture);
-        _length += written;
-    }
-
     /// <summary>A quoted RFC 3339 UTC time with <paramref name="fractionDigits"/> digits of fraction.</summary>
     public void WriteTime(DateTimeOffset time, int fractionDigits)
     {
         var span = GetSpan(Rfc3339.MaxLength + 2);
         span[0] = (byte)'"';
-        var length = 1 + Rfc3339.Write(time.UtcDateTime, fractionDigits, span[1..]);
+        var length = 1 + _times.Write(time.UtcDateTime, fractionDigits, span[1..]);
         span[length++] = (byte)'"';
         _length += length;
     }

@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text;
+using LogSidecar.Text;
+
+namespace LogSidecar.Tests.Text;
+
+public class Rfc3339Tests
+{
+    [Fact]
+    public void EachTimeIsWrittenWithItsOwnSecondWhateverWasWrittenBefore()
+    {
+        // The writer keeps the last second's text: times of that second, the next, the one before and another day must each read as themselves.
+        var writer = new Rfc3339();
+        DateTime[] times =
+        [
+            new(2026, 11, 23, 10, 0, 1, 250, DateTimeKind.Utc),
+            new DateTime(2026, 11, 23, 10, 0, 1, DateTimeKind.Utc).AddTicks(9_999_999),
+            new(2026, 11, 23, 10, 0, 2, DateTimeKind.Utc),
+            new(2026, 11, 23, 10, 0, 1, 1, DateTimeKind.Utc),
+            new(2026, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc),
+            new DateTime(2026, 11, 23, 11, 0, 1, 500, DateTimeKind.Unspecified).ToLocalTime(),
+        ];
+
+        var output = new byte[Rfc3339.MaxLength];
+        foreach (var time in times)
+        {
+            foreach (var digits in new[] { 7, 3, 0 })
+            {
+                var expected = time.ToUniversalTime().ToString(digits == 0 ? "yyyy-MM-ddTHH:mm:ss'Z'" : $"yyyy-MM-ddTHH:mm:ss.{new string('f', digits)}'Z'", CultureInfo.InvariantCulture);
+                Assert.Equal(expected, Encoding.ASCII.GetString(output, 0, writer.Write(time, digits, output)));
+            }
+        }
+    }
+}
