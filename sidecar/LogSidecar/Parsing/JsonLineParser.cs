@@ -67,13 +67,13 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
                 break; // each preferred key found: nothing can rank better
             }
 
-            var roles = keys.Find(text[property.Key]);
+            var roles = keys.Find(text[property.KeyStart..property.KeyEnd]);
             if (ReferenceEquals(roles, KeyRoles.None))
             {
                 continue;
             }
 
-            var value = text[property.Value];
+            var value = text[property.ValueStart..property.ValueEnd];
             var unquoted = property.Kind != FieldKind.String ? value
                 : property.ValueEscaped ? Unescape(value, unescaped)
                 : value[1..^1];
@@ -103,8 +103,8 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
 
         if (message >= 0)
         {
-            var value = properties[message].Value;
-            record.SetMessage(new Range(value.Start.Value + 1, value.End.Value - 1), escaped: true);
+            ref readonly var value = ref properties[message];
+            record.SetMessage(new Range(value.ValueStart + 1, value.ValueEnd - 1), escaped: true);
         }
 
         return (time, level, message);

@@ -23,14 +23,14 @@ internal static class JsonObjectReader
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var keyStart = (int)reader.TokenStartIndex + 1;
-                var key = new Range(keyStart, keyStart + reader.ValueSpan.Length);
+                var keyEnd = keyStart + reader.ValueSpan.Length;
                 var keyEscaped = reader.ValueIsEscaped;
                 reader.Read();
                 var valueStart = (int)reader.TokenStartIndex;
                 var kind = Kind(reader.TokenType);
                 var valueEscaped = kind == FieldKind.String && reader.ValueIsEscaped;
                 reader.Skip();
-                properties.Add(new JsonProperty(key, keyEscaped, new Range(valueStart, (int)reader.BytesConsumed), kind, valueEscaped));
+                properties.Add(new JsonProperty(keyStart, keyEnd, keyEscaped, valueStart, (int)reader.BytesConsumed, kind, valueEscaped));
             }
 
             // The reader refuses anything after the object itself (it reads one value), so this only says no to a truncated one.

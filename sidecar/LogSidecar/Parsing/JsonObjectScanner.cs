@@ -113,7 +113,7 @@ internal static class JsonObjectScanner
                 return -1;
             }
 
-            properties?.Add(new JsonProperty(new Range(keyStart, keyEnd), keyEscaped, new Range(valueStart, i), kind, valueEscaped));
+            properties?.Add(new JsonProperty(keyStart, keyEnd, keyEscaped, valueStart, i, kind, valueEscaped));
             i = NextMember(text, i, (byte)'}', out var closed);
             if (closed)
             {
@@ -207,21 +207,27 @@ internal static class JsonObjectScanner
     /// <summary>
     /// The index of the first quote, backslash or control character from <paramref name="i"/> on, or
     /// the text's length. Log strings are short: 16 bytes are tested at once in registers, where a
-    /// general search pays more to start than the string costs.
+    /// general search pays more to start than the string costs; near the end of the line the last 16
+    /// bytes are tested and those before <paramref name="i"/> ignored.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int NextStop(ReadOnlySpan<byte> text, int i)
     {
         ref var start = ref MemoryMarshal.GetReference(text);
         for (; i + Vector128<byte>.Count <= text.Length; i += Vector128<byte>.Count)
         {
-            var block = Vector128.LoadUnsafe(ref start, (nuint)i);
-            var stops = Vector128.Equals(block, Vector128.Create((byte)'"'))
-                | Vector128.Equals(block, Vector128.Create((byte)'\\'))
-                | Vector128.LessThan(block, Vector128.Create((byte)0x20));
-            if (stops != Vector128<byte>.Zero)
+            var stops = Stops(Vector128.LoadUnsafe(ref start, (nuint)i));
+            if (stops != 0)
             {
-                return i + BitOperations.TrailingZeroCount(stops.ExtractMostSignificantBits());
+                return i + BitOperations.TrailingZeroCount(stops);
             }
+        }
+
+        if (text.Length >= Vector128<byte>.Count)
+        {
+            var last = text.Length - Vector128<byte>.Count;
+            var stops = Stops(Vector128.LoadUnsafe(ref start, (nuint)last)) >> (i - last);
+            return stops != 0 ? i + BitOperations.TrailingZeroCount(stops) : text.Length;
         }
 
         while (i < text.Length && !IsStop(text[i]))
@@ -231,6 +237,13 @@ internal static class JsonObjectScanner
 
         return i;
     }
+
+    /// <summary>A bit for each of the 16 bytes that is a quote, a backslash or a control character.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Stops(Vector128<byte> block) =>
+        (Vector128.Equals(block, Vector128.Create((byte)'"'))
+        | Vector128.Equals(block, Vector128.Create((byte)'\\'))
+        | Vector128.LessThan(block, Vector128.Create((byte)0x20))).ExtractMostSignificantBits();
 
     private static bool IsStop(byte b) => b is (byte)'"' or (byte)'\\' or < 0x20;
 
