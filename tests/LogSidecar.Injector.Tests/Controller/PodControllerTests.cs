@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LogSidecar.Injector.Configuration;
 using LogSidecar.Injector.Controller;
 using LogSidecar.Injector.Tests.Infrastructure;
@@ -82,6 +83,43 @@ public sealed class PodControllerTests
         Assert.Contains("would be rendered differently now", (string?)drift["message"], StringComparison.Ordinal);
         Assert.Equal(1, running.Pods.Drifted["shop"]);
         Assert.Contains("logsidecar_injector_pods_drifted{namespace=\"shop\"} 1\n", running.Metrics.Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhatAnotherWebhookAddedAfterUsIsNotDriftButAChangeOfOurOwnConfigurationStillIs()
+    {
+        await using var api = await StartApiAsync();
+        var options = Options();
+        var pod = ClusterPods.Injected(ClusterPods.OptedIn("shop", "web-1"), options);
+
+        // A mesh injector admitted the pod after us: its proxy goes first, its init container and volume after ours,
+        // and it gave the app container an env var and a mount of its own.
+        var spec = pod["spec"]!;
+        spec["containers"]!.AsArray().Insert(0, new JsonObject
+        {
+            ["name"] = "mesh-proxy",
+            ["image"] = "registry.example/mesh-proxy:1",
+            ["ports"] = new JsonArray(new JsonObject { ["containerPort"] = 15090, ["name"] = "mesh-metrics" }),
+            ["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = "mesh-certs", ["mountPath"] = "/etc/mesh" }),
+        });
+        spec["initContainers"]!.AsArray().Add(new JsonObject { ["name"] = "mesh-init", ["image"] = "registry.example/mesh-init:1" });
+        spec["volumes"]!.AsArray().Add(new JsonObject { ["name"] = "mesh-certs", ["emptyDir"] = new JsonObject() });
+        var app = spec["containers"]![1]!;
+        app["env"] = new JsonArray(new JsonObject { ["name"] = "MESH_ENABLED", ["value"] = "1" });
+        app["volumeMounts"]!.AsArray().Add(new JsonObject { ["name"] = "mesh-certs", ["mountPath"] = "/etc/mesh" });
+        api.Put("pods", "shop", pod);
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "marker"));
+        await using var running = RunningController.Start(api, options, new FakeTimeProvider());
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "marker").Count == 1 && running.Pods.Tracked == 2, "the marker pod evented (web-1 judged before it)");
+
+        Assert.Empty(ClusterPods.Events(api, "shop", "web-1"));
+        Assert.Equal(0, running.Pods.Drifted["shop"]);
+
+        // Our own rendering changes: that is drift, whatever the other webhook added.
+        api.PutNamespace("shop", new Dictionary<string, string> { ["logsidecar.io/memory"] = "128Mi" });
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "web-1").Count == 1 && running.Pods.Drifted.GetValueOrDefault("shop") == 1, "the drift Event on web-1");
+
+        Assert.Equal(PodController.DriftReason, (string?)Assert.Single(ClusterPods.Events(api, "shop", "web-1"))["reason"]);
     }
 
     [Fact]
