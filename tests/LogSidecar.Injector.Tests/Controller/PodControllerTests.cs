@@ -171,13 +171,49 @@ public sealed class PodControllerTests
         Assert.Contains("maxRestartsPerHour", (string?)Assert.Single(ClusterPods.Events(api, "shop", "c", PodController.RestartHeldReason))["message"], StringComparison.Ordinal);
         Assert.Equal(6, running.Pods.Missing["shop"]);
 
-        // An hour later the window is open again, and a's interval is over: a new missed pod of a restarts it once more.
+        // An hour later the window is open again: c, held by the cap, is restarted now, and a's interval is over, so a
+        // new missed pod of a restarts it once more.
         time.Advance(TimeSpan.FromMinutes(61));
         api.Put("pods", "shop", ClusterPods.OptedIn("shop", "a-5d8f-3", ("ReplicaSet", "a-5d8f")));
-        await Condition.WaitAsync(() => api.Count("PATCH deployments/a 200") == 2, "the second restart of a");
+        await Condition.WaitAsync(() => api.Count("PATCH deployments/a 200") == 2 && api.Count("PATCH deployments/c 200") == 1, "the second restart of a and the held one of c");
 
-        Assert.Equal(3, running.Pods.Restarts);
+        Assert.Equal(4, running.Pods.Restarts);
         Assert.Equal(1, api.Count("PATCH deployments/b 200"));
+    }
+
+    [Fact]
+    public async Task ARestartHeldByTheHourlyCapIsMadeWhenTheHourAllowsItOnceTriedAgainQuietlyWhileTheHourIsFull()
+    {
+        await using var api = await StartApiAsync();
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            api.Seed("deployments", "shop", ClusterPods.Deployment("shop", name));
+            api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", $"{name}-5d8f", name));
+            api.Put("pods", "shop", ClusterPods.OptedIn("shop", $"{name}-5d8f-1", ("ReplicaSet", $"{name}-5d8f")));
+        }
+
+        var time = new FakeTimeProvider();
+        await using var running = RunningController.Start(api, Options(c => { c.Repair = true; c.MaxRestartsPerHour = 1; c.RestartIntervalMinutes = 30; }), time);
+        await Condition.WaitAsync(() => running.Pods.Restarts == 1 && running.Pods.RestartsHeld == 2 && running.Pods.RepairsWaiting == 2, "one restart, two held by the cap");
+        string[] held = [.. new[] { "a", "b", "c" }.Where(n => ClusterPods.Events(api, "shop", n, PodController.RestartHeldReason).Count == 1)];
+        Assert.Equal(2, held.Length);
+        var message = (string?)ClusterPods.Events(api, "shop", held[0], PodController.RestartHeldReason)[0]["message"];
+        Assert.Contains("tries again when the hour allows one more, at 2000-01-01T01:00:00Z", message, StringComparison.Ordinal);
+        Assert.Contains($"kubectl rollout restart deployment/{held[0]} -n shop", message, StringComparison.Ordinal);
+        Assert.Contains("logsidecar_injector_repairs_waiting 2\n", running.Metrics.Render(), StringComparison.Ordinal);
+
+        // The first restart leaves the hour's window: one of the two held is restarted, the other held again, quietly.
+        time.Advance(TimeSpan.FromHours(1));
+        await Condition.WaitAsync(() => running.Pods.Restarts == 2 && running.Pods.RepairsWaiting == 1, "the second restart, an hour after the first");
+        Assert.Single(held, n => api.Count($"PATCH deployments/{n} 200") == 1);
+
+        time.Advance(TimeSpan.FromHours(1));
+        await Condition.WaitAsync(() => running.Pods.Restarts == 3 && running.Pods.RepairsWaiting == 0, "the third restart, an hour after the second");
+
+        Assert.All(new[] { "a", "b", "c" }, n => Assert.Equal(1, api.Count($"PATCH deployments/{n} 200")));
+        Assert.All(held, n => Assert.Single(ClusterPods.Events(api, "shop", n, PodController.RestartHeldReason)));
+        Assert.All(held, n => Assert.Single(ClusterPods.Events(api, "shop", n, PodController.RestartReason)));
+        Assert.Equal(2, running.Pods.RestartsHeld);
     }
 
     [Fact]
