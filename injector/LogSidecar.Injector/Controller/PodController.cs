@@ -149,12 +149,23 @@ internal sealed partial class PodController
         _running = cancellationToken;
         var clusterWatch = new ListWatch<V1Pod>(ClusterPods(), new PodWatchTarget(this, ClusterSource), _time, _logger);
         _cluster = clusterWatch;
-        var webhook = new WebhookEndpoints(_client, _options.InjectorNamespace!, _options.Controller.WebhookServiceName ?? _options.SelfSigned.ServiceName, _time, _logger);
+        // Called by URL, the webhook has no Service whose EndpointSlices could say whether it answers: nothing to wait for.
+        var webhook = _options.Controller.WebhookByUrl
+            ? null
+            : new WebhookEndpoints(_client, _options.InjectorNamespace!, _options.Controller.WebhookServiceName ?? _options.SelfSigned.ServiceName, _time, _logger);
         _webhook = webhook;
-        webhook.Changed += OnWebhookChanged;
+        if (webhook is null)
+        {
+            Log.WebhookByUrl(_logger);
+        }
+        else
+        {
+            webhook.Changed += OnWebhookChanged;
+        }
+
         _namespaces.Changed += OnNamespaceChanged;
         _namespaces.Listed += OnRepairGateMayOpen;
-        var endpoints = webhook.RunAsync(cancellationToken);
+        var endpoints = webhook?.RunAsync(cancellationToken) ?? Task.CompletedTask;
         try
         {
             foreach (var ns in _namespaces.All)
@@ -168,7 +179,11 @@ internal sealed partial class PodController
         {
             _namespaces.Changed -= OnNamespaceChanged;
             _namespaces.Listed -= OnRepairGateMayOpen;
-            webhook.Changed -= OnWebhookChanged;
+            if (webhook is not null)
+            {
+                webhook.Changed -= OnWebhookChanged;
+            }
+
             lock (_retryLock)
             {
                 _retry?.Dispose();
@@ -291,13 +306,18 @@ internal sealed partial class PodController
             return RepairState.Off;
         }
 
-        if (Blocked(() => _webhook is { } webhook ? webhook.NotReadyReason() : "the controller is not leading") is { } notReady)
+        if (Blocked(WebhookNotReady) is { } notReady)
         {
             return Wait(pod, "webhook", notReady, before);
         }
 
         return await RepairAsync(pod, before, cancellationToken);
     }
+
+    /// <summary>Why the webhook may not answer now, or null (always null when it is called by URL: nothing tells).</summary>
+    private string? WebhookNotReady() => _options.Controller.WebhookByUrl
+        ? null
+        : _webhook is { } webhook ? webhook.NotReadyReason() : "the controller is not leading";
 
     private string? NamespacesNotListed() => _namespaces.IsSynced
         ? null
@@ -334,7 +354,7 @@ internal sealed partial class PodController
         {
             // Pods of a restart made before now may have been admitted while nothing answered.
             _restarter.WebhookWasDown();
-            Log.WebhookNotReady(_logger, _webhook?.Service ?? "", RepairsWaiting);
+            Log.WebhookNotReady(_logger, WebhookNotReady() ?? "", RepairsWaiting);
             return;
         }
 
@@ -344,12 +364,15 @@ internal sealed partial class PodController
     /// <summary>When nothing holds repair back any more and some repair waited, lists the pods again: those that waited are repaired.</summary>
     private void OnRepairGateMayOpen()
     {
-        if (NamespacesNotListed() is not null || _webhook?.IsReady != true || Interlocked.Exchange(ref _deferred, 0) == 0)
+        if (NamespacesNotListed() is not null || WebhookNotReady() is not null || Interlocked.Exchange(ref _deferred, 0) == 0)
         {
             return;
         }
 
-        Log.RepairResumes(_logger, _webhook.Service, _webhook.ReadyEndpoints, RepairsWaiting);
+        var open = _webhook is { } webhook
+            ? $"the webhook Service {webhook.Service} has {webhook.ReadyEndpoints} ready endpoints and the namespaces are listed"
+            : "the namespaces are listed (the webhook is called by URL)";
+        Log.RepairResumes(_logger, open, RepairsWaiting);
         RelistAll();
     }
 
@@ -559,13 +582,16 @@ internal sealed partial class PodController
         [LoggerMessage(7, LogLevel.Warning, "Repair of pod {Namespace}/{Pod} waits: {Why}; it is reported, and repaired once that changes ({HeldBack} more pods waited since the last such line)")]
         public static partial void RepairWaits(ILogger logger, string @namespace, string pod, string why, int heldBack);
 
-        [LoggerMessage(8, LogLevel.Warning, "The webhook Service {Service} has no ready endpoint: pods created now are admitted without the sidecar; repair waits until it has one ({Waiting} pods wait now)")]
-        public static partial void WebhookNotReady(ILogger logger, string service, int waiting);
+        [LoggerMessage(8, LogLevel.Warning, "Repair waits: {Why} ({Waiting} pods wait now)")]
+        public static partial void WebhookNotReady(ILogger logger, string why, int waiting);
 
-        [LoggerMessage(9, LogLevel.Information, "Repair resumes: the webhook Service {Service} has {Ready} ready endpoints and the namespaces are listed; listing the pods again to repair the {Waiting} that waited")]
-        public static partial void RepairResumes(ILogger logger, string service, int ready, int waiting);
+        [LoggerMessage(9, LogLevel.Information, "Repair resumes: {Open}; listing the pods again to repair the {Waiting} that waited")]
+        public static partial void RepairResumes(ILogger logger, string open, int waiting);
 
         [LoggerMessage(10, LogLevel.Information, "controller.maxRestartsPerHour allows a restart again: listing the pods again to repair the {Deferred} it held")]
         public static partial void RetryingDeferred(ILogger logger, int deferred);
+
+        [LoggerMessage(11, LogLevel.Warning, "controller.webhookByUrl is true: repair does not wait for a ready webhook endpoint, since a webhook called by URL has no Service whose EndpointSlices tell. A workload restarted while the injector is down or not yet Ready has its new pods admitted without the sidecar again: they are reported, and their restart is held by controller.restartIntervalMinutes with what to check")]
+        public static partial void WebhookByUrl(ILogger logger);
     }
 }

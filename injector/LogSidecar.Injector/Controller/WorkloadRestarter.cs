@@ -103,9 +103,12 @@ internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions op
 
                 if (last.Outages == _outages)
                 {
+                    var seen = options.WebhookByUrl
+                        ? "and this pod of that restart still came up without the sidecar: the API server got no answer from the webhook at its URL (controller.webhookByUrl: whether the webhook was up is not known). Check that the URL reaches a Ready injector"
+                        : "while its webhook Service had a ready endpoint, and this pod of that restart still came up without the sidecar: the API server got no answer from the webhook. Check that it can reach it";
                     return new RestartOutcome(
                         RestartResult.HeldByInterval,
-                        $"it was restarted at {last.Stamp}, less than {options.RestartIntervalMinutes} minutes ago (controller.restartIntervalMinutes), while its webhook Service had a ready endpoint, and this pod of that restart still came up without the sidecar: the API server got no answer from the webhook. Check that it can reach it (the caBundle of the MutatingWebhookConfiguration, NetworkPolicies from the API server to the injector, the injector's log), then run {command}");
+                        $"it was restarted at {last.Stamp}, less than {options.RestartIntervalMinutes} minutes ago (controller.restartIntervalMinutes), {seen} (the caBundle of the MutatingWebhookConfiguration, NetworkPolicies from the API server to the injector, the injector's log), then run {command}");
                 }
 
                 why = $"its restart at {last.Stamp} was followed by a time without a ready webhook endpoint, so that restart's pods may have been admitted without the sidecar and it does not count";

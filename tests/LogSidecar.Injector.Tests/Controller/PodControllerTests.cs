@@ -345,6 +345,31 @@ public sealed class PodControllerTests
     }
 
     [Fact]
+    public async Task AWebhookCalledByUrlHasNoEndpointSlicesToWaitForSoRepairRestartsAtOnceAndAFailedRestartIsHeldWithWhatToCheck()
+    {
+        await using var api = await StartApiAsync();
+        api.Delete("endpointslices", "logsidecar-system", "logsidecar-injector-x7k2p"); // no Service: clientConfig.url
+        api.Seed("deployments", "shop", ClusterPods.Deployment("shop", "a"));
+        api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", "a-5d8f", "a"));
+        api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", "a-6b7c", "a"));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "a-5d8f-1", ("ReplicaSet", "a-5d8f")));
+        await using var running = RunningController.Start(api, Options(c => { c.Repair = true; c.WebhookByUrl = true; }), new FakeTimeProvider());
+        await Condition.WaitAsync(() => api.Count("PATCH deployments/a 200") == 1, "the restart without an EndpointSlice");
+
+        Assert.Equal(0, running.Pods.RepairsWaiting);
+        Assert.DoesNotContain(api.Requests, r => r.Contains("endpointslices", StringComparison.Ordinal));
+
+        // Its replacement still missed the sidecar: nothing says whether the URL answered, so it is held for a person.
+        api.Put("pods", "shop", ClusterPods.Replacement(api, "shop", "a-6b7c-1", "a-6b7c", "a"));
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "a", PodController.RestartHeldReason).Count == 1, "the replacement's restart held");
+
+        var held = (string?)Assert.Single(ClusterPods.Events(api, "shop", "a", PodController.RestartHeldReason))["message"];
+        Assert.Contains("no answer from the webhook at its URL (controller.webhookByUrl", held, StringComparison.Ordinal);
+        Assert.Contains("kubectl rollout restart deployment/a -n shop", held, StringComparison.Ordinal);
+        Assert.Equal(1, api.Count("PATCH deployments/a"));
+    }
+
+    [Fact]
     public async Task ARestartWhosePodsWereAdmittedWhileTheWebhookHadNoReadyEndpointDoesNotHoldTheNextOne()
     {
         await using var api = await StartApiAsync();

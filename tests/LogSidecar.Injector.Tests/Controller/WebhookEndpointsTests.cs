@@ -62,6 +62,39 @@ public sealed class WebhookEndpointsTests
     }
 
     [Fact]
+    public async Task AServiceWithoutAnyEndpointSliceIsToldAsNotFoundWithTheSettingToChangeOnceUntilASliceAppears()
+    {
+        await using var api = new LoopbackKubernetesApi();
+        await api.StartAsync(TestContext.Current.CancellationToken);
+        api.PutNamespace(Ns);
+        api.PutEndpointSlice(Ns, "mesh-webhook-abcde", "mesh-webhook", ("mesh-1", true, false));
+        using var client = api.CreateClient();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var endpoints = new WebhookEndpoints(client, Ns, Service, new FakeTimeProvider(), NullLogger.Instance);
+        var seen = new ConcurrentQueue<bool>();
+        endpoints.Changed += seen.Enqueue;
+        var run = endpoints.RunAsync(stop.Token);
+
+        // The Service named has no slice at all (the EndpointSlice controller gives every Service with a selector one).
+        await Condition.WaitAsync(() => !seen.IsEmpty && api.OpenWatchesOf("endpointslices") == 1, "the first list and a watch");
+        var why = endpoints.NotReadyReason();
+        Assert.Contains("Service logsidecar-injector is not found in namespace logsidecar-system", why, StringComparison.Ordinal);
+        Assert.Contains("Set controller.webhookServiceName to the Service that the MutatingWebhookConfiguration's clientConfig.service names", why, StringComparison.Ordinal);
+        Assert.Contains("set controller.webhookByUrl to true", why, StringComparison.Ordinal);
+
+        // Its Service is created: a slice without a ready endpoint is another reason, told once more; then it is ready.
+        api.PutEndpointSlice(Ns, "logsidecar-injector-x7k2p", Service, ("injector-1", false, false));
+        await Condition.WaitAsync(() => seen.Count == 2, "the change of reason told");
+        Assert.Contains("has no ready endpoint", endpoints.NotReadyReason(), StringComparison.Ordinal);
+        api.PutEndpointSlice(Ns, "logsidecar-injector-x7k2p", Service, ("injector-1", true, false));
+        await Condition.WaitAsync(() => endpoints.IsReady, "the ready endpoint");
+
+        Assert.Equal([false, false, true], seen);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
     public async Task EndpointSlicesThatCannotBeReadSayWhichPermissionIsMissing()
     {
         await using var api = new LoopbackKubernetesApi();
