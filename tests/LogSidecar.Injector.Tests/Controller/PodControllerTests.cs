@@ -34,6 +34,26 @@ public sealed class PodControllerTests
         return api;
     }
 
+    /// <summary>
+    /// Starts the controller with a pod that missed its sidecar put last in shop, and returns once it is evented: the one
+    /// pod put before it has been judged by then.
+    /// </summary>
+    private static async Task<RunningController> StartWithMarkerAsync(LoopbackKubernetesApi api, InjectorOptions options)
+    {
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "marker"));
+        var running = RunningController.Start(api, options, new FakeTimeProvider());
+        try
+        {
+            await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "marker").Count == 1 && running.Pods.Tracked == 2, "the marker pod evented (the other pod judged before it)");
+            return running;
+        }
+        catch (Exception)
+        {
+            await running.DisposeAsync();
+            throw;
+        }
+    }
+
     [Fact]
     public async Task APodThatMissedItsSidecarIsEventedOnceNotAtEveryListOrChange()
     {
@@ -68,9 +88,7 @@ public sealed class PodControllerTests
         await using var api = await StartApiAsync();
         var options = Options();
         api.Put("pods", "shop", ClusterPods.Injected(ClusterPods.OptedIn("shop", "web-1"), options));
-        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "marker"));
-        await using var running = RunningController.Start(api, options, new FakeTimeProvider());
-        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "marker").Count == 1 && running.Pods.Tracked == 2, "the marker pod evented (web-1 judged before it)");
+        await using var running = await StartWithMarkerAsync(api, options);
 
         Assert.Empty(ClusterPods.Events(api, "shop", "web-1"));
         Assert.Equal(0, running.Pods.Drifted["shop"]);
@@ -108,9 +126,7 @@ public sealed class PodControllerTests
         app["env"] = new JsonArray(new JsonObject { ["name"] = "MESH_ENABLED", ["value"] = "1" });
         app["volumeMounts"]!.AsArray().Add(new JsonObject { ["name"] = "mesh-certs", ["mountPath"] = "/etc/mesh" });
         api.Put("pods", "shop", pod);
-        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "marker"));
-        await using var running = RunningController.Start(api, options, new FakeTimeProvider());
-        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "marker").Count == 1 && running.Pods.Tracked == 2, "the marker pod evented (web-1 judged before it)");
+        await using var running = await StartWithMarkerAsync(api, options);
 
         Assert.Empty(ClusterPods.Events(api, "shop", "web-1"));
         Assert.Equal(0, running.Pods.Drifted["shop"]);
@@ -447,9 +463,7 @@ public sealed class PodControllerTests
         await using var api = await StartApiAsync();
         api.Seed("statefulsets", "shop", ClusterPods.Deployment("shop", "db"));
         api.Put("pods", "shop", ClusterPods.OptedIn("shop", "db-0", ("StatefulSet", "db")));
-        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "marker"));
-        await using var running = RunningController.Start(api, Options(c => c.Repair = false), new FakeTimeProvider());
-        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "marker").Count == 1 && running.Pods.Tracked == 2, "both pods reported (db-0 before the marker)");
+        await using var running = await StartWithMarkerAsync(api, Options(c => c.Repair = false));
         Assert.Single(ClusterPods.Events(api, "shop", "db-0"));
         Assert.Equal(0, api.Count("PATCH"));
 
