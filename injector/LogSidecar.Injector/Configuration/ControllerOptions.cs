@@ -27,6 +27,13 @@ internal sealed record ControllerOptions
     /// </summary>
     public string? WebhookServiceName { get; set; }
 
+    /// <summary>
+    /// The MutatingWebhookConfiguration calls the webhook by <c>clientConfig.url</c>, not through a Service: there are
+    /// no EndpointSlices to wait for, so repair restarts workloads without knowing whether the webhook answers (a
+    /// restart while it is down has its pods admitted without the sidecar again). Off by default.
+    /// </summary>
+    public bool WebhookByUrl { get; set; }
+
     /// <summary>Lease (coordination.k8s.io/v1) in the injector's namespace that elects the one replica that acts.</summary>
     public string LeaseName { get; set; } = "logsidecar-injector-controller";
 

@@ -189,6 +189,11 @@ internal static class InjectorOptionsValidator
             errors.Add($"controller.webhookServiceName: {ValueText.Quote(controller.WebhookServiceName)} is not a valid Service name (lower-case DNS label, at most 63 characters); leave it out to use selfSigned.serviceName");
         }
 
+        if (controller.WebhookByUrl && controller.WebhookServiceName is not null)
+        {
+            errors.Add($"controller.webhookServiceName: {ValueText.Quote(controller.WebhookServiceName)} is set, but controller.webhookByUrl says the webhook is called by URL, without a Service: leave webhookServiceName out, or set webhookByUrl to false if the MutatingWebhookConfiguration names that Service");
+        }
+
         Range(errors, "controller.retryPeriodSeconds", controller.RetryPeriodSeconds, 1, 60);
         if (controller.RenewDeadlineSeconds <= controller.RetryPeriodSeconds || controller.RenewDeadlineSeconds >= controller.LeaseDurationSeconds)
         {

@@ -7,8 +7,10 @@ namespace LogSidecar.Injector.Controller;
 /// <summary>
 /// The pod as the webhook saw it before injecting it, rebuilt from the running pod and its status annotation: the
 /// status, the sidecar container, the volumes only the sidecar mounts and the log volume's mounts in the app
-/// containers are taken out again, and arrays the injection created and left empty are removed. Injecting the result
-/// again yields the configHash the injector would record now, which a pod that has not drifted still carries.
+/// containers are taken out again, and arrays the injection created and left empty are removed. App containers that a
+/// later webhook added are taken out too (without <c>logsidecar.io/containers</c> every app container present got the
+/// mount, so one that has not came later). Injecting the result again yields the configHash the injector would record
+/// now, which a pod that has not drifted still carries, whatever other webhooks added after us (see <see cref="ConfigHash"/>).
 /// </summary>
 internal static class InjectedPod
 {
@@ -46,6 +48,13 @@ internal static class InjectedPod
             }
 
             RemoveIfEmpty(spec, list);
+        }
+
+        // Without logsidecar.io/containers every app container got the mount, so one without it in the status came
+        // later, from another webhook (a proxy, an agent): it was not there to be rendered for, and is not now.
+        if (!status.Applied.Contains(AnnotationKeys.Containers, StringComparer.Ordinal) && spec["containers"] is JsonArray apps)
+        {
+            RemoveWhere(apps, c => JsonText.String(c?["name"]) is not { } name || !status.Containers.Contains(name, StringComparer.Ordinal));
         }
 
         foreach (var container in (spec["containers"] as JsonArray ?? []).OfType<JsonObject>())

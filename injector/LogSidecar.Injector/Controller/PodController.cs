@@ -22,7 +22,10 @@ namespace LogSidecar.Injector.Controller;
 /// reported are repaired when it turns repair on. A repair waits (reports do not) until the namespace cache has listed
 /// (whether a namespace says <c>logsidecar.io/repair</c> is not known before) and while the webhook's Service has no ready
 /// endpoint (<see cref="WebhookEndpoints"/>: the replacement pods would be admitted without the sidecar again); when
-/// both hold again, the pods are listed again and those that waited are repaired.
+/// both hold again, the pods are listed again and those that waited are repaired. A restart held by
+/// <c>controller.maxRestartsPerHour</c> is deferred: one timer lists the pods again when the oldest restart of the hour
+/// leaves its window, and the deferred pods are tried again then (held again quietly, with a new timer, if the hour is
+/// full again). A restart held by <c>controller.restartIntervalMinutes</c> is not tried again: it needs a person.
 /// </summary>
 internal sealed partial class PodController
 {
@@ -60,10 +63,17 @@ internal sealed partial class PodController
     private WebhookEndpoints? _webhook;
     private CancellationToken _running;
 
+    // Keeps _retry the one timer that lists the pods again for the repairs the hourly cap deferred, due at _retryAt,
+    // the earliest time asked for; none after leadership ends.
+    private readonly Lock _retryLock = new();
+    private ITimer? _retry;
+    private DateTimeOffset _retryAt;
+
     // 1 once a repair waited since the repair gate last opened: the gate opening lists the pods again only then.
     private int _deferred;
     private long _reported;
     private long _reportErrors;
+    private long _heldBack;
 
     public PodController(IKubernetes client, NamespaceInformer namespaces, PodAssessor assessor, InjectorOptions options, Func<bool> leading, string instance, TimeProvider time, ILogger logger, int pageSize = 500)
     {
@@ -94,11 +104,11 @@ internal sealed partial class PodController
 
     public long Restarts => _restarter.Restarts;
 
-    /// <summary>Restarts held back by the limits.</summary>
-    public long RestartsHeld => _restarter.HeldBack;
+    /// <summary>Restarts held back by the limits (once per pod, however often a deferred one is tried again).</summary>
+    public long RestartsHeld => Interlocked.Read(ref _heldBack);
 
-    /// <summary>Reported pods whose repair waits (namespace cache not listed, or no ready webhook endpoint).</summary>
-    public int RepairsWaiting => _pods.Values.Count(p => p.Repair == RepairState.Waiting);
+    /// <summary>Reported pods whose repair waits (namespace cache not listed, no ready webhook endpoint, or the hourly cap).</summary>
+    public int RepairsWaiting => _pods.Values.Count(p => p.Repair is RepairState.Waiting or RepairState.Deferred);
 
     /// <summary>The webhook Service's ready endpoints as this leader sees them (0 when not leading).</summary>
     public int WebhookReadyEndpoints => _webhook?.ReadyEndpoints ?? 0;
@@ -127,8 +137,8 @@ internal sealed partial class PodController
         metrics.AddCounter("logsidecar_injector_controller_events_total", "Events the controller created (missing, drift, restarts).", () => Interlocked.Read(ref _reported));
         metrics.AddCounter("logsidecar_injector_controller_errors_total", "Events and restarts the API server refused or did not answer.", () => Interlocked.Read(ref _reportErrors));
         metrics.AddCounter("logsidecar_injector_workload_restarts_total", "Workloads the controller restarted (repair).", () => _restarter.Restarts);
-        metrics.AddCounter("logsidecar_injector_workload_restarts_held_total", "Restarts held back by controller.restartIntervalMinutes or controller.maxRestartsPerHour.", () => _restarter.HeldBack);
-        metrics.AddGauge("logsidecar_injector_repairs_waiting", "Reported pods whose repair waits for the namespace cache or for a ready webhook endpoint; kept by the leading replica.", () => RepairsWaiting);
+        metrics.AddCounter("logsidecar_injector_workload_restarts_held_total", "Restarts held back by controller.restartIntervalMinutes or controller.maxRestartsPerHour, once per pod.", () => RestartsHeld);
+        metrics.AddGauge("logsidecar_injector_repairs_waiting", "Reported pods whose repair waits for the namespace cache, for a ready webhook endpoint or for controller.maxRestartsPerHour to allow a restart; kept by the leading replica.", () => RepairsWaiting);
         metrics.AddGauge("logsidecar_injector_webhook_ready_endpoints", "Ready endpoints of the webhook's Service (its EndpointSlices); repair restarts workloads only while there is one; kept by the leading replica.", () => WebhookReadyEndpoints);
     }
 
@@ -139,12 +149,23 @@ internal sealed partial class PodController
         _running = cancellationToken;
         var clusterWatch = new ListWatch<V1Pod>(ClusterPods(), new PodWatchTarget(this, ClusterSource), _time, _logger);
         _cluster = clusterWatch;
-        var webhook = new WebhookEndpoints(_client, _options.InjectorNamespace!, _options.Controller.WebhookServiceName ?? _options.SelfSigned.ServiceName, _time, _logger);
+        // Called by URL, the webhook has no Service whose EndpointSlices could say whether it answers: nothing to wait for.
+        var webhook = _options.Controller.WebhookByUrl
+            ? null
+            : new WebhookEndpoints(_client, _options.InjectorNamespace!, _options.Controller.WebhookServiceName ?? _options.SelfSigned.ServiceName, _time, _logger);
         _webhook = webhook;
-        webhook.Changed += OnWebhookChanged;
+        if (webhook is null)
+        {
+            Log.WebhookByUrl(_logger);
+        }
+        else
+        {
+            webhook.Changed += OnWebhookChanged;
+        }
+
         _namespaces.Changed += OnNamespaceChanged;
         _namespaces.Listed += OnRepairGateMayOpen;
-        var endpoints = webhook.RunAsync(cancellationToken);
+        var endpoints = webhook?.RunAsync(cancellationToken) ?? Task.CompletedTask;
         try
         {
             foreach (var ns in _namespaces.All)
@@ -158,7 +179,17 @@ internal sealed partial class PodController
         {
             _namespaces.Changed -= OnNamespaceChanged;
             _namespaces.Listed -= OnRepairGateMayOpen;
-            webhook.Changed -= OnWebhookChanged;
+            if (webhook is not null)
+            {
+                webhook.Changed -= OnWebhookChanged;
+            }
+
+            lock (_retryLock)
+            {
+                _retry?.Dispose();
+                _retry = null;
+            }
+
             await endpoints;
             _webhook = null;
             List<(CancellationTokenSource Stop, ListWatch<V1Pod> Watch, Task Run)> stopped;
@@ -275,14 +306,18 @@ internal sealed partial class PodController
             return RepairState.Off;
         }
 
-        if (Blocked(() => _webhook is { } webhook ? webhook.NotReadyReason() : "the controller is not leading") is { } notReady)
+        if (Blocked(WebhookNotReady) is { } notReady)
         {
             return Wait(pod, "webhook", notReady, before);
         }
 
-        await RepairAsync(pod, cancellationToken);
-        return RepairState.Done;
+        return await RepairAsync(pod, before, cancellationToken);
     }
+
+    /// <summary>Why the webhook may not answer now, or null (always null when it is called by URL: nothing tells).</summary>
+    private string? WebhookNotReady() => _options.Controller.WebhookByUrl
+        ? null
+        : _webhook is { } webhook ? webhook.NotReadyReason() : "the controller is not leading";
 
     private string? NamespacesNotListed() => _namespaces.IsSynced
         ? null
@@ -319,7 +354,7 @@ internal sealed partial class PodController
         {
             // Pods of a restart made before now may have been admitted while nothing answered.
             _restarter.WebhookWasDown();
-            Log.WebhookNotReady(_logger, _webhook?.Service ?? "", RepairsWaiting);
+            Log.WebhookNotReady(_logger, WebhookNotReady() ?? "", RepairsWaiting);
             return;
         }
 
@@ -329,12 +364,20 @@ internal sealed partial class PodController
     /// <summary>When nothing holds repair back any more and some repair waited, lists the pods again: those that waited are repaired.</summary>
     private void OnRepairGateMayOpen()
     {
-        if (NamespacesNotListed() is not null || _webhook?.IsReady != true || Interlocked.Exchange(ref _deferred, 0) == 0)
+        if (NamespacesNotListed() is not null || WebhookNotReady() is not null || Interlocked.Exchange(ref _deferred, 0) == 0)
         {
             return;
         }
 
-        Log.RepairResumes(_logger, _webhook.Service, _webhook.ReadyEndpoints, RepairsWaiting);
+        var open = _webhook is { } webhook
+            ? $"the webhook Service {webhook.Service} has {webhook.ReadyEndpoints} ready endpoints and the namespaces are listed"
+            : "the namespaces are listed (the webhook is called by URL)";
+        Log.RepairResumes(_logger, open, RepairsWaiting);
+        RelistAll();
+    }
+
+    private void RelistAll()
+    {
         _cluster?.RequestRelist();
         lock (_watchLock)
         {
@@ -345,18 +388,68 @@ internal sealed partial class PodController
         }
     }
 
-    private async Task RepairAsync(V1Pod pod, CancellationToken cancellationToken)
+    /// <summary>Lists the pods again after <paramref name="wait"/>, unless a list is due sooner already: the deferred repairs are tried then.</summary>
+    private void RetryDeferredAfter(TimeSpan wait)
+    {
+        var at = _time.GetUtcNow() + wait;
+        lock (_retryLock)
+        {
+            if (_running.IsCancellationRequested || (_retry is not null && _retryAt <= at))
+            {
+                return;
+            }
+
+            _retry?.Dispose();
+            _retryAt = at;
+            _retry = _time.CreateTimer(_ => RetryDeferred(), null, wait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void RetryDeferred()
+    {
+        lock (_retryLock)
+        {
+            _retry?.Dispose();
+            _retry = null;
+            if (_running.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+
+        Log.RetryingDeferred(_logger, _pods.Values.Count(p => p.Repair == RepairState.Deferred));
+        RelistAll();
+    }
+
+    /// <summary>Restarts the pod's workload; says <see cref="RepairState.Deferred"/> when the hourly cap holds it, reported only the first time.</summary>
+    private async Task<RepairState> RepairAsync(V1Pod pod, RepairState before, CancellationToken cancellationToken)
     {
         var ns = pod.Metadata.NamespaceProperty;
         var (workload, why) = await _restarter.OwnerAsync(pod, cancellationToken);
         if (workload is null)
         {
             Log.NotRepaired(_logger, ns, pod.Metadata.Name, why!);
-            return;
+            return RepairState.Done;
         }
 
         var outcome = await _restarter.RestartAsync(workload, pod, cancellationToken);
         var what = $"{workload.Kind} {ns}/{workload.Name}";
+        var deferred = outcome.Result == RestartResult.HeldByHourlyCap;
+        if (deferred)
+        {
+            RetryDeferredAfter(outcome.RetryAfter ?? TimeSpan.FromHours(1));
+            if (before == RepairState.Deferred)
+            {
+                // Told when it was first held; trying it again is not news.
+                return RepairState.Deferred;
+            }
+        }
+
+        if (outcome.Result is RestartResult.HeldByInterval or RestartResult.HeldByHourlyCap)
+        {
+            Interlocked.Increment(ref _heldBack);
+        }
+
         if (outcome.Result == RestartResult.Restarted)
         {
             var again = outcome.Why.Length > 0 ? $" ({outcome.Why})" : "";
@@ -372,6 +465,8 @@ internal sealed partial class PodController
         {
             Log.NotRepaired(_logger, ns, pod.Metadata.Name, outcome.Why);
         }
+
+        return deferred ? RepairState.Deferred : RepairState.Done;
     }
 
     private async Task<bool> EventAsync(V1ObjectReference about, string suffix, string reason, string message, CancellationToken cancellationToken)
@@ -487,10 +582,16 @@ internal sealed partial class PodController
         [LoggerMessage(7, LogLevel.Warning, "Repair of pod {Namespace}/{Pod} waits: {Why}; it is reported, and repaired once that changes ({HeldBack} more pods waited since the last such line)")]
         public static partial void RepairWaits(ILogger logger, string @namespace, string pod, string why, int heldBack);
 
-        [LoggerMessage(8, LogLevel.Warning, "The webhook Service {Service} has no ready endpoint: pods created now are admitted without the sidecar; repair waits until it has one ({Waiting} pods wait now)")]
-        public static partial void WebhookNotReady(ILogger logger, string service, int waiting);
+        [LoggerMessage(8, LogLevel.Warning, "Repair waits: {Why} ({Waiting} pods wait now)")]
+        public static partial void WebhookNotReady(ILogger logger, string why, int waiting);
 
-        [LoggerMessage(9, LogLevel.Information, "Repair resumes: the webhook Service {Service} has {Ready} ready endpoints and the namespaces are listed; listing the pods again to repair the {Waiting} that waited")]
-        public static partial void RepairResumes(ILogger logger, string service, int ready, int waiting);
+        [LoggerMessage(9, LogLevel.Information, "Repair resumes: {Open}; listing the pods again to repair the {Waiting} that waited")]
+        public static partial void RepairResumes(ILogger logger, string open, int waiting);
+
+        [LoggerMessage(10, LogLevel.Information, "controller.maxRestartsPerHour allows a restart again: listing the pods again to repair the {Deferred} it held")]
+        public static partial void RetryingDeferred(ILogger logger, int deferred);
+
+        [LoggerMessage(11, LogLevel.Warning, "controller.webhookByUrl is true: repair does not wait for a ready webhook endpoint, since a webhook called by URL has no Service whose EndpointSlices tell. A workload restarted while the injector is down or not yet Ready has its new pods admitted without the sidecar again: they are reported, and their restart is held by controller.restartIntervalMinutes with what to check")]
+        public static partial void WebhookByUrl(ILogger logger);
     }
 }

@@ -1,7 +1,10 @@
 namespace LogSidecar.Injector.Controller;
 
-/// <summary>What a restart attempt did, and for people why (and what to do), except for <see cref="RestartResult.Restarted"/>.</summary>
-internal sealed record RestartOutcome(RestartResult Result, string Why = "")
+/// <summary>
+/// What a restart attempt did, and for people why (and what to do), except for <see cref="RestartResult.Restarted"/>;
+/// for <see cref="RestartResult.HeldByHourlyCap"/>, how long until the cap allows a restart again.
+/// </summary>
+internal sealed record RestartOutcome(RestartResult Result, string Why = "", TimeSpan? RetryAfter = null)
 {
     public static readonly RestartOutcome Done = new(RestartResult.Restarted);
 

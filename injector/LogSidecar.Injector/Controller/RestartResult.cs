@@ -9,10 +9,13 @@ internal enum RestartResult
     /// <summary>Restarted before this pod's template was rolled: the rollout under way replaces the pod, nothing to do.</summary>
     BeingReplaced,
 
-    /// <summary>Restarted less than controller.restartIntervalMinutes ago, and this pod is one of its replacements.</summary>
+    /// <summary>
+    /// Restarted less than controller.restartIntervalMinutes ago while the webhook had a ready endpoint, and this pod is
+    /// one of its replacements: the webhook did not answer the API server, which a person must fix; not tried again.
+    /// </summary>
     HeldByInterval,
 
-    /// <summary>controller.maxRestartsPerHour workloads were restarted in the last hour.</summary>
+    /// <summary>controller.maxRestartsPerHour workloads were restarted in the last hour: tried again when the hour allows.</summary>
     HeldByHourlyCap,
 
     /// <summary>The API server refused or did not answer the patch.</summary>

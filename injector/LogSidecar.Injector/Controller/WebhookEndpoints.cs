@@ -10,23 +10,31 @@ namespace LogSidecar.Injector.Controller;
 /// in the injector's namespace, listed then watched by <see cref="ListWatch{T}"/>. An endpoint counts when
 /// <c>conditions.ready</c> is true or absent ("a nil value indicates an unknown state; consumers should interpret
 /// this unknown state as ready"); a terminating one is never ready. The same pod in two slices (dual stack) counts
-/// once. Kept: the ready endpoints' keys per slice, a few strings for the injector's few replicas.
+/// once. Kept: the ready endpoints' keys per slice, a few strings for the injector's few replicas. The EndpointSlice
+/// controller gives every Service with a selector at least one slice (empty while no pod is Ready), so no slice at all
+/// means the Service named does not exist in that namespace (or has no selector, or the webhook is called by URL):
+/// the reason then says to set <c>controller.webhookServiceName</c> or <c>controller.webhookByUrl</c>.
 /// </summary>
 internal sealed class WebhookEndpoints : IListWatchTarget<V1EndpointSlice>
 {
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 
     private readonly ListWatch<V1EndpointSlice> _watch;
+    private readonly string _namespace;
+    private readonly string _name;
 
     // Replaced whole by the one watch loop (copy on write), read by anyone: readers never see a slice half updated.
     private volatile Dictionary<string, string[]> _slices = new(StringComparer.Ordinal);
     private Dictionary<string, string[]>? _listing;
     private volatile bool _known;
     private volatile bool _ready;
+    private volatile bool _sliced;
 
     public WebhookEndpoints(IKubernetes client, string @namespace, string service, TimeProvider time, ILogger logger)
     {
         Service = $"{@namespace}/{service}";
+        _namespace = @namespace;
+        _name = service;
         var selector = $"{ServiceNameLabel}={service}";
         _watch = new ListWatch<V1EndpointSlice>(
             new ListWatchSource<V1EndpointSlice>(
@@ -45,7 +53,8 @@ internal sealed class WebhookEndpoints : IListWatchTarget<V1EndpointSlice>
     }
 
     /// <summary>
-    /// Raised on the watch's task with <see cref="IsReady"/> after the first list, and whenever it changes after that.
+    /// Raised on the watch's task with <see cref="IsReady"/> after the first list, and whenever it or
+    /// <see cref="NotReadyReason"/>'s kind (no slice, no ready endpoint) changes after that.
     /// </summary>
     public event Action<bool>? Changed;
 
@@ -66,9 +75,11 @@ internal sealed class WebhookEndpoints : IListWatchTarget<V1EndpointSlice>
         ? null
         : _watch.LastError is { } error
             ? $"the EndpointSlices of the webhook Service {Service} cannot be read ({error}), so whether the webhook can answer is not known"
-            : _known
-                ? $"the webhook Service {Service} has no ready endpoint, so pods created now would be admitted without the sidecar again (failurePolicy Ignore); it waits until an injector replica is Ready"
-                : $"the EndpointSlices of the webhook Service {Service} have not been listed yet";
+            : !_known
+                ? $"the EndpointSlices of the webhook Service {Service} have not been listed yet"
+                : _sliced
+                    ? $"the webhook Service {Service} has no ready endpoint, so pods created now would be admitted without the sidecar again (failurePolicy Ignore); it waits until an injector replica is Ready (kubectl -n {_namespace} get pods; kubectl -n {_namespace} get endpointslices -l {ServiceNameLabel}={_name})"
+                    : $"no EndpointSlice in namespace {_namespace} is labelled {ServiceNameLabel}={_name}: Service {_name} is not found in namespace {_namespace} (or it has no selector), so whether the webhook can answer is not known. Set controller.webhookServiceName to the Service that the MutatingWebhookConfiguration's clientConfig.service names (it must be in namespace {_namespace}), or, if it calls the webhook by clientConfig.url, set controller.webhookByUrl to true";
 
     /// <summary>Lists and watches until <paramref name="cancellationToken"/> is cancelled.</summary>
     public Task RunAsync(CancellationToken cancellationToken) => _watch.RunAsync(cancellationToken);
@@ -113,8 +124,10 @@ internal sealed class WebhookEndpoints : IListWatchTarget<V1EndpointSlice>
     {
         _slices = slices;
         var ready = slices.Values.Any(keys => keys.Length > 0);
-        var changed = ready != _ready;
+        var sliced = slices.Count > 0;
+        var changed = ready != _ready || sliced != _sliced;
         _ready = ready;
+        _sliced = sliced;
         _known = true;
         if (first || changed)
         {

@@ -14,7 +14,8 @@ namespace LogSidecar.Injector.Controller;
 /// pods with its own update strategy (maxUnavailable, PodDisruptionBudgets respected). The owner is found through the
 /// controller ownerReference: Deployment (pod -> ReplicaSet -> Deployment), StatefulSet or DaemonSet. Bare pods, Jobs
 /// and ReplicaSets without a Deployment are only reported. At most one restart per workload per
-/// <see cref="ControllerOptions.RestartIntervalMinutes"/> and <see cref="ControllerOptions.MaxRestartsPerHour"/> in all.
+/// <see cref="ControllerOptions.RestartIntervalMinutes"/> and <see cref="ControllerOptions.MaxRestartsPerHour"/> in all;
+/// a restart held by the hourly cap says when the cap allows one again (<see cref="RestartOutcome.RetryAfter"/>).
 /// </summary>
 internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions options, TimeProvider time)
 {
@@ -25,11 +26,8 @@ internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions op
     private readonly Queue<long> _window = new();
     private long _outages;
     private long _restarts;
-    private long _heldBack;
 
     public long Restarts => Interlocked.Read(ref _restarts);
-
-    public long HeldBack => Interlocked.Read(ref _heldBack);
 
     /// <summary>
     /// The webhook's Service was seen without a ready endpoint: a restart made before now may have had its pods admitted
@@ -105,10 +103,12 @@ internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions op
 
                 if (last.Outages == _outages)
                 {
-                    Interlocked.Increment(ref _heldBack);
+                    var seen = options.WebhookByUrl
+                        ? "and this pod of that restart still came up without the sidecar: the API server got no answer from the webhook at its URL (controller.webhookByUrl: whether the webhook was up is not known). Check that the URL reaches a Ready injector"
+                        : "while its webhook Service had a ready endpoint, and this pod of that restart still came up without the sidecar: the API server got no answer from the webhook. Check that it can reach it";
                     return new RestartOutcome(
                         RestartResult.HeldByInterval,
-                        $"it was restarted at {last.Stamp}, less than {options.RestartIntervalMinutes} minutes ago (controller.restartIntervalMinutes), while its webhook Service had a ready endpoint, and this pod of that restart still came up without the sidecar: the API server got no answer from the webhook. Check that it can reach it (the caBundle of the MutatingWebhookConfiguration, NetworkPolicies from the API server to the injector, the injector's log), then run {command}");
+                        $"it was restarted at {last.Stamp}, less than {options.RestartIntervalMinutes} minutes ago (controller.restartIntervalMinutes), {seen} (the caBundle of the MutatingWebhookConfiguration, NetworkPolicies from the API server to the injector, the injector's log), then run {command}");
                 }
 
                 why = $"its restart at {last.Stamp} was followed by a time without a ready webhook endpoint, so that restart's pods may have been admitted without the sidecar and it does not count";
@@ -116,10 +116,13 @@ internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions op
 
             if (_window.Count >= options.MaxRestartsPerHour)
             {
-                Interlocked.Increment(ref _heldBack);
+                // The oldest restart of the window leaves it then, and one restart is allowed again.
+                var wait = time.GetElapsedTime(now, _window.Peek() + hour);
+                var when = (time.GetUtcNow() + wait).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
                 return new RestartOutcome(
                     RestartResult.HeldByHourlyCap,
-                    $"{options.MaxRestartsPerHour} workloads were restarted in the last hour (controller.maxRestartsPerHour); the controller does not restart it for this pod: run {command} once those rollouts are done, or raise controller.maxRestartsPerHour");
+                    $"{options.MaxRestartsPerHour} workloads were restarted in the last hour (controller.maxRestartsPerHour); the controller tries again when the hour allows one more, at {when}, if the pod still needs it. To repair it sooner, run {command}, or raise controller.maxRestartsPerHour",
+                    wait);
             }
 
             // Taken before the call, so a concurrent caller cannot restart the same workload twice.

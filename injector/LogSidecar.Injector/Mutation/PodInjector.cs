@@ -213,43 +213,55 @@ internal sealed class PodInjector
         });
 
         var patch = new PatchBuilder();
-        patch.AppendToArray(spec, ["spec"], "volumes", new JsonObject
+
+        // What is added, each item with where it goes by name: the hash of this, not of the patch, so that where the
+        // arrays stood (an index, an array created or appended to) does not count, and a pod that another webhook
+        // changed after us (a container put first, an init container or volume appended) renders the same again.
+        var added = new JsonArray();
+        void Append(JsonObject parent, string[] tokens, string array, JsonNode value, string target)
+        {
+            added.Add(new JsonObject { ["to"] = target, ["value"] = value.DeepClone() });
+            patch.AppendToArray(parent, tokens, array, value);
+        }
+
+        Append(spec, ["spec"], "volumes", new JsonObject
         {
             ["name"] = volumeName,
             ["emptyDir"] = new JsonObject { ["sizeLimit"] = _options.VolumeSizeLimit },
-        });
-        patch.AppendToArray(spec, ["spec"], "volumes", new JsonObject
+        }, "volumes");
+        Append(spec, ["spec"], "volumes", new JsonObject
         {
             ["name"] = tokenShadowVolume,
             ["emptyDir"] = new JsonObject(),
-        });
+        }, "volumes");
         if (credentialsVolume is not null)
         {
-            patch.AppendToArray(spec, ["spec"], "volumes", new JsonObject
+            Append(spec, ["spec"], "volumes", new JsonObject
             {
                 ["name"] = credentialsVolume,
                 ["secret"] = new JsonObject { ["secretName"] = settings.Secret },
-            });
+            }, "volumes");
         }
 
         foreach (var index in selected)
         {
             if (rawContainers[index] is JsonObject container)
             {
-                patch.AppendToArray(container, ["spec", "containers", index.ToString(System.Globalization.CultureInfo.InvariantCulture)], "volumeMounts", new JsonObject
+                Append(container, ["spec", "containers", index.ToString(System.Globalization.CultureInfo.InvariantCulture)], "volumeMounts", new JsonObject
                 {
                     ["name"] = volumeName,
                     ["mountPath"] = settings.MountPath,
-                });
+                }, $"containers[{podSpec.Containers[index].Name}].volumeMounts");
             }
         }
 
-        patch.AppendToArray(spec, ["spec"], native ? "initContainers" : "containers", sidecar);
+        var list = native ? "initContainers" : "containers";
+        Append(spec, ["spec"], list, sidecar, list);
 
         var status = new InjectionStatus
         {
             Version = Version,
-            ConfigHash = ConfigHash.Of(patch.Operations),
+            ConfigHash = ConfigHash.Of(added),
             Container = containerName,
             Volume = volumeName,
             Native = native,

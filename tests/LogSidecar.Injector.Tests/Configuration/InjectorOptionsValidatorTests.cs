@@ -85,6 +85,23 @@ public sealed class InjectorOptionsValidatorTests
     }
 
     [Fact]
+    public void AWebhookCalledByUrlIsReadFromTheConfigurationFileAndAServiceNameBesideItIsRefused()
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllText(folder.File("config.json"), """{ "controller": { "webhookByUrl": true } }""");
+        var errors = new List<string>();
+
+        var options = InjectorOptionsLoader.Load(new CommandLine { ConfigFile = folder.File("config.json") }, _ => null, errors)!;
+
+        Assert.Empty(errors);
+        Assert.True(options.Controller.WebhookByUrl);
+        options.Controller.WebhookServiceName = "logsidecar-injector";
+        var refused = Assert.Single(InjectorOptionsValidator.Validate(options, serving: false));
+        Assert.StartsWith("controller.webhookServiceName:", refused, StringComparison.Ordinal);
+        Assert.Contains("leave webhookServiceName out, or set webhookByUrl to false", refused, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheSelfSignedKeysAreReadFromTheConfigurationFile()
     {
         using var folder = new TempDirectory();

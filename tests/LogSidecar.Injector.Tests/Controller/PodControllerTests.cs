@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LogSidecar.Injector.Configuration;
 using LogSidecar.Injector.Controller;
 using LogSidecar.Injector.Tests.Infrastructure;
@@ -31,6 +32,26 @@ public sealed class PodControllerTests
         // An injector replica is Ready: the webhook can answer, so repair may restart workloads.
         ClusterPods.WebhookEndpoint(api, ready: true);
         return api;
+    }
+
+    /// <summary>
+    /// Starts the controller with a pod that missed its sidecar put last in shop, and returns once it is evented: the one
+    /// pod put before it has been judged by then.
+    /// </summary>
+    private static async Task<RunningController> StartWithMarkerAsync(LoopbackKubernetesApi api, InjectorOptions options)
+    {
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "marker"));
+        var running = RunningController.Start(api, options, new FakeTimeProvider());
+        try
+        {
+            await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "marker").Count == 1 && running.Pods.Tracked == 2, "the marker pod evented (the other pod judged before it)");
+            return running;
+        }
+        catch (Exception)
+        {
+            await running.DisposeAsync();
+            throw;
+        }
     }
 
     [Fact]
@@ -67,9 +88,7 @@ public sealed class PodControllerTests
         await using var api = await StartApiAsync();
         var options = Options();
         api.Put("pods", "shop", ClusterPods.Injected(ClusterPods.OptedIn("shop", "web-1"), options));
-        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "marker"));
-        await using var running = RunningController.Start(api, options, new FakeTimeProvider());
-        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "marker").Count == 1 && running.Pods.Tracked == 2, "the marker pod evented (web-1 judged before it)");
+        await using var running = await StartWithMarkerAsync(api, options);
 
         Assert.Empty(ClusterPods.Events(api, "shop", "web-1"));
         Assert.Equal(0, running.Pods.Drifted["shop"]);
@@ -82,6 +101,41 @@ public sealed class PodControllerTests
         Assert.Contains("would be rendered differently now", (string?)drift["message"], StringComparison.Ordinal);
         Assert.Equal(1, running.Pods.Drifted["shop"]);
         Assert.Contains("logsidecar_injector_pods_drifted{namespace=\"shop\"} 1\n", running.Metrics.Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhatAnotherWebhookAddedAfterUsIsNotDriftButAChangeOfOurOwnConfigurationStillIs()
+    {
+        await using var api = await StartApiAsync();
+        var options = Options();
+        var pod = ClusterPods.Injected(ClusterPods.OptedIn("shop", "web-1"), options);
+
+        // A mesh injector admitted the pod after us: its proxy goes first, its init container and volume after ours,
+        // and it gave the app container an env var and a mount of its own.
+        var spec = pod["spec"]!;
+        spec["containers"]!.AsArray().Insert(0, new JsonObject
+        {
+            ["name"] = "mesh-proxy",
+            ["image"] = "registry.example/mesh-proxy:1",
+            ["ports"] = new JsonArray(new JsonObject { ["containerPort"] = 15090, ["name"] = "mesh-metrics" }),
+            ["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = "mesh-certs", ["mountPath"] = "/etc/mesh" }),
+        });
+        spec["initContainers"]!.AsArray().Add(new JsonObject { ["name"] = "mesh-init", ["image"] = "registry.example/mesh-init:1" });
+        spec["volumes"]!.AsArray().Add(new JsonObject { ["name"] = "mesh-certs", ["emptyDir"] = new JsonObject() });
+        var app = spec["containers"]![1]!;
+        app["env"] = new JsonArray(new JsonObject { ["name"] = "MESH_ENABLED", ["value"] = "1" });
+        app["volumeMounts"]!.AsArray().Add(new JsonObject { ["name"] = "mesh-certs", ["mountPath"] = "/etc/mesh" });
+        api.Put("pods", "shop", pod);
+        await using var running = await StartWithMarkerAsync(api, options);
+
+        Assert.Empty(ClusterPods.Events(api, "shop", "web-1"));
+        Assert.Equal(0, running.Pods.Drifted["shop"]);
+
+        // Our own rendering changes: that is drift, whatever the other webhook added.
+        api.PutNamespace("shop", new Dictionary<string, string> { ["logsidecar.io/memory"] = "128Mi" });
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "web-1").Count == 1 && running.Pods.Drifted.GetValueOrDefault("shop") == 1, "the drift Event on web-1");
+
+        Assert.Equal(PodController.DriftReason, (string?)Assert.Single(ClusterPods.Events(api, "shop", "web-1"))["reason"]);
     }
 
     [Fact]
@@ -133,13 +187,49 @@ public sealed class PodControllerTests
         Assert.Contains("maxRestartsPerHour", (string?)Assert.Single(ClusterPods.Events(api, "shop", "c", PodController.RestartHeldReason))["message"], StringComparison.Ordinal);
         Assert.Equal(6, running.Pods.Missing["shop"]);
 
-        // An hour later the window is open again, and a's interval is over: a new missed pod of a restarts it once more.
+        // An hour later the window is open again: c, held by the cap, is restarted now, and a's interval is over, so a
+        // new missed pod of a restarts it once more.
         time.Advance(TimeSpan.FromMinutes(61));
         api.Put("pods", "shop", ClusterPods.OptedIn("shop", "a-5d8f-3", ("ReplicaSet", "a-5d8f")));
-        await Condition.WaitAsync(() => api.Count("PATCH deployments/a 200") == 2, "the second restart of a");
+        await Condition.WaitAsync(() => api.Count("PATCH deployments/a 200") == 2 && api.Count("PATCH deployments/c 200") == 1, "the second restart of a and the held one of c");
 
-        Assert.Equal(3, running.Pods.Restarts);
+        Assert.Equal(4, running.Pods.Restarts);
         Assert.Equal(1, api.Count("PATCH deployments/b 200"));
+    }
+
+    [Fact]
+    public async Task ARestartHeldByTheHourlyCapIsMadeWhenTheHourAllowsItOnceTriedAgainQuietlyWhileTheHourIsFull()
+    {
+        await using var api = await StartApiAsync();
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            api.Seed("deployments", "shop", ClusterPods.Deployment("shop", name));
+            api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", $"{name}-5d8f", name));
+            api.Put("pods", "shop", ClusterPods.OptedIn("shop", $"{name}-5d8f-1", ("ReplicaSet", $"{name}-5d8f")));
+        }
+
+        var time = new FakeTimeProvider();
+        await using var running = RunningController.Start(api, Options(c => { c.Repair = true; c.MaxRestartsPerHour = 1; c.RestartIntervalMinutes = 30; }), time);
+        await Condition.WaitAsync(() => running.Pods.Restarts == 1 && running.Pods.RestartsHeld == 2 && running.Pods.RepairsWaiting == 2, "one restart, two held by the cap");
+        string[] held = [.. new[] { "a", "b", "c" }.Where(n => ClusterPods.Events(api, "shop", n, PodController.RestartHeldReason).Count == 1)];
+        Assert.Equal(2, held.Length);
+        var message = (string?)ClusterPods.Events(api, "shop", held[0], PodController.RestartHeldReason)[0]["message"];
+        Assert.Contains("tries again when the hour allows one more, at 2000-01-01T01:00:00Z", message, StringComparison.Ordinal);
+        Assert.Contains($"kubectl rollout restart deployment/{held[0]} -n shop", message, StringComparison.Ordinal);
+        Assert.Contains("logsidecar_injector_repairs_waiting 2\n", running.Metrics.Render(), StringComparison.Ordinal);
+
+        // The first restart leaves the hour's window: one of the two held is restarted, the other held again, quietly.
+        time.Advance(TimeSpan.FromHours(1));
+        await Condition.WaitAsync(() => running.Pods.Restarts == 2 && running.Pods.RepairsWaiting == 1, "the second restart, an hour after the first");
+        Assert.Single(held, n => api.Count($"PATCH deployments/{n} 200") == 1);
+
+        time.Advance(TimeSpan.FromHours(1));
+        await Condition.WaitAsync(() => running.Pods.Restarts == 3 && running.Pods.RepairsWaiting == 0, "the third restart, an hour after the second");
+
+        Assert.All(new[] { "a", "b", "c" }, n => Assert.Equal(1, api.Count($"PATCH deployments/{n} 200")));
+        Assert.All(held, n => Assert.Single(ClusterPods.Events(api, "shop", n, PodController.RestartHeldReason)));
+        Assert.All(held, n => Assert.Single(ClusterPods.Events(api, "shop", n, PodController.RestartReason)));
+        Assert.Equal(2, running.Pods.RestartsHeld);
     }
 
     [Fact]
@@ -271,6 +361,31 @@ public sealed class PodControllerTests
     }
 
     [Fact]
+    public async Task AWebhookCalledByUrlHasNoEndpointSlicesToWaitForSoRepairRestartsAtOnceAndAFailedRestartIsHeldWithWhatToCheck()
+    {
+        await using var api = await StartApiAsync();
+        api.Delete("endpointslices", "logsidecar-system", "logsidecar-injector-x7k2p"); // no Service: clientConfig.url
+        api.Seed("deployments", "shop", ClusterPods.Deployment("shop", "a"));
+        api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", "a-5d8f", "a"));
+        api.Seed("replicasets", "shop", ClusterPods.ReplicaSet("shop", "a-6b7c", "a"));
+        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "a-5d8f-1", ("ReplicaSet", "a-5d8f")));
+        await using var running = RunningController.Start(api, Options(c => { c.Repair = true; c.WebhookByUrl = true; }), new FakeTimeProvider());
+        await Condition.WaitAsync(() => api.Count("PATCH deployments/a 200") == 1, "the restart without an EndpointSlice");
+
+        Assert.Equal(0, running.Pods.RepairsWaiting);
+        Assert.DoesNotContain(api.Requests, r => r.Contains("endpointslices", StringComparison.Ordinal));
+
+        // Its replacement still missed the sidecar: nothing says whether the URL answered, so it is held for a person.
+        api.Put("pods", "shop", ClusterPods.Replacement(api, "shop", "a-6b7c-1", "a-6b7c", "a"));
+        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "a", PodController.RestartHeldReason).Count == 1, "the replacement's restart held");
+
+        var held = (string?)Assert.Single(ClusterPods.Events(api, "shop", "a", PodController.RestartHeldReason))["message"];
+        Assert.Contains("no answer from the webhook at its URL (controller.webhookByUrl", held, StringComparison.Ordinal);
+        Assert.Contains("kubectl rollout restart deployment/a -n shop", held, StringComparison.Ordinal);
+        Assert.Equal(1, api.Count("PATCH deployments/a"));
+    }
+
+    [Fact]
     public async Task ARestartWhosePodsWereAdmittedWhileTheWebhookHadNoReadyEndpointDoesNotHoldTheNextOne()
     {
         await using var api = await StartApiAsync();
@@ -348,9 +463,7 @@ public sealed class PodControllerTests
         await using var api = await StartApiAsync();
         api.Seed("statefulsets", "shop", ClusterPods.Deployment("shop", "db"));
         api.Put("pods", "shop", ClusterPods.OptedIn("shop", "db-0", ("StatefulSet", "db")));
-        api.Put("pods", "shop", ClusterPods.OptedIn("shop", "marker"));
-        await using var running = RunningController.Start(api, Options(c => c.Repair = false), new FakeTimeProvider());
-        await Condition.WaitAsync(() => ClusterPods.Events(api, "shop", "marker").Count == 1 && running.Pods.Tracked == 2, "both pods reported (db-0 before the marker)");
+        await using var running = await StartWithMarkerAsync(api, Options(c => c.Repair = false));
         Assert.Single(ClusterPods.Events(api, "shop", "db-0"));
         Assert.Equal(0, api.Count("PATCH"));
 

@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using LogSidecar.Injector.Controller;
 using LogSidecar.Injector.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace LogSidecar.Injector.Tests.Controller;
 
@@ -24,12 +20,9 @@ public sealed class WebhookEndpointsTests
         api.PutNamespace(Ns);
         api.PutEndpointSlice(Ns, "other-abcde", "other", ("other-1", true, false));
         api.PutEndpointSlice(Ns, "logsidecar-injector-x7k2p", Service, ("injector-1", false, true));
-        using var client = api.CreateClient();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        var endpoints = new WebhookEndpoints(client, Ns, Service, new FakeTimeProvider(), NullLogger.Instance);
-        var seen = new ConcurrentQueue<bool>();
-        endpoints.Changed += seen.Enqueue;
-        var run = endpoints.RunAsync(stop.Token);
+        await using var watched = WatchedEndpoints.Start(api, Ns, Service);
+        var endpoints = watched.Endpoints;
+        var seen = watched.Seen;
 
         // The first list says "not ready" once: the other Service's ready endpoint is not the webhook's.
         await Condition.WaitAsync(() => !seen.IsEmpty && api.OpenWatchesOf("endpointslices") == 1, "the first list and a watch");
@@ -57,8 +50,34 @@ public sealed class WebhookEndpointsTests
         await Condition.WaitAsync(() => !endpoints.IsReady, "the terminating endpoint not counted");
 
         Assert.Equal([false, true, false], seen);
-        await stop.CancelAsync();
-        await run;
+    }
+
+    [Fact]
+    public async Task AServiceWithoutAnyEndpointSliceIsToldAsNotFoundWithTheSettingToChangeOnceUntilASliceAppears()
+    {
+        await using var api = new LoopbackKubernetesApi();
+        await api.StartAsync(TestContext.Current.CancellationToken);
+        api.PutNamespace(Ns);
+        api.PutEndpointSlice(Ns, "mesh-webhook-abcde", "mesh-webhook", ("mesh-1", true, false));
+        await using var watched = WatchedEndpoints.Start(api, Ns, Service);
+        var endpoints = watched.Endpoints;
+        var seen = watched.Seen;
+
+        // The Service named has no slice at all (the EndpointSlice controller gives every Service with a selector one).
+        await Condition.WaitAsync(() => !seen.IsEmpty && api.OpenWatchesOf("endpointslices") == 1, "the first list and a watch");
+        var why = endpoints.NotReadyReason();
+        Assert.Contains("Service logsidecar-injector is not found in namespace logsidecar-system", why, StringComparison.Ordinal);
+        Assert.Contains("Set controller.webhookServiceName to the Service that the MutatingWebhookConfiguration's clientConfig.service names", why, StringComparison.Ordinal);
+        Assert.Contains("set controller.webhookByUrl to true", why, StringComparison.Ordinal);
+
+        // Its Service is created: a slice without a ready endpoint is another reason, told once more; then it is ready.
+        api.PutEndpointSlice(Ns, "logsidecar-injector-x7k2p", Service, ("injector-1", false, false));
+        await Condition.WaitAsync(() => seen.Count == 2, "the change of reason told");
+        Assert.Contains("has no ready endpoint", endpoints.NotReadyReason(), StringComparison.Ordinal);
+        api.PutEndpointSlice(Ns, "logsidecar-injector-x7k2p", Service, ("injector-1", true, false));
+        await Condition.WaitAsync(() => endpoints.IsReady, "the ready endpoint");
+
+        Assert.Equal([false, false, true], seen);
     }
 
     [Fact]
@@ -67,10 +86,8 @@ public sealed class WebhookEndpointsTests
         await using var api = new LoopbackKubernetesApi();
         await api.StartAsync(TestContext.Current.CancellationToken);
         api.Forbid("list", "endpointslices");
-        using var client = api.CreateClient();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        var endpoints = new WebhookEndpoints(client, Ns, Service, new FakeTimeProvider(), NullLogger.Instance);
-        var run = endpoints.RunAsync(stop.Token);
+        await using var watched = WatchedEndpoints.Start(api, Ns, Service);
+        var endpoints = watched.Endpoints;
 
         await Condition.WaitAsync(() => endpoints.LastError is not null, "the refused list");
 
@@ -78,7 +95,5 @@ public sealed class WebhookEndpointsTests
         var why = endpoints.NotReadyReason();
         Assert.Contains("cannot be read", why, StringComparison.Ordinal);
         Assert.Contains("grant the 'list' verb on 'endpointslices'", why, StringComparison.Ordinal);
-        await stop.CancelAsync();
-        await run;
     }
 }

@@ -56,6 +56,17 @@ public sealed class ConfigHashTests
     }
 
     [Fact]
+    public void WhetherTheArraysItAddsToWereThereBeforeDoesNotChangeTheHash()
+    {
+        // The patch differs (it creates initContainers and volumes here, appends to them there); what it adds does not.
+        var crowded = Pod();
+        crowded["spec"]!["initContainers"] = new JsonArray(new JsonObject { ["name"] = "migrate", ["image"] = "registry.example/migrate:1" });
+        crowded["spec"]!["volumes"] = new JsonArray(new JsonObject { ["name"] = "cache", ["emptyDir"] = new JsonObject() });
+
+        Assert.Equal(Hash(Pod()), Hash(crowded));
+    }
+
+    [Fact]
     public void ChangingWhatIsRenderedChangesTheHash()
     {
         var hashes = new[]
