@@ -39,8 +39,8 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
             if (i != time && i != level && i != message)
             {
                 ref readonly var property = ref properties[i];
-                // A key of a JSON record is valid JSON key text as it is, escaped or not.
-                record.AddSourceField(property.Key, keyEscaped: true, property.Value, property.Kind);
+                // A key of a JSON record is valid JSON key text as it is, escaped or not; its closing quote and the colon take two bytes.
+                record.AddSourceField(property.Key, property.Value, property.Kind, compact: property.ValueStart == property.KeyEnd + 2);
             }
         }
 
@@ -114,6 +114,8 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
     /// A JSON string's text with its escapes resolved (serializers write <c>+</c> in an offset as
     /// <c>\u002B</c>), or empty when it is too long to be a time or a level.
     /// </summary>
+    // Not inlined: its JSON reader would make every record's frame larger and clear it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static ReadOnlySpan<byte> Unescape(ReadOnlySpan<byte> quoted, Span<byte> buffer)
     {
         return quoted.Length > buffer.Length ? [] : buffer[..JsonStringBody.CopyText(quoted, buffer)];

@@ -95,42 +95,42 @@ internal sealed class ParsedRecord
     public void AddField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, FieldKind kind) =>
         AddField(key, keyEscaped: false, value, kind);
 
-    /// <summary>A field whose key and value are ranges of <see cref="Source"/>: nothing is copied.</summary>
-    public void AddSourceField(Range key, bool keyEscaped, Range value, FieldKind kind) =>
-        Fields.Add(new ParsedField(key, keyEscaped, value, kind));
+    /// <summary>
+    /// A field of a JSON record: its key (between its quotes) and value are ranges of
+    /// <see cref="Source"/>, nothing is copied. <paramref name="compact"/>: the value follows the key's
+    /// closing quote and the colon directly.
+    /// </summary>
+    public void AddSourceField(Range key, Range value, FieldKind kind, bool compact) =>
+        Fields.Add(new ParsedField(key, KeyEscaped: true, value, kind, compact));
 
     /// <summary>
-    /// The last field of the run starting at <paramref name="first"/> whose source bytes read exactly
-    /// as outputs write fields (<c>"key":value</c> joined by commas, as a compact JSON record has
-    /// them), so the run is copied at once; <paramref name="bytes"/> are those bytes. -1 when field
-    /// <paramref name="first"/> is not written so.
+    /// The last field of the run starting at <paramref name="first"/> that reads in the record's own
+    /// bytes exactly as outputs write fields (compact fields each following the one before after one
+    /// comma, as a compact JSON record has them), so the run is copied at once; <paramref name="bytes"/>
+    /// are those bytes. -1 when field <paramref name="first"/> is not written so.
     /// </summary>
     public int CompactRun(int first, out ReadOnlySpan<byte> bytes)
     {
         bytes = default;
-        var source = Source;
         var fields = CollectionsMarshal.AsSpan(Fields);
         var last = -1;
         var previousEnd = -1;
         for (var i = first; i < fields.Length; i++)
         {
             ref readonly var field = ref fields[i];
-            int keyStart = field.Key.Start.Value, keyEnd = field.Key.End.Value, valueEnd = field.Value.End.Value;
-            var compact = field.KeyEscaped && field.IsJson && keyStart > 0 && valueEnd <= source.Length
-                && field.Value.Start.Value == keyEnd + 2 && source[keyStart - 1] == '"' && source[keyEnd] == '"' && source[keyEnd + 1] == ':'
-                && (i == first || (keyStart == previousEnd + 2 && source[keyStart - 2] == ','));
-            if (!compact)
+            // Members of one object two bytes apart have exactly `,"` between them.
+            if (!field.Compact || (i != first && field.Key.Start.Value != previousEnd + 2))
             {
                 break;
             }
 
             last = i;
-            previousEnd = valueEnd;
+            previousEnd = field.Value.End.Value;
         }
 
         if (last >= 0)
         {
-            bytes = source[(fields[first].Key.Start.Value - 1)..previousEnd];
+            bytes = Source[(fields[first].Key.Start.Value - 1)..previousEnd];
         }
 
         return last;
