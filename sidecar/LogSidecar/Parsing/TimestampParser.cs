@@ -43,6 +43,7 @@ internal sealed class TimestampParser
         {
             text = text.Trim(" \t\""u8); // the search of a general trim costs more than the parse: only when an end needs it
         }
+
         if (_formats.Length == 0)
         {
             return TryIsoRemembered(text, out time) || TryEpoch(text, unit: null, out time) || TryLayouts(text, CommonLayouts, reference, out time);

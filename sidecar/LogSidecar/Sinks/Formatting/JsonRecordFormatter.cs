@@ -39,7 +39,7 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     private readonly List<int> _cuts = [];
     private readonly byte[] _timeOpen;
     private DateTimeOffset _readTimeFor = DateTimeOffset.MinValue;
-    private byte[] _readTime = [];
+    // ,"read_time":"..." of the last read time; the quoted time alone is its tail.
     private byte[] _readTimeMember = [];
 
     public JsonRecordFormatter(OutputOptions options, PodMetadata pod, SidecarMetrics metrics)
@@ -173,18 +173,19 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         }
 
         RememberReadTime(readTime);
-        output.Write(_readTime);
+        output.Write(_readTimeMember.AsSpan(ReadTimeKey.Length));
     }
 
-    // Records of a batch share their read time: format it once, quoted and as the read_time member.
+    private static ReadOnlySpan<byte> ReadTimeKey => ",\"read_time\":"u8;
+
+    // Records of a batch share their read time: format it once, as the read_time member.
     private void RememberReadTime(DateTimeOffset readTime)
     {
         if (readTime != _readTimeFor)
         {
             var formatted = new OutputBuffer(Stream.Null, Rfc3339.MaxLength + 2);
             formatted.WriteTime(readTime, ReadTimeDigits);
-            _readTime = formatted.Slice(0, formatted.Length).ToArray();
-            _readTimeMember = [.. ",\"read_time\":"u8, .. _readTime];
+            _readTimeMember = [.. ReadTimeKey, .. formatted.Slice(0, formatted.Length)];
             _readTimeFor = readTime;
         }
     }

@@ -81,15 +81,10 @@ internal sealed partial class BackendTransport : IDisposable
             Log.TransportFailed(_log, _options.Name, e.GetBaseException().Message);
             return TransportResult<T>.Failed("network");
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is IOException or SocketException)
         {
-            // A connection reset just after it opened escapes HttpClient unwrapped (its pool reads the
-            // remote address of the dead socket); it is a network failure like any other, not a reason to stop.
-            Log.TransportFailed(_log, _options.Name, e.Message);
-            return TransportResult<T>.Failed("network");
-        }
-        catch (IOException e)
-        {
+            // A connection reset just after it opened escapes HttpClient as a bare SocketException (its pool
+            // reads the remote address of the dead socket): a network failure like any other, not a reason to stop.
             Log.TransportFailed(_log, _options.Name, e.Message);
             return TransportResult<T>.Failed("network");
         }
