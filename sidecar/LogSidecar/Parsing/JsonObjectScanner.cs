@@ -9,69 +9,87 @@ namespace LogSidecar.Parsing;
 /// Finds the top-level properties of a line holding one JSON object (RFC 8259) in a single pass,
 /// checking the grammar of every value, nested ones included, so a value written out as it was
 /// read is valid JSON. The line is valid UTF-8 already (the preparer made it so), which is why this
-/// is cheaper than <see cref="System.Text.Json.Utf8JsonReader"/>: string runs are found 16 bytes
-/// at a time and no byte is checked twice. It only says yes or no: a line it refuses is
-/// given to the reader, whose error message says what is wrong.
+/// is cheaper than <see cref="System.Text.Json.Utf8JsonReader"/>: the quotes, backslashes and
+/// control characters of 64 bytes are found at once, so the end of a string is one bit search and
+/// no byte is checked twice. It only says yes or no: a line it refuses is given to the reader,
+/// whose error message says what is wrong.
 /// </summary>
-internal static class JsonObjectScanner
+internal ref struct JsonObjectScanner
 {
     // Deeper than this is refused here (the reader's own limit is 64 and decides those lines).
     private const int MaxDepth = 63;
 
+    private const int Window = 64;
+
+    private readonly ReadOnlySpan<byte> _text;
+
+    // A bit for each byte from _windowStart on (64 of them, fewer at the end of the line) that ends a string's plain run.
+    private ulong _stops;
+    private int _windowStart = -Window;
+
+    private JsonObjectScanner(ReadOnlySpan<byte> text) => _text = text;
+
     /// <summary>Adds the object's properties to <paramref name="properties"/> and says whether the whole line is one valid object.</summary>
     public static bool TryScan(ReadOnlySpan<byte> line, List<JsonProperty> properties)
     {
+        var scanner = new JsonObjectScanner(line);
         var i = SkipWhitespace(line, 0);
         if ((uint)i >= (uint)line.Length || line[i] != '{')
         {
             return false;
         }
 
-        i = ScanObject(line, i, 1, properties);
+        i = scanner.ScanObject(i, 1, properties);
         return i >= 0 && SkipWhitespace(line, i) == line.Length;
     }
 
     /// <summary>The index after the value starting at <paramref name="i"/>, or -1 when there is no valid value there.</summary>
-    private static int ScanValue(ReadOnlySpan<byte> text, int i, int depth, out FieldKind kind, out bool escaped)
+    private int ScanValue(int i, int depth)
     {
-        escaped = false;
-        kind = FieldKind.Null;
-        if ((uint)i >= (uint)text.Length)
+        if ((uint)i >= (uint)_text.Length)
         {
             return -1;
         }
 
-        switch (text[i])
+        switch (_text[i])
         {
             case (byte)'"':
-                kind = FieldKind.String;
-                return ScanString(text, i + 1, out escaped);
+                return ScanString(i + 1, out _);
             case (byte)'{':
-                kind = FieldKind.Object;
-                return depth >= MaxDepth ? -1 : ScanObject(text, i, depth + 1, properties: null);
+                return depth >= MaxDepth ? -1 : ScanObject(i, depth + 1, properties: null);
             case (byte)'[':
-                kind = FieldKind.Array;
-                return depth >= MaxDepth ? -1 : ScanArray(text, i, depth + 1);
+                return depth >= MaxDepth ? -1 : ScanArray(i, depth + 1);
             case (byte)'t':
-                kind = FieldKind.True;
-                return Literal(text, i, "true"u8);
+                return Literal(_text, i, "true"u8);
             case (byte)'f':
-                kind = FieldKind.False;
-                return Literal(text, i, "false"u8);
+                return Literal(_text, i, "false"u8);
             case (byte)'n':
-                return Literal(text, i, "null"u8);
+                return Literal(_text, i, "null"u8);
             default:
-                kind = FieldKind.Number;
-                return ScanNumber(text, i);
+                return ScanNumber(_text, i);
         }
     }
+
+    /// <summary>The type of the value whose first byte is <paramref name="first"/>, if it is valid.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FieldKind KindOf(byte first) => first switch
+    {
+        (byte)'"' => FieldKind.String,
+        (byte)'{' => FieldKind.Object,
+        (byte)'[' => FieldKind.Array,
+        (byte)'t' => FieldKind.True,
+        (byte)'f' => FieldKind.False,
+        (byte)'n' => FieldKind.Null,
+        _ => FieldKind.Number,
+    };
 
     /// <summary>
     /// The index after the object whose brace is at <paramref name="i"/>, or -1; its members are
     /// added to <paramref name="properties"/> when given (the line's own object).
     /// </summary>
-    private static int ScanObject(ReadOnlySpan<byte> text, int i, int depth, List<JsonProperty>? properties)
+    private int ScanObject(int i, int depth, List<JsonProperty>? properties)
     {
+        var text = _text;
         i = SkipWhitespace(text, i + 1);
         if ((uint)i < (uint)text.Length && text[i] == '}')
         {
@@ -81,7 +99,7 @@ internal static class JsonObjectScanner
         while ((uint)i < (uint)text.Length && text[i] == '"')
         {
             var keyStart = i + 1;
-            i = ScanString(text, keyStart, out var keyEscaped);
+            i = ScanString(keyStart, out var keyEscaped);
             if (i < 0)
             {
                 return -1;
@@ -95,17 +113,23 @@ internal static class JsonObjectScanner
             }
 
             var valueStart = SkipWhitespace(text, i + 1);
-            FieldKind kind;
+            if ((uint)valueStart >= (uint)text.Length)
+            {
+                return -1;
+            }
+
             bool valueEscaped;
-            if ((uint)valueStart < (uint)text.Length && text[valueStart] == '"')
+            FieldKind kind;
+            if (text[valueStart] == '"')
             {
                 // Most values of a log record are strings: read them without the dispatch.
                 kind = FieldKind.String;
-                i = ScanString(text, valueStart + 1, out valueEscaped);
+                i = ScanString(valueStart + 1, out valueEscaped);
             }
             else
             {
-                i = ScanValue(text, valueStart, depth, out kind, out valueEscaped);
+                (kind, valueEscaped) = (KindOf(text[valueStart]), false);
+                i = ScanValue(valueStart, depth);
             }
 
             if (i < 0)
@@ -114,7 +138,7 @@ internal static class JsonObjectScanner
             }
 
             properties?.Add(new JsonProperty(keyStart, keyEnd, keyEscaped, valueStart, i, kind, valueEscaped));
-            i = NextMember(text, i, (byte)'}', out var closed);
+            i = NextMember(i, (byte)'}', out var closed);
             if (closed)
             {
                 return i;
@@ -124,17 +148,17 @@ internal static class JsonObjectScanner
         return -1;
     }
 
-    private static int ScanArray(ReadOnlySpan<byte> text, int i, int depth)
+    private int ScanArray(int i, int depth)
     {
-        i = SkipWhitespace(text, i + 1);
-        if (i < text.Length && text[i] == ']')
+        i = SkipWhitespace(_text, i + 1);
+        if (i < _text.Length && _text[i] == ']')
         {
             return i + 1;
         }
 
         while (i >= 0)
         {
-            i = NextMember(text, ScanValue(text, i, depth, out _, out _), (byte)']', out var closed);
+            i = NextMember(ScanValue(i, depth), (byte)']', out var closed);
             if (closed)
             {
                 return i;
@@ -149,7 +173,8 @@ internal static class JsonObjectScanner
     /// <paramref name="close"/> (<paramref name="closed"/>) or, after a comma, where the next member
     /// starts; -1 when neither follows.
     /// </summary>
-    private static int NextMember(ReadOnlySpan<byte> text, int i, byte close, out bool closed)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly int NextMember(int i, byte close, out bool closed)
     {
         closed = false;
         if (i < 0)
@@ -157,16 +182,16 @@ internal static class JsonObjectScanner
             return -1;
         }
 
-        i = SkipWhitespace(text, i);
-        if ((uint)i >= (uint)text.Length)
+        i = SkipWhitespace(_text, i);
+        if ((uint)i >= (uint)_text.Length)
         {
             return -1;
         }
 
-        var b = text[i];
+        var b = _text[i];
         if (b == ',')
         {
-            return SkipWhitespace(text, i + 1);
+            return SkipWhitespace(_text, i + 1);
         }
 
         closed = b == close;
@@ -174,24 +199,27 @@ internal static class JsonObjectScanner
     }
 
     /// <summary>The index after the string whose text starts at <paramref name="i"/> (after its opening quote), or -1; <paramref name="escaped"/> when it holds escapes.</summary>
-    private static int ScanString(ReadOnlySpan<byte> text, int i, out bool escaped)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ScanString(int i, out bool escaped)
     {
-        escaped = false;
-        while (true)
-        {
-            i = NextStop(text, i);
-            if ((uint)i >= (uint)text.Length)
-            {
-                return -1;
-            }
+        // Most strings end at their first stop: that takes a few instructions, in line. Any other
+        // stop that leaves the string valid is an escape.
+        i = NextStop(i);
+        escaped = (uint)i >= (uint)_text.Length || _text[i] != '"';
+        return escaped ? ScanEscapedString(i) : i + 1;
+    }
 
-            switch (text[i])
+    /// <summary>The rest of a string from the stop at <paramref name="i"/> that is not its closing quote: an escape, a raw control character or the line's end.</summary>
+    private int ScanEscapedString(int i)
+    {
+        while ((uint)i < (uint)_text.Length)
+        {
+            switch (_text[i])
             {
                 case (byte)'"':
                     return i + 1;
                 case (byte)'\\':
-                    escaped = true;
-                    i = ScanEscape(text, i);
+                    i = ScanEscape(_text, i);
                     if (i < 0)
                     {
                         return -1;
@@ -201,51 +229,106 @@ internal static class JsonObjectScanner
                 default:
                     return -1; // a raw control character
             }
+
+            i = NextStop(i);
         }
+
+        return -1;
     }
 
-    /// <summary>
-    /// The index of the first quote, backslash or control character from <paramref name="i"/> on, or
-    /// the text's length. Log strings are short: 16 bytes are tested at once in registers, where a
-    /// general search pays more to start than the string costs; near the end of the line the last 16
-    /// bytes are tested and those before <paramref name="i"/> ignored.
-    /// </summary>
+    /// <summary>The index of the first quote, backslash or control character from <paramref name="i"/> on, or the text's length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int NextStop(ReadOnlySpan<byte> text, int i)
+    private int NextStop(int i)
     {
-        ref var start = ref MemoryMarshal.GetReference(text);
-        for (; i + Vector128<byte>.Count <= text.Length; i += Vector128<byte>.Count)
+        var offset = (uint)(i - _windowStart);
+        if (offset < Window)
         {
-            var stops = Stops(Vector128.LoadUnsafe(ref start, (nuint)i));
+            var stops = _stops >> (int)offset;
             if (stops != 0)
             {
                 return i + BitOperations.TrailingZeroCount(stops);
             }
         }
 
-        if (text.Length >= Vector128<byte>.Count)
-        {
-            var last = text.Length - Vector128<byte>.Count;
-            var stops = Stops(Vector128.LoadUnsafe(ref start, (nuint)last)) >> (i - last);
-            return stops != 0 ? i + BitOperations.TrailingZeroCount(stops) : text.Length;
-        }
-
-        while (i < text.Length && !IsStop(text[i]))
-        {
-            i++;
-        }
-
-        return i;
+        return NextStopInNewWindows(i);
     }
 
-    /// <summary>A bit for each of the 16 bytes that is a quote, a backslash or a control character.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Stops(Vector128<byte> block) =>
-        (Vector128.Equals(block, Vector128.Create((byte)'"'))
-        | Vector128.Equals(block, Vector128.Create((byte)'\\'))
-        | Vector128.LessThan(block, Vector128.Create((byte)0x20))).ExtractMostSignificantBits();
+    private int NextStopInNewWindows(int i)
+    {
+        if ((uint)(i - _windowStart) < Window)
+        {
+            i = _windowStart + Window; // the window holds no stop from i on
+        }
 
-    private static bool IsStop(byte b) => b is (byte)'"' or (byte)'\\' or < 0x20;
+        for (; i < _text.Length; i += Window)
+        {
+            (_windowStart, _stops) = (i, StopsFrom(i));
+            if (_stops != 0)
+            {
+                return i + BitOperations.TrailingZeroCount(_stops);
+            }
+        }
+
+        return _text.Length;
+    }
+
+    /// <summary>The stop bits of the 64 bytes from <paramref name="i"/> on; none past the end of the line.</summary>
+    private readonly ulong StopsFrom(int i)
+    {
+        ref var start = ref MemoryMarshal.GetReference(_text);
+        if (i + Window <= _text.Length)
+        {
+            return Stops(ref start, i)
+                | ((ulong)Stops(ref start, i + 16) << 16)
+                | ((ulong)Stops(ref start, i + 32) << 32)
+                | ((ulong)Stops(ref start, i + 48) << 48);
+        }
+
+        ulong stops = 0;
+        for (var block = 0; block < Window && i + block < _text.Length; block += Vector128<byte>.Count)
+        {
+            stops |= (ulong)TailStops(ref start, i + block) << block;
+        }
+
+        return stops;
+    }
+
+    /// <summary>The stop bits of the (up to 16) bytes from <paramref name="i"/> to the end of the line, which is near.</summary>
+    private readonly uint TailStops(ref byte start, int i)
+    {
+        if (i + Vector128<byte>.Count <= _text.Length)
+        {
+            return Stops(ref start, i);
+        }
+
+        if (_text.Length >= Vector128<byte>.Count)
+        {
+            // The line's last 16 bytes, without those before i.
+            var last = _text.Length - Vector128<byte>.Count;
+            return Stops(ref start, last) >> (i - last);
+        }
+
+        var stops = 0u;
+        for (var at = i; at < _text.Length; at++)
+        {
+            if (_text[at] is (byte)'"' or (byte)'\\' or < 0x20)
+            {
+                stops |= 1u << (at - i);
+            }
+        }
+
+        return stops;
+    }
+
+    /// <summary>A bit for each of the 16 bytes from <paramref name="i"/> that is a quote, a backslash or a control character.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Stops(ref byte start, int i)
+    {
+        var block = Vector128.LoadUnsafe(ref start, (nuint)i);
+        return (Vector128.Equals(block, Vector128.Create((byte)'"'))
+            | Vector128.Equals(block, Vector128.Create((byte)'\\'))
+            | Vector128.LessThan(block, Vector128.Create((byte)0x20))).ExtractMostSignificantBits();
+    }
 
     /// <summary>The index after the escape starting with the backslash at <paramref name="i"/>, or -1.</summary>
     private static int ScanEscape(ReadOnlySpan<byte> text, int i)

@@ -13,6 +13,9 @@ internal sealed class Rfc3339
     // yyyy-MM-ddTHH:mm:ss
     private const int SecondLength = 19;
 
+    // "00" to "99", two bytes each.
+    private static readonly byte[] Pairs = [.. Enumerable.Range(0, 100).SelectMany(n => new[] { (byte)('0' + (n / 10)), (byte)('0' + (n % 10)) })];
+
     private readonly byte[] _second = new byte[SecondLength];
     private long _secondTicks = -1;
 
@@ -33,12 +36,25 @@ internal sealed class Rfc3339
         {
             output[length++] = (byte)'.';
             var fraction = (int)(time.Ticks % TimeSpan.TicksPerSecond);
-            for (var i = 7; i > fractionDigits; i--)
+            if (fractionDigits == 7)
             {
-                fraction /= 10;
+                // Parsed times keep all seven digits, once per record: two at a time from a table.
+                var (millis, rest) = Math.DivRem(fraction, 10_000);
+                output[length] = (byte)('0' + (millis / 100));
+                Pair(output, length + 1, millis % 100);
+                Pair(output, length + 3, rest / 100);
+                Pair(output, length + 5, rest % 100);
+            }
+            else
+            {
+                for (var i = 7; i > fractionDigits; i--)
+                {
+                    fraction /= 10;
+                }
+
+                Digits(output, length, fraction, fractionDigits);
             }
 
-            Digits(output, length, fraction, fractionDigits);
             length += fractionDigits;
         }
 
@@ -62,6 +78,12 @@ internal sealed class Rfc3339
         Digits(output, 14, seconds / 60 % 60, 2);
         output[16] = (byte)':';
         Digits(output, 17, seconds % 60, 2);
+    }
+
+    private static void Pair(Span<byte> output, int start, int value)
+    {
+        output[start] = Pairs[2 * value];
+        output[start + 1] = Pairs[(2 * value) + 1];
     }
 
     private static void Digits(Span<byte> output, int start, int value, int count)

@@ -105,6 +105,47 @@ public class JsonObjectScannerTests
         Assert.InRange(accepted, 100, 19_900);
     }
 
+    /// <summary>
+    /// The scanner finds a string's end 64 bytes at a time (fewer at the line's end, bytes one by one
+    /// on a line under 16): a quote, an escape or a raw control character put at every offset of
+    /// lines of every length up to 200 bytes lands on each side of every block and window boundary,
+    /// and each verdict is the reader's.
+    /// </summary>
+    [Fact]
+    public void StopsAtEveryOffsetOfLinesOfEveryLengthGetTheReadersVerdict()
+    {
+        int accepted = 0, refused = 0;
+        foreach (var stop in new[] { "\\\"", "\\u00e9", "\\", "\t", "\"" })
+        {
+            for (var length = 0; length <= 200; length++)
+            {
+                for (var at = 0; at <= length; at++)
+                {
+                    var value = new string('x', at) + stop + new string('y', length - at);
+                    foreach (var line in new[] { $$"""{"k":"{{value}}"}""", $$"""{"{{value}}":1,"b":"{{value}}"}""" })
+                    {
+                        var bytes = Encoding.UTF8.GetBytes(line);
+                        var scanned = new List<JsonProperty>();
+                        var reference = ReaderProperties(bytes);
+                        Assert.True(JsonObjectScanner.TryScan(bytes, scanned) == reference is not null, line);
+                        if (reference is not null)
+                        {
+                            Assert.Equal(reference, scanned);
+                            accepted++;
+                        }
+                        else
+                        {
+                            refused++;
+                        }
+                    }
+                }
+            }
+        }
+
+        // Two of the five stops are valid escapes, three make every line invalid.
+        Assert.Equal((2 * refused) / 3, accepted);
+    }
+
     /// <summary>The properties as System.Text.Json's reader finds them, or null when it refuses the line as one object.</summary>
     private static List<JsonProperty>? ReaderProperties(byte[] line)
     {

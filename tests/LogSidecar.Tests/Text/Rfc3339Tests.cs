@@ -15,6 +15,8 @@ public class Rfc3339Tests
         [
             new(2026, 11, 23, 10, 0, 1, 250, DateTimeKind.Utc),
             new DateTime(2026, 11, 23, 10, 0, 1, DateTimeKind.Utc).AddTicks(9_999_999),
+            new DateTime(2026, 11, 23, 10, 0, 1, DateTimeKind.Utc).AddTicks(1_234_567),
+            new DateTime(2026, 11, 23, 10, 0, 1, DateTimeKind.Utc).AddTicks(10_203),
             new(2026, 11, 23, 10, 0, 2, DateTimeKind.Utc),
             new(2026, 11, 23, 10, 0, 1, 1, DateTimeKind.Utc),
             new(2026, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc),
