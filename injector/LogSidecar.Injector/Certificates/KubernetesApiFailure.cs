@@ -9,6 +9,12 @@ internal sealed record KubernetesApiFailure(int StatusCode, string Reason, strin
 {
     public bool IsNotFound => StatusCode == (int)HttpStatusCode.NotFound;
 
+    /// <summary>
+    /// The server was not reached, was throttling (429) or failing (5xx): the same call may succeed later, where a 4xx
+    /// answer stays until a person changes something.
+    /// </summary>
+    public bool IsTransient => StatusCode is 0 or (int)HttpStatusCode.TooManyRequests or >= 500;
+
     /// <summary>409: AlreadyExists on create, Conflict on an update with a stale resourceVersion.</summary>
     public bool IsConflict => StatusCode == (int)HttpStatusCode.Conflict;
 

@@ -25,7 +25,9 @@ namespace LogSidecar.Injector.Controller;
 /// both hold again, the pods are listed again and those that waited are repaired. A restart held by
 /// <c>controller.maxRestartsPerHour</c> is deferred: one timer lists the pods again when the oldest restart of the hour
 /// leaves its window, and the deferred pods are tried again then (held again quietly, with a new timer, if the hour is
-/// full again). A restart held by <c>controller.restartIntervalMinutes</c> is not tried again: it needs a person.
+/// full again). So is a restart whose patch failed on the way (unreachable API server, 429, 5xx): it is tried again a
+/// minute later, and what it had taken of the limits is given back. A restart held by
+/// <c>controller.restartIntervalMinutes</c> or refused (403, 404) is not tried again: it needs a person.
 /// </summary>
 internal sealed partial class PodController
 {
@@ -421,7 +423,10 @@ internal sealed partial class PodController
         RelistAll();
     }
 
-    /// <summary>Restarts the pod's workload; says <see cref="RepairState.Deferred"/> when the hourly cap holds it, reported only the first time.</summary>
+    /// <summary>
+    /// Restarts the pod's workload; says <see cref="RepairState.Deferred"/> when the hourly cap holds it or the patch
+    /// failed on the way to the API server, reported only the first time.
+    /// </summary>
     private async Task<RepairState> RepairAsync(V1Pod pod, RepairState before, CancellationToken cancellationToken)
     {
         var ns = pod.Metadata.NamespaceProperty;
@@ -434,7 +439,7 @@ internal sealed partial class PodController
 
         var outcome = await _restarter.RestartAsync(workload, pod, cancellationToken);
         var what = $"{workload.Kind} {ns}/{workload.Name}";
-        var deferred = outcome.Result == RestartResult.HeldByHourlyCap;
+        var deferred = outcome.IsDeferred;
         if (deferred)
         {
             RetryDeferredAfter(outcome.RetryAfter ?? TimeSpan.FromHours(1));
@@ -588,7 +593,7 @@ internal sealed partial class PodController
         [LoggerMessage(9, LogLevel.Information, "Repair resumes: {Open}; listing the pods again to repair the {Waiting} that waited")]
         public static partial void RepairResumes(ILogger logger, string open, int waiting);
 
-        [LoggerMessage(10, LogLevel.Information, "controller.maxRestartsPerHour allows a restart again: listing the pods again to repair the {Deferred} it held")]
+        [LoggerMessage(10, LogLevel.Information, "Listing the pods again to repair the {Deferred} held by controller.maxRestartsPerHour (the hour allows a restart again) or whose restart failed on the way to the API server")]
         public static partial void RetryingDeferred(ILogger logger, int deferred);
 
         [LoggerMessage(11, LogLevel.Warning, "controller.webhookByUrl is true: repair does not wait for a ready webhook endpoint, since a webhook called by URL has no Service whose EndpointSlices tell. A workload restarted while the injector is down or not yet Ready has its new pods admitted without the sidecar again: they are reported, and their restart is held by controller.restartIntervalMinutes with what to check")]

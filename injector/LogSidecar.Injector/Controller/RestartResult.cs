@@ -18,6 +18,9 @@ internal enum RestartResult
     /// <summary>controller.maxRestartsPerHour workloads were restarted in the last hour: tried again when the hour allows.</summary>
     HeldByHourlyCap,
 
-    /// <summary>The API server refused or did not answer the patch.</summary>
+    /// <summary>The API server refused the patch (RBAC, the workload is gone): a person must act; not tried again.</summary>
     Refused,
+
+    /// <summary>The patch did not reach the API server, or it was throttling or failing (429, 5xx): tried again later.</summary>
+    Failed,
 }

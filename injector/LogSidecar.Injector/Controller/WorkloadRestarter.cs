@@ -19,6 +19,9 @@ namespace LogSidecar.Injector.Controller;
 /// </summary>
 internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions options, TimeProvider time)
 {
+    /// <summary>How long after a patch that failed on the way (unreachable API server, 429, 5xx) it is tried again.</summary>
+    public static readonly TimeSpan FailedRetry = TimeSpan.FromMinutes(1);
+
     // Keeps the per-workload restarts, the global window and the last webhook outage consistent with each other across
     // concurrent callers.
     private readonly Lock _lock = new();
@@ -81,6 +84,7 @@ internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions op
         var hour = 3600 * time.TimestampFrequency;
         var at = time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var why = "";
+        (long At, string Stamp, long Outages)? previous = null;
         lock (_lock)
         {
             while (_window.TryPeek(out var oldest) && now - oldest >= hour)
@@ -95,6 +99,7 @@ internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions op
 
             if (_lastRestart.TryGetValue(key, out var last))
             {
+                previous = last;
                 // The replacements carry the pod template annotation of that restart; a pod without it predates it.
                 if (pod.Metadata.Annotations is not { } annotations || !annotations.TryGetValue(AnnotationKeys.RestartedAt, out var stamp) || stamp != last.Stamp)
                 {
@@ -143,11 +148,48 @@ internal sealed class WorkloadRestarter(IKubernetes client, ControllerOptions op
         };
         if (result is not null)
         {
-            return new RestartOutcome(RestartResult.Refused, result.Explain());
+            // Nothing was restarted: the next attempt must not be taken for this one's rollout or count against the limits.
+            Release(key, now, previous);
+            return result.IsTransient
+                ? new RestartOutcome(RestartResult.Failed, $"{result.Explain()}; the controller tries again in {FailedRetry.TotalMinutes:0} minute, if the pod still needs it", FailedRetry)
+                : new RestartOutcome(RestartResult.Refused, result.Explain());
         }
 
         Interlocked.Increment(ref _restarts);
         return new RestartOutcome(RestartResult.Restarted, why);
+    }
+
+    /// <summary>Gives back what a restart that did not happen took: its place in the hour's window and the workload's last restart.</summary>
+    private void Release(string key, long at, (long At, string Stamp, long Outages)? previous)
+    {
+        lock (_lock)
+        {
+            if (_lastRestart.TryGetValue(key, out var taken) && taken.At == at)
+            {
+                if (previous is { } restored)
+                {
+                    _lastRestart[key] = restored;
+                }
+                else
+                {
+                    _lastRestart.Remove(key);
+                }
+            }
+
+            // One entry of that time (others may share it): the window keeps its order.
+            var removed = false;
+            for (var count = _window.Count; count > 0; count--)
+            {
+                var t = _window.Dequeue();
+                if (!removed && t == at)
+                {
+                    removed = true;
+                    continue;
+                }
+
+                _window.Enqueue(t);
+            }
+        }
     }
 
     private static V1ObjectReference Reference(string kind, string name, string ns) =>

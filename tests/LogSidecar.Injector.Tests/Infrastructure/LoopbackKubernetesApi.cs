@@ -41,6 +41,7 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
     private readonly Lock _store = new();
     private readonly Dictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
     private readonly HashSet<(string Verb, string Resource)> _forbidden = [];
+    private readonly Dictionary<(string Verb, string Resource), int> _unavailable = [];
     private readonly ConcurrentQueue<string> _requests = new();
     private long _resourceVersion = 1000;
     private int _heldReads;
@@ -98,6 +99,18 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         lock (_store)
         {
             _forbidden.Add((verb, resource));
+        }
+    }
+
+    /// <summary>
+    /// Answers the next <paramref name="times"/> requests to <paramref name="verb"/> <paramref name="resource"/> with 503
+    /// ServiceUnavailable, as an API server does while its storage is unavailable; the object is left unchanged.
+    /// </summary>
+    public void Unavailable(string verb, string resource, int times)
+    {
+        lock (_store)
+        {
+            _unavailable[(verb, resource)] = times;
         }
     }
 
@@ -718,10 +731,21 @@ public sealed class LoopbackKubernetesApi : IAsyncDisposable
         return null;
     }
 
-    private IResult? Refused(string verb, string resource, string? ns, string name) =>
-        _forbidden.Contains((verb, resource))
-            ? Status(HttpStatusCode.Forbidden, "Forbidden", $"{resource} \"{name}\" is forbidden: User \"{ServiceAccount}\" cannot {verb} resource \"{resource}\" in API group \"{Group(resource)}\"{(ns is null ? " at the cluster scope" : $" in the namespace \"{ns}\"")}", resource, name)
-            : null;
+    private IResult? Refused(string verb, string resource, string? ns, string name)
+    {
+        if (_forbidden.Contains((verb, resource)))
+        {
+            return Status(HttpStatusCode.Forbidden, "Forbidden", $"{resource} \"{name}\" is forbidden: User \"{ServiceAccount}\" cannot {verb} resource \"{resource}\" in API group \"{Group(resource)}\"{(ns is null ? " at the cluster scope" : $" in the namespace \"{ns}\"")}", resource, name);
+        }
+
+        if (_unavailable.TryGetValue((verb, resource), out var times) && times > 0)
+        {
+            _unavailable[(verb, resource)] = times - 1;
+            return Status(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "the server is currently unable to handle the request", resource, name);
+        }
+
+        return null;
+    }
 
     private static string Group(string resource) => resource switch
     {
