@@ -11,7 +11,9 @@ namespace LogSidecar.Sources.Audit;
 /// Reads the certificate, key, client CA and token files, and reads them again every
 /// <c>reloadIntervalMs</c>: when their content changed (cert-manager renewed the Secret, kubelet
 /// swapped the mounted files) and the new content can be used, new connections get it; when it cannot
-/// be used, the previous credentials stay, and the problem is reported once per change and counted.
+/// be used, the previous credentials stay, and the problem is reported and counted once per change,
+/// when the change reads the same at two ticks in a row: a file caught half-written (a copy, an
+/// editor's save) has changed again by the next tick and is no problem to report.
 /// </summary>
 internal sealed partial class CredentialWatch
 {
@@ -21,9 +23,11 @@ internal sealed partial class CredentialWatch
     private readonly ILogger _log;
     private AuditCredentials _current;
 
-    // The contents the current credentials (or the last refused change) were made from; only the reload loop touches them.
+    // The contents the current credentials were made from, the unusable change seen at the last tick and the one last
+    // reported; only the reload loop touches them.
     private byte[]?[] _contents;
-    private byte[]?[]? _refused;
+    private Unusable? _unusable;
+    private Unusable? _reported;
 
     private CredentialWatch(AuditSourceConfig config, AuditCredentials current, byte[]?[] contents, AuditMetrics metrics, TimeProvider time, ILogger log)
     {
@@ -68,25 +72,27 @@ internal sealed partial class CredentialWatch
         var contents = Read(_config, out var error);
         if (contents is not null && Same(contents, _contents))
         {
+            (_unusable, _reported) = (null, null); // back as they were: a later change is news again
             return;
         }
 
         var credentials = contents is null ? null : Build(_config, contents, out error);
         if (credentials is null)
         {
-            // Once per change: a file caught half-written is read again at the next tick.
-            if (contents is null || _refused is null || !Same(contents, _refused))
+            var unusable = new Unusable(contents, error!);
+            if (_unusable is { } before && unusable.Same(before) && (_reported is null || !unusable.Same(_reported)))
             {
-                _refused = contents;
+                _reported = unusable;
                 _metrics.ReloadFailed();
                 Log.ReloadFailed(_log, error!);
             }
 
+            _unusable = unusable;
             return;
         }
 
         _contents = contents!;
-        _refused = null;
+        (_unusable, _reported) = (null, null);
         Volatile.Write(ref _current, credentials);
         _metrics.Reloaded();
         Log.Reloaded(_log);
@@ -196,6 +202,14 @@ internal sealed partial class CredentialWatch
 
         error = null;
         return new AuditCredentials(server, cas, token);
+    }
+
+    /// <summary>Files that could not be used: their contents, or null when one could not be read, and why.</summary>
+    private sealed record Unusable(byte[]?[]? Contents, string Error)
+    {
+        public bool Same(Unusable other) => Contents is null || other.Contents is null
+            ? Contents is null && other.Contents is null && Error == other.Error
+            : CredentialWatch.Same(Contents, other.Contents);
     }
 
     private static bool Same(byte[]?[] a, byte[]?[] b)

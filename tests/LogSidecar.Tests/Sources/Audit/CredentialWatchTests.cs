@@ -1,5 +1,9 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using LogSidecar.Contracts.Configuration;
+using LogSidecar.Sources.Audit;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogSidecar.Tests.Sources.Audit;
 
@@ -42,6 +46,56 @@ public class CredentialWatchTests
         Assert.Equal(HttpStatusCode.OK, (await endpoint.PostAsync(endpoint.Client(token: "rotated-token"), AuditEndpoint.EventList(["new"]))).Code);
         await sidecar.Process.WaitUntilAsync(lines => AuditEndpoint.AuditIds(lines).Count >= 2, "2 records");
         Assert.Equal(["old", "new"], AuditEndpoint.AuditIds(sidecar.Process.Lines));
+    }
+
+    /// <summary>
+    /// An unusable change is reported when it reads the same at two checks in a row: a key caught empty half-way through
+    /// its write and then complete but not a key is one problem, reported once, and reading it again is no news; put
+    /// back as it was and broken the same way again, it is news again; a renewed pair is taken into use.
+    /// </summary>
+    [Fact]
+    public void AnUnusableChangeIsReportedOnceItReadsTheSameTwiceSoAFileCaughtHalfWrittenIsNot()
+    {
+        using var endpoint = new AuditEndpoint();
+        var config = new AuditSourceConfig { TlsCert = endpoint.CertFile, TlsKey = endpoint.KeyFile, TokenFile = endpoint.TokenFile };
+        var metrics = new AuditMetrics();
+        var watch = CredentialWatch.TryLoad(config, metrics, TimeProvider.System, NullLogger.Instance, out var error);
+        Assert.True(watch is not null, error);
+        var original = File.ReadAllText(endpoint.KeyFile);
+        const string Broken = "-----BEGIN PRIVATE KEY-----\nnot a key\n";
+
+        File.WriteAllText(endpoint.KeyFile, "");
+        watch.Check();
+        File.WriteAllText(endpoint.KeyFile, Broken);
+        watch.Check();
+        Assert.Equal((0, 0), Counts(metrics));
+        watch.Check();
+        Assert.Equal((0, 1), Counts(metrics));
+        watch.Check();
+        watch.Check();
+        Assert.Equal((0, 1), Counts(metrics));
+
+        File.WriteAllText(endpoint.KeyFile, original);
+        watch.Check();
+        File.WriteAllText(endpoint.KeyFile, Broken);
+        watch.Check();
+        watch.Check();
+        Assert.Equal((0, 2), Counts(metrics));
+
+        using var renewed = TestCertificates.Create("audit-renewed");
+        TestCertificates.WritePem(renewed.Server, endpoint.CertFile, endpoint.KeyFile);
+        watch.Check();
+        Assert.Equal((1, 2), Counts(metrics));
+        Assert.Equal(renewed.Server.Thumbprint, watch.Current.Server.TargetCertificate.Thumbprint);
+    }
+
+    /// <summary>The reloads and refused changes as the metrics page shows them.</summary>
+    private static (long Reloads, long Failures) Counts(AuditMetrics metrics)
+    {
+        var text = new StringBuilder();
+        metrics.Render(text, spoolBytes: 0, spoolFiles: 0);
+        var rendered = text.ToString();
+        return ((long)MetricsEndpoint.Value(rendered, "logsidecar_audit_credential_reloads_total")!, (long)MetricsEndpoint.Value(rendered, "logsidecar_audit_credential_reload_failures_total")!);
     }
 
     /// <summary>The sidecar serving the endpoint with credential files read every 100 ms.</summary>
