@@ -350,6 +350,7 @@ internal ref struct JsonObjectScanner
     }
 
     /// <summary>-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?: the index after it, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into ScanValue, its only caller
     private static int ScanNumber(ReadOnlySpan<byte> text, int i)
     {
         if (i < text.Length && text[i] == '-')
@@ -404,6 +405,8 @@ internal ref struct JsonObjectScanner
         return i;
     }
 
+    // In line, so each literal is compared as a constant of known length.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Literal(ReadOnlySpan<byte> text, int i, ReadOnlySpan<byte> literal) =>
         text[i..].StartsWith(literal) ? i + literal.Length : -1;
 

@@ -176,6 +176,8 @@ internal sealed class TimestampParser
             return false;
         }
 
+        // In UTC, most records' zone, the ticks are the time already: no AddTicks or conversion per record (the head is at
+        // most 9999-12-31T23:59:59 and the fraction under a second, so the sum stays in range).
         time = offset == TimeSpan.Zero
             ? new DateTimeOffset(head.Ticks + fractionTicks, TimeSpan.Zero)
             : new DateTimeOffset(head.AddTicks(fractionTicks), offset).ToUniversalTime();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LogSidecar.Text;
 
 /// <summary>
@@ -16,7 +18,8 @@ internal sealed class Rfc3339
     // "00" to "99", two bytes each.
     private static readonly byte[] Pairs = [.. Enumerable.Range(0, 100).SelectMany(n => new[] { (byte)('0' + (n / 10)), (byte)('0' + (n % 10)) })];
 
-    private readonly byte[] _second = new byte[SecondLength];
+    // Held in line, of a length the compiler knows, so copying it out is a few moves rather than a call.
+    private SecondText _second;
     private long _secondTicks = -1;
 
     /// <summary>Writes <paramref name="time"/> with <paramref name="fractionDigits"/> (0-7) digits of fraction; returns bytes written.</summary>
@@ -30,7 +33,7 @@ internal sealed class Rfc3339
             _secondTicks = ticks;
         }
 
-        _second.CopyTo(output);
+        ((ReadOnlySpan<byte>)_second).CopyTo(output);
         var length = SecondLength;
         if (fractionDigits > 0)
         {
@@ -93,5 +96,11 @@ internal sealed class Rfc3339
             output[i] = (byte)('0' + (value % 10));
             value /= 10;
         }
+    }
+
+    [InlineArray(SecondLength)]
+    private struct SecondText
+    {
+        private byte _first;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LogSidecar.Text;
 
 namespace LogSidecar.Sinks.Formatting;
@@ -31,6 +32,8 @@ internal sealed class OutputBuffer(Stream sink, int capacity)
 
     public void Advance(int count) => _length += count;
 
+    // In line, so that a constant piece (a u8 literal) is copied by a few moves of its known length instead of a call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(GetSpan(bytes.Length));
