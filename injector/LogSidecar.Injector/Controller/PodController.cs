@@ -65,11 +65,8 @@ internal sealed partial class PodController
     private WebhookEndpoints? _webhook;
     private CancellationToken _running;
 
-    // Keeps _retry the one timer that lists the pods again for the repairs the hourly cap deferred, due at _retryAt,
-    // the earliest time asked for; none after leadership ends.
-    private readonly Lock _retryLock = new();
-    private ITimer? _retry;
-    private DateTimeOffset _retryAt;
+    // Lists the pods again for the deferred repairs, one per leadership.
+    private EarliestTimer? _retry;
 
     // 1 once a repair waited since the repair gate last opened: the gate opening lists the pods again only then.
     private int _deferred;
@@ -149,6 +146,8 @@ internal sealed partial class PodController
     {
         _pods.Clear();
         _running = cancellationToken;
+        using var retry = new EarliestTimer(_time, RetryDeferred);
+        _retry = retry;
         var clusterWatch = new ListWatch<V1Pod>(ClusterPods(), new PodWatchTarget(this, ClusterSource), _time, _logger);
         _cluster = clusterWatch;
         // Called by URL, the webhook has no Service whose EndpointSlices could say whether it answers: nothing to wait for.
@@ -186,12 +185,7 @@ internal sealed partial class PodController
                 webhook.Changed -= OnWebhookChanged;
             }
 
-            lock (_retryLock)
-            {
-                _retry?.Dispose();
-                _retry = null;
-            }
-
+            retry.Dispose(); // first: no list of the pods while the watches end
             await endpoints;
             _webhook = null;
             List<(CancellationTokenSource Stop, ListWatch<V1Pod> Watch, Task Run)> stopped;
@@ -390,33 +384,11 @@ internal sealed partial class PodController
         }
     }
 
-    /// <summary>Lists the pods again after <paramref name="wait"/>, unless a list is due sooner already: the deferred repairs are tried then.</summary>
-    private void RetryDeferredAfter(TimeSpan wait)
-    {
-        var at = _time.GetUtcNow() + wait;
-        lock (_retryLock)
-        {
-            if (_running.IsCancellationRequested || (_retry is not null && _retryAt <= at))
-            {
-                return;
-            }
-
-            _retry?.Dispose();
-            _retryAt = at;
-            _retry = _time.CreateTimer(_ => RetryDeferred(), null, wait, Timeout.InfiniteTimeSpan);
-        }
-    }
-
     private void RetryDeferred()
     {
-        lock (_retryLock)
+        if (_running.IsCancellationRequested)
         {
-            _retry?.Dispose();
-            _retry = null;
-            if (_running.IsCancellationRequested)
-            {
-                return;
-            }
+            return;
         }
 
         Log.RetryingDeferred(_logger, _pods.Values.Count(p => p.Repair == RepairState.Deferred));
@@ -442,7 +414,7 @@ internal sealed partial class PodController
         var deferred = outcome.IsDeferred;
         if (deferred)
         {
-            RetryDeferredAfter(outcome.RetryAfter ?? TimeSpan.FromHours(1));
+            _retry?.After(outcome.RetryAfter ?? TimeSpan.FromHours(1));
             if (before == RepairState.Deferred)
             {
                 // Told when it was first held; trying it again is not news.
