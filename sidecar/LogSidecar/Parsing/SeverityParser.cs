@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 
 namespace LogSidecar.Parsing;
 
@@ -9,6 +10,9 @@ namespace LogSidecar.Parsing;
 /// </summary>
 internal static class SeverityParser
 {
+    private const int MaxNameLength = 16;
+
+    [SkipLocalsInit]
     public static Severity Parse(ReadOnlySpan<byte> text)
     {
         if (text.Length > 0 && (text[0] <= ' ' || text[^1] <= ' '))
@@ -16,7 +20,7 @@ internal static class SeverityParser
             text = text.Trim(" \t"u8); // only when an end needs it: the general trim's search costs more than the rest
         }
 
-        if (text.IsEmpty || text.Length > 16)
+        if (text.IsEmpty || text.Length > MaxNameLength)
         {
             return default;
         }
@@ -27,7 +31,9 @@ internal static class SeverityParser
             return FromNumber(number);
         }
 
-        Span<byte> lower = stackalloc byte[text.Length];
+        // A constant size, written before it is read: no per-call sizing or clearing.
+        Span<byte> lower = stackalloc byte[MaxNameLength];
+        lower = lower[..text.Length];
         for (var i = 0; i < text.Length; i++)
         {
             lower[i] = text[i] is >= (byte)'A' and <= (byte)'Z' ? (byte)(text[i] + 32) : text[i];
