@@ -143,8 +143,12 @@ internal sealed class KubernetesApiStandIn : LoopbackHttpReceiver
         }
     }
 
-    /// <summary>Ends every open watch, as the API server does at timeoutSeconds or when it restarts.</summary>
-    public void EndWatches()
+    /// <summary>
+    /// Ends every open watch, as the API server does at timeoutSeconds or when it restarts; what
+    /// <paramref name="meanwhile"/> changes happens before a new watch or list is answered (a client that
+    /// reconnects at once waits for it), as changes made while an API server restarts.
+    /// </summary>
+    public void EndWatches(Action? meanwhile = null)
     {
         lock (_store)
         {
@@ -154,6 +158,7 @@ internal sealed class KubernetesApiStandIn : LoopbackHttpReceiver
             }
 
             _watches.Clear();
+            meanwhile?.Invoke();
         }
     }
 
