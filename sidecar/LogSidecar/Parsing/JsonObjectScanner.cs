@@ -51,26 +51,26 @@ internal ref struct JsonObjectScanner
             return -1;
         }
 
-        switch (_text[i])
+        switch (KindOf(_text[i]))
         {
-            case (byte)'"':
+            case FieldKind.String:
                 return ScanString(i + 1, out _);
-            case (byte)'{':
+            case FieldKind.Object:
                 return depth >= MaxDepth ? -1 : ScanObject(i, depth + 1, properties: null);
-            case (byte)'[':
+            case FieldKind.Array:
                 return depth >= MaxDepth ? -1 : ScanArray(i, depth + 1);
-            case (byte)'t':
+            case FieldKind.True:
                 return Literal(_text, i, "true"u8);
-            case (byte)'f':
+            case FieldKind.False:
                 return Literal(_text, i, "false"u8);
-            case (byte)'n':
+            case FieldKind.Null:
                 return Literal(_text, i, "null"u8);
             default:
                 return ScanNumber(_text, i);
         }
     }
 
-    /// <summary>The type of the value whose first byte is <paramref name="first"/>, if it is valid.</summary>
+    /// <summary>The type of the value whose first byte is <paramref name="first"/>, if it is valid (anything else is read as a number).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static FieldKind KindOf(byte first) => first switch
     {

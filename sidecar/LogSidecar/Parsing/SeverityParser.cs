@@ -15,10 +15,7 @@ internal static class SeverityParser
     [SkipLocalsInit]
     public static Severity Parse(ReadOnlySpan<byte> text)
     {
-        if (text.Length > 0 && (text[0] <= ' ' || text[^1] <= ' '))
-        {
-            text = text.Trim(" \t"u8); // only when an end needs it: the general trim's search costs more than the rest
-        }
+        text = ValueTrim.Ends(text, " \t"u8);
 
         if (text.IsEmpty || text.Length > MaxNameLength)
         {

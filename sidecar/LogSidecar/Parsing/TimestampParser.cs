@@ -39,10 +39,7 @@ internal sealed class TimestampParser
 
     public bool TryParse(ReadOnlySpan<byte> text, DateTimeOffset reference, out DateTimeOffset time)
     {
-        if (text.Length > 0 && (text[0] <= '"' || text[^1] <= '"'))
-        {
-            text = text.Trim(" \t\""u8); // the search of a general trim costs more than the parse: only when an end needs it
-        }
+        text = ValueTrim.Ends(text, " \t\""u8);
 
         if (_formats.Length == 0)
         {

@@ -39,7 +39,8 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     private readonly List<int> _cuts = [];
     private readonly byte[] _timeOpen;
     private DateTimeOffset _readTimeFor = DateTimeOffset.MinValue;
-    // ,"read_time":"..." of the last read time; the quoted time alone is its tail.
+    // ,"read_time":"..." of the last read time; the quoted time alone is its tail. Made in one buffer kept for it.
+    private readonly OutputBuffer _readTimeText = new(Stream.Null, Rfc3339.MaxLength + 2);
     private byte[] _readTimeMember = [];
 
     public JsonRecordFormatter(OutputOptions options, PodMetadata pod, SidecarMetrics metrics)
@@ -183,9 +184,9 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
     {
         if (readTime != _readTimeFor)
         {
-            var formatted = new OutputBuffer(Stream.Null, Rfc3339.MaxLength + 2);
-            formatted.WriteTime(readTime, ReadTimeDigits);
-            _readTimeMember = [.. ReadTimeKey, .. formatted.Slice(0, formatted.Length)];
+            _readTimeText.Rewind(0);
+            _readTimeText.WriteTime(readTime, ReadTimeDigits);
+            _readTimeMember = [.. ReadTimeKey, .. _readTimeText.Slice(0, _readTimeText.Length)];
             _readTimeFor = readTime;
         }
     }
