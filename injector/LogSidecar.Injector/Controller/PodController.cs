@@ -106,7 +106,7 @@ internal sealed partial class PodController
     /// <summary>Restarts held back by the limits (once per pod, however often a deferred one is tried again).</summary>
     public long RestartsHeld => Interlocked.Read(ref _heldBack);
 
-    /// <summary>Reported pods whose repair waits (namespace cache not listed, no ready webhook endpoint, or the hourly cap).</summary>
+    /// <summary>Reported pods whose repair waits (namespace cache not listed, no ready webhook endpoint, the hourly cap, or a failed restart's retry).</summary>
     public int RepairsWaiting => _pods.Values.Count(p => p.Repair is RepairState.Waiting or RepairState.Deferred);
 
     /// <summary>The webhook Service's ready endpoints as this leader sees them (0 when not leading).</summary>
@@ -137,7 +137,7 @@ internal sealed partial class PodController
         metrics.AddCounter("logsidecar_injector_controller_errors_total", "Events and restarts the API server refused or did not answer.", () => Interlocked.Read(ref _reportErrors));
         metrics.AddCounter("logsidecar_injector_workload_restarts_total", "Workloads the controller restarted (repair).", () => _restarter.Restarts);
         metrics.AddCounter("logsidecar_injector_workload_restarts_held_total", "Restarts held back by controller.restartIntervalMinutes or controller.maxRestartsPerHour, once per pod.", () => RestartsHeld);
-        metrics.AddGauge("logsidecar_injector_repairs_waiting", "Reported pods whose repair waits for the namespace cache, for a ready webhook endpoint or for controller.maxRestartsPerHour to allow a restart; kept by the leading replica.", () => RepairsWaiting);
+        metrics.AddGauge("logsidecar_injector_repairs_waiting", "Reported pods whose repair waits for the namespace cache, for a ready webhook endpoint, for controller.maxRestartsPerHour to allow a restart or to try a failed restart again; kept by the leading replica.", () => RepairsWaiting);
         metrics.AddGauge("logsidecar_injector_webhook_ready_endpoints", "Ready endpoints of the webhook's Service (its EndpointSlices); repair restarts workloads only while there is one; kept by the leading replica.", () => WebhookReadyEndpoints);
     }
 
@@ -410,6 +410,11 @@ internal sealed partial class PodController
         }
 
         var outcome = await _restarter.RestartAsync(workload, pod, cancellationToken);
+        if (outcome.Result is RestartResult.Refused or RestartResult.Failed)
+        {
+            Interlocked.Increment(ref _reportErrors); // each patch the API server refused or did not answer
+        }
+
         var what = $"{workload.Kind} {ns}/{workload.Name}";
         var deferred = outcome.IsDeferred;
         if (deferred)

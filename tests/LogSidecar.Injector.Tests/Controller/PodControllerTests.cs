@@ -256,6 +256,7 @@ public sealed class PodControllerTests
         var held = Assert.Single(ClusterPods.Events(api, "shop", "a", PodController.RestartHeldReason));
         Assert.Contains("HTTP 503 ServiceUnavailable", (string?)held["message"], StringComparison.Ordinal);
         Assert.Contains("tries again in 1 minute", (string?)held["message"], StringComparison.Ordinal);
+        Assert.Contains("logsidecar_injector_controller_errors_total 1\n", running.Metrics.Render(), StringComparison.Ordinal);
 
         // A minute later the API answers. (The Event is recorded after the retry is set: advancing now is safe.)
         time.Advance(WorkloadRestarter.FailedRetry);
