@@ -93,6 +93,18 @@ public sealed partial class PrometheusEndToEndTests
         await alerts.WaitUntilFiringAsync(["LogSidecarRecordsDeadLettered"], token);
         await alerts.WaitUntilNotFiringAsync("LogSidecarSinkNotDelivering", token);
 
+        // The dead letters' series appeared with the first of them; the dashboard's rate of it needs two scrapes, which
+        // the sidecar killed next must not cut short (the alert fires on one).
+        await prometheus.WaitAsync(
+            async () =>
+            {
+                var scraped = await prometheus.QueryAsync("count_over_time(logsidecar_sink_records_dead_lettered_total[10m]) >= 2", token);
+                return (scraped.Count > 0, scraped.ToJsonString());
+            },
+            "two scrapes of the dead-letter series",
+            Limit,
+            token);
+
         // The sidecar is killed and starts again on the same port.
         await sidecar.KillAsync();
         await using var restarted = ChildProcess.Start("logsidecar.dll", sidecarArgs, environment: MonitoredPrograms.PodEnvironment);
