@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using LogSidecar.Text;
 
 namespace LogSidecar.Parsing;
@@ -16,7 +15,7 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
     // Times and levels are short; a longer escaped value is not one of them.
     private const int MaxUnescapedValue = 128;
 
-    private readonly List<JsonProperty> _properties = [];
+    private readonly JsonProperties _properties = new();
 
     public bool Parse(ParsedRecord record, DateTimeOffset readTime)
     {
@@ -32,7 +31,7 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
             }
         }
 
-        var properties = CollectionsMarshal.AsSpan(_properties);
+        var properties = _properties.Span;
         var (time, level, message) = Recognise(text, properties, readTime, record);
         for (var i = 0; i < properties.Length; i++)
         {

@@ -10,7 +10,7 @@ namespace LogSidecar.Parsing;
 internal static class JsonObjectReader
 {
     /// <summary>Adds the properties of <paramref name="line"/>; null when it is one JSON object, else why not.</summary>
-    public static string? Read(ReadOnlySpan<byte> line, List<JsonProperty> properties)
+    public static string? Read(ReadOnlySpan<byte> line, JsonProperties properties)
     {
         try
         {
@@ -30,7 +30,7 @@ internal static class JsonObjectReader
                 var kind = Kind(reader.TokenType);
                 var valueEscaped = kind == FieldKind.String && reader.ValueIsEscaped;
                 reader.Skip();
-                properties.Add(new JsonProperty(keyStart, keyEnd, keyEscaped, valueStart, (int)reader.BytesConsumed, kind, valueEscaped));
+                properties.Add(keyStart, keyEnd, keyEscaped, valueStart, (int)reader.BytesConsumed, kind, valueEscaped);
             }
 
             // The reader refuses anything after the object itself (it reads one value), so this only says no to a truncated one.

@@ -30,7 +30,7 @@ internal ref struct JsonObjectScanner
     private JsonObjectScanner(ReadOnlySpan<byte> text) => _text = text;
 
     /// <summary>Adds the object's properties to <paramref name="properties"/> and says whether the whole line is one valid object.</summary>
-    public static bool TryScan(ReadOnlySpan<byte> line, List<JsonProperty> properties)
+    public static bool TryScan(ReadOnlySpan<byte> line, JsonProperties properties)
     {
         var scanner = new JsonObjectScanner(line);
         var i = SkipWhitespace(line, 0);
@@ -87,7 +87,7 @@ internal ref struct JsonObjectScanner
     /// The index after the object whose brace is at <paramref name="i"/>, or -1; its members are
     /// added to <paramref name="properties"/> when given (the line's own object).
     /// </summary>
-    private int ScanObject(int i, int depth, List<JsonProperty>? properties)
+    private int ScanObject(int i, int depth, JsonProperties? properties)
     {
         var text = _text;
         i = SkipWhitespace(text, i + 1);
@@ -137,7 +137,7 @@ internal ref struct JsonObjectScanner
                 return -1;
             }
 
-            properties?.Add(new JsonProperty(keyStart, keyEnd, keyEscaped, valueStart, i, kind, valueEscaped));
+            properties?.Add(keyStart, keyEnd, keyEscaped, valueStart, i, kind, valueEscaped);
             i = NextMember(i, (byte)'}', out var closed);
             if (closed)
             {

@@ -2,13 +2,13 @@ namespace LogSidecar.Parsing;
 
 /// <summary>
 /// One top-level property of a JSON object line, as offsets into the line: the key between its
-/// quotes (escaped when <paramref name="KeyEscaped"/>), the value as written (a string with its
-/// quotes, <paramref name="ValueEscaped"/> when it holds escapes) and the value's JSON type. Plain
-/// offsets rather than ranges: the scanner makes one per property and the JIT keeps ints in registers.
+/// quotes (escaped when <see cref="KeyEscaped"/>), the value as written (a string with its quotes,
+/// <see cref="ValueEscaped"/> when it holds escapes) and the value's JSON type. Plain offsets rather
+/// than ranges, settable so <see cref="JsonProperties.Add"/> writes each one in place.
 /// </summary>
-internal readonly record struct JsonProperty(int KeyStart, int KeyEnd, bool KeyEscaped, int ValueStart, int ValueEnd, FieldKind Kind, bool ValueEscaped)
+internal record struct JsonProperty(int KeyStart, int KeyEnd, bool KeyEscaped, int ValueStart, int ValueEnd, FieldKind Kind, bool ValueEscaped)
 {
-    public Range Key => new(KeyStart, KeyEnd);
+    public readonly Range Key => new(KeyStart, KeyEnd);
 
-    public Range Value => new(ValueStart, ValueEnd);
+    public readonly Range Value => new(ValueStart, ValueEnd);
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace LogSidecar.Parsing;
 
@@ -13,7 +13,9 @@ internal sealed class ParsedRecord
 {
     private byte[] _scratch = new byte[4096];
     private int _length;
-    // The source as an array segment: read once per field, where a Memory's span would be looked up each time.
+    private ParsedField[] _fields = new ParsedField[16];
+    private int _fieldCount;
+    // The source as plain array offsets: read once per field, where a Memory's span would be looked up each time.
     private byte[] _source = [];
     private int _sourceStart;
     private int _sourceLength;
@@ -30,7 +32,7 @@ internal sealed class ParsedRecord
 
     public bool MessageEscaped { get; private set; }
 
-    public List<ParsedField> Fields { get; } = [];
+    public ReadOnlySpan<ParsedField> Fields => new(_fields, 0, _fieldCount);
 
     /// <summary>Why the record could not be parsed; it then passes through as plain text.</summary>
     public string? Error { get; set; }
@@ -50,11 +52,9 @@ internal sealed class ParsedRecord
     }
 
     /// <summary>Starts a record over <paramref name="source"/>, which must stay unchanged while the result is read.</summary>
-    public void Reset(ReadOnlyMemory<byte> source)
+    public void Reset(ArraySegment<byte> source)
     {
-        // Records live in arrays (a batch's buffer, the sanitizer's scratch); anything else is copied once.
-        var segment = MemoryMarshal.TryGetArray(source, out var array) ? array : new ArraySegment<byte>(source.ToArray());
-        (_source, _sourceStart, _sourceLength) = (segment.Array!, segment.Offset, segment.Count);
+        (_source, _sourceStart, _sourceLength) = (source.Array!, source.Offset, source.Count);
         Clear();
     }
 
@@ -90,7 +90,7 @@ internal sealed class ParsedRecord
     }
 
     public void AddField(ReadOnlySpan<byte> key, bool keyEscaped, ReadOnlySpan<byte> value, FieldKind kind) =>
-        Fields.Add(new ParsedField(Append(key), keyEscaped, Append(value), kind));
+        NextField() = new ParsedField(Append(key), keyEscaped, Append(value), kind);
 
     public void AddField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, FieldKind kind) =>
         AddField(key, keyEscaped: false, value, kind);
@@ -100,8 +100,16 @@ internal sealed class ParsedRecord
     /// <see cref="Source"/>, nothing is copied. <paramref name="compact"/>: the value follows the key's
     /// closing quote and the colon directly.
     /// </summary>
-    public void AddSourceField(Range key, Range value, FieldKind kind, bool compact) =>
-        Fields.Add(new ParsedField(key, KeyEscaped: true, value, kind, compact));
+    public void AddSourceField(Range key, Range value, FieldKind kind, bool compact)
+    {
+        // Field by field in place: see JsonProperties for why not made whole and copied.
+        ref var field = ref NextField();
+        field.Key = key;
+        field.KeyEscaped = true;
+        field.Value = value;
+        field.Kind = kind;
+        field.Compact = compact;
+    }
 
     /// <summary>
     /// The last field of the run starting at <paramref name="first"/> that reads in the record's own
@@ -112,7 +120,7 @@ internal sealed class ParsedRecord
     public int CompactRun(int first, out ReadOnlySpan<byte> bytes)
     {
         bytes = default;
-        var fields = CollectionsMarshal.AsSpan(Fields);
+        var fields = Fields;
         var last = -1;
         var previousEnd = -1;
         for (var i = first; i < fields.Length; i++)
@@ -136,6 +144,17 @@ internal sealed class ParsedRecord
         return last;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref ParsedField NextField()
+    {
+        if (_fieldCount == _fields.Length)
+        {
+            Array.Resize(ref _fields, _fields.Length * 2);
+        }
+
+        return ref _fields[_fieldCount++];
+    }
+
     private void Clear()
     {
         _length = 0;
@@ -143,7 +162,7 @@ internal sealed class ParsedRecord
         Severity = default;
         Message = null;
         MessageEscaped = false;
-        Fields.Clear();
+        _fieldCount = 0;
         Error = null;
     }
 }

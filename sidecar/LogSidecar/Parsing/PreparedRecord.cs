@@ -10,7 +10,7 @@ namespace LogSidecar.Parsing;
 /// </summary>
 internal sealed class PreparedRecord
 {
-    private ReadOnlyMemory<byte> _text;
+    private ArraySegment<byte> _text;
 
     public LineBatch Batch { get; private set; } = null!;
 
@@ -24,7 +24,7 @@ internal sealed class PreparedRecord
     public RecordFlags Flags => Line.Flags;
 
     /// <summary>The record's bytes as valid UTF-8: as read when they were, else with each bad byte replaced.</summary>
-    public ReadOnlySpan<byte> Text => _text.Span;
+    public ReadOnlySpan<byte> Text => _text;
 
     /// <summary>
     /// The parse result; null when the stream is plain (or none of its outputs reads fields). A record
@@ -37,7 +37,7 @@ internal sealed class PreparedRecord
 
     public Severity Severity => Parsed?.Severity ?? default;
 
-    public void Set(LineBatch batch, in LineRecord line, ReadOnlyMemory<byte> text, ParsedRecord? parsed)
+    public void Set(LineBatch batch, in LineRecord line, ArraySegment<byte> text, ParsedRecord? parsed)
     {
         Batch = batch;
         Line = line;

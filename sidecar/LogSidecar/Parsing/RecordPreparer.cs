@@ -28,7 +28,7 @@ internal sealed class RecordPreparer
     /// <summary>The prepared record, valid until the next call.</summary>
     public PreparedRecord Prepare(LineBatch batch, in LineRecord line)
     {
-        var text = Valid(batch.Buffer.AsMemory(line.Start, line.Length));
+        var text = Valid(new ArraySegment<byte>(batch.Buffer, line.Start, line.Length));
         var parser = _parsers[batch.File];
         if (parser is null)
         {
@@ -47,16 +47,17 @@ internal sealed class RecordPreparer
         return _record;
     }
 
-    private ReadOnlyMemory<byte> Valid(ReadOnlyMemory<byte> bytes)
+    // Array segments rather than memory: records live in arrays (a batch's buffer, the scratch here), and a segment's span is not looked up.
+    private ArraySegment<byte> Valid(ArraySegment<byte> bytes)
     {
-        if (Utf8Sanitizer.IsValid(bytes.Span))
+        if (Utf8Sanitizer.IsValid(bytes))
         {
             return bytes;
         }
 
-        var buffer = _sanitized.Get(Utf8Sanitizer.MaxOutputLength(bytes.Length));
-        var length = Utf8Sanitizer.Sanitize(bytes.Span, buffer, out var replaced);
+        var buffer = _sanitized.Get(Utf8Sanitizer.MaxOutputLength(bytes.Count));
+        var length = Utf8Sanitizer.Sanitize(bytes, buffer, out var replaced);
         _metrics.InvalidUtf8(replaced);
-        return buffer.AsMemory(0, length);
+        return new ArraySegment<byte>(buffer, 0, length);
     }
 }

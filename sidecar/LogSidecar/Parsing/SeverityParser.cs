@@ -1,5 +1,5 @@
 using System.Buffers.Text;
-using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace LogSidecar.Parsing;
 
@@ -12,7 +12,6 @@ internal static class SeverityParser
 {
     private const int MaxNameLength = 16;
 
-    [SkipLocalsInit]
     public static Severity Parse(ReadOnlySpan<byte> text)
     {
         text = ValueTrim.Ends(text, " \t"u8);
@@ -28,54 +27,65 @@ internal static class SeverityParser
             return FromNumber(number);
         }
 
-        // A constant size, written before it is read: no per-call sizing or clearing.
-        Span<byte> lower = stackalloc byte[MaxNameLength];
-        lower = lower[..text.Length];
-        for (var i = 0; i < text.Length; i++)
+        return text.Length <= sizeof(ulong) ? FromShortName(text)
+            : Ascii.EqualsIgnoreCase(text, "emergency"u8) ? Severity.Fatal
+            : Ascii.EqualsIgnoreCase(text, "information"u8) ? Severity.Info
+            : default;
+    }
+
+    /// <summary>
+    /// A name of up to 8 letters, compared as one lower-cased 64-bit number with the known names of
+    /// its length: this runs once per record, and lower-casing into a buffer to compare bytes costs
+    /// more than the parse (the bytes written one by one are read back wider, which stalls).
+    /// </summary>
+    private static Severity FromShortName(ReadOnlySpan<byte> text)
+    {
+        ulong packed = 0;
+        for (var i = text.Length - 1; i >= 0; i--)
         {
-            lower[i] = text[i] is >= (byte)'A' and <= (byte)'Z' ? (byte)(text[i] + 32) : text[i];
+            var b = text[i];
+            if (!char.IsAsciiLetter((char)b))
+            {
+                return default; // every known name is letters only
+            }
+
+            packed = (packed << 8) | (byte)(b | 0x20);
         }
 
-        // Dispatch on length first: this runs once per record.
-        ReadOnlySpan<byte> name = lower;
-        return name.Length switch
+        foreach (var (name, severity) in ShortNames[text.Length])
         {
-            1 => name[0] switch
+            if (name == packed)
             {
-                (byte)'t' or (byte)'v' => Severity.Trace,
-                (byte)'d' => Severity.Debug,
-                (byte)'i' => Severity.Info,
-                (byte)'w' => Severity.Warn,
-                (byte)'e' => Severity.Error,
-                (byte)'f' => Severity.Fatal,
-                _ => default,
-            },
-            3 when name.SequenceEqual("trc"u8) => Severity.Trace,
-            3 when name.SequenceEqual("dbg"u8) => Severity.Debug,
-            3 when name.SequenceEqual("inf"u8) => Severity.Info,
-            3 when name.SequenceEqual("wrn"u8) => Severity.Warn,
-            3 when name.SequenceEqual("err"u8) => Severity.Error,
-            4 when name.SequenceEqual("info"u8) => Severity.Info,
-            4 when name.SequenceEqual("warn"u8) => Severity.Warn,
-            4 when name.SequenceEqual("fail"u8) || name.SequenceEqual("eror"u8) => Severity.Error,
-            4 when name.SequenceEqual("crit"u8) => Severity.Fatal,
-            4 when name.SequenceEqual("trce"u8) => Severity.Trace,
-            4 when name.SequenceEqual("dbug"u8) || name.SequenceEqual("fine"u8) => Severity.Debug,
-            5 when name.SequenceEqual("error"u8) => Severity.Error,
-            5 when name.SequenceEqual("debug"u8) => Severity.Debug,
-            5 when name.SequenceEqual("trace"u8) || name.SequenceEqual("finer"u8) => Severity.Trace,
-            5 when name.SequenceEqual("fatal"u8) || name.SequenceEqual("panic"u8) || name.SequenceEqual("emerg"u8) || name.SequenceEqual("alert"u8) => Severity.Fatal,
-            6 when name.SequenceEqual("notice"u8) => Severity.Info,
-            6 when name.SequenceEqual("severe"u8) => Severity.Error,
-            6 when name.SequenceEqual("config"u8) => Severity.Debug,
-            6 when name.SequenceEqual("finest"u8) => Severity.Trace,
-            7 when name.SequenceEqual("warning"u8) => Severity.Warn,
-            7 when name.SequenceEqual("verbose"u8) => Severity.Trace,
-            8 when name.SequenceEqual("critical"u8) => Severity.Fatal,
-            9 when name.SequenceEqual("emergency"u8) => Severity.Fatal,
-            11 when name.SequenceEqual("information"u8) => Severity.Info,
-            _ => default,
-        };
+                return severity;
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>The names of up to 8 letters by length, most written first, as <see cref="FromShortName"/> packs them.</summary>
+    private static readonly (ulong Name, Severity Severity)[][] ShortNames = ByLength(
+        ("i", Severity.Info), ("w", Severity.Warn), ("e", Severity.Error), ("d", Severity.Debug),
+        ("t", Severity.Trace), ("v", Severity.Trace), ("f", Severity.Fatal),
+        ("inf", Severity.Info), ("wrn", Severity.Warn), ("err", Severity.Error), ("dbg", Severity.Debug), ("trc", Severity.Trace),
+        ("info", Severity.Info), ("warn", Severity.Warn), ("fail", Severity.Error), ("eror", Severity.Error),
+        ("crit", Severity.Fatal), ("trce", Severity.Trace), ("dbug", Severity.Debug), ("fine", Severity.Debug),
+        ("error", Severity.Error), ("debug", Severity.Debug), ("trace", Severity.Trace), ("finer", Severity.Trace),
+        ("fatal", Severity.Fatal), ("panic", Severity.Fatal), ("emerg", Severity.Fatal), ("alert", Severity.Fatal),
+        ("notice", Severity.Info), ("severe", Severity.Error), ("config", Severity.Debug), ("finest", Severity.Trace),
+        ("warning", Severity.Warn), ("verbose", Severity.Trace),
+        ("critical", Severity.Fatal));
+
+    private static (ulong, Severity)[][] ByLength(params (string Name, Severity Severity)[] names)
+    {
+        var byLength = new (ulong, Severity)[sizeof(ulong) + 1][];
+        for (var length = 0; length < byLength.Length; length++)
+        {
+            byLength[length] = [.. names.Where(name => name.Name.Length == length)
+                .Select(name => (name.Name.Reverse().Aggregate(0UL, (packed, c) => (packed << 8) | c), name.Severity))];
+        }
+
+        return byLength;
     }
 
     // pino and bunyan use 10..60 in steps of 10; any other number is taken as an OpenTelemetry number.

@@ -39,9 +39,9 @@ public class JsonObjectScannerTests
         foreach (var line in Valid)
         {
             var bytes = Encoding.UTF8.GetBytes(line);
-            var scanned = new List<JsonProperty>();
+            var scanned = new JsonProperties();
             Assert.True(JsonObjectScanner.TryScan(bytes, scanned), line);
-            Assert.Equal(ReaderProperties(bytes), scanned);
+            Assert.Equal(ReaderProperties(bytes), scanned.Span.ToArray());
         }
     }
 
@@ -50,7 +50,7 @@ public class JsonObjectScannerTests
     {
         foreach (var line in Invalid)
         {
-            Assert.False(JsonObjectScanner.TryScan(Encoding.UTF8.GetBytes(line), []), line);
+            Assert.False(JsonObjectScanner.TryScan(Encoding.UTF8.GetBytes(line), new JsonProperties()), line);
         }
     }
 
@@ -91,12 +91,12 @@ public class JsonObjectScannerTests
                 continue;
             }
 
-            var scanned = new List<JsonProperty>();
+            var scanned = new JsonProperties();
             var reference = ReaderProperties(bytes);
             Assert.True(JsonObjectScanner.TryScan(bytes, scanned) == reference is not null, Encoding.UTF8.GetString(bytes));
             if (reference is not null)
             {
-                Assert.Equal(reference, scanned);
+                Assert.Equal(reference, scanned.Span.ToArray());
                 accepted++;
             }
         }
@@ -125,12 +125,12 @@ public class JsonObjectScannerTests
                     foreach (var line in new[] { $$"""{"k":"{{value}}"}""", $$"""{"{{value}}":1,"b":"{{value}}"}""" })
                     {
                         var bytes = Encoding.UTF8.GetBytes(line);
-                        var scanned = new List<JsonProperty>();
+                        var scanned = new JsonProperties();
                         var reference = ReaderProperties(bytes);
                         Assert.True(JsonObjectScanner.TryScan(bytes, scanned) == reference is not null, line);
                         if (reference is not null)
                         {
-                            Assert.Equal(reference, scanned);
+                            Assert.Equal(reference, scanned.Span.ToArray());
                             accepted++;
                         }
                         else
@@ -147,9 +147,9 @@ public class JsonObjectScannerTests
     }
 
     /// <summary>The properties as System.Text.Json's reader finds them, or null when it refuses the line as one object.</summary>
-    private static List<JsonProperty>? ReaderProperties(byte[] line)
+    private static JsonProperty[]? ReaderProperties(byte[] line)
     {
-        var properties = new List<JsonProperty>();
-        return JsonObjectReader.Read(line, properties) is null ? properties : null;
+        var properties = new JsonProperties();
+        return JsonObjectReader.Read(line, properties) is null ? properties.Span.ToArray() : null;
     }
 }

@@ -16,7 +16,7 @@ internal static class ParserHarness
         var parser = RecordParsers.Create(stream, RegexUse.None) ?? throw new InvalidOperationException("plain has no parser");
         var record = new ParsedRecord();
         var ok = Run(parser, Encoding.UTF8.GetBytes(line), record);
-        var fields = record.Fields.ToDictionary(
+        var fields = record.Fields.ToArray().ToDictionary(
             f => Text(record[f.Key], f.KeyEscaped),
             f => Encoding.UTF8.GetString(record[f.Value]));
         var message = record.Message is { } range ? Text(record[range], record.MessageEscaped) : null;

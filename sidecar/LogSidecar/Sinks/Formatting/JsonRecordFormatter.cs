@@ -211,10 +211,10 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         }
 
         var fields = parsed.Fields;
-        if (fields.Count > 0)
+        if (fields.Length > 0)
         {
             output.Write(",\"fields\":{"u8);
-            for (var i = 0; i < fields.Count; i++)
+            for (var i = 0; i < fields.Length; i++)
             {
                 if (i > 0)
                 {
