@@ -67,7 +67,7 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
             }
 
             var roles = keys.Find(text[property.KeyStart..property.KeyEnd]);
-            if (ReferenceEquals(roles, KeyRoles.None))
+            if (roles.IsNone)
             {
                 continue;
             }

@@ -27,16 +27,16 @@ internal static class SeverityParser
             return FromNumber(number);
         }
 
-        return text.Length <= sizeof(ulong) ? FromShortName(text)
+        return text.Length <= ShortKeyTable<Severity>.MaxKeyLength ? FromShortName(text)
             : Ascii.EqualsIgnoreCase(text, "emergency"u8) ? Severity.Fatal
             : Ascii.EqualsIgnoreCase(text, "information"u8) ? Severity.Info
             : default;
     }
 
     /// <summary>
-    /// A name of up to 8 letters, compared as one lower-cased 64-bit number with the known names of
-    /// its length: this runs once per record, and lower-casing into a buffer to compare bytes costs
-    /// more than the parse (the bytes written one by one are read back wider, which stalls).
+    /// A name of up to 8 letters, lower-cased into one 64-bit number as it is read and looked up in
+    /// a <see cref="ShortKeyTable{T}"/>: this runs once per record, and lower-casing into a buffer
+    /// to compare bytes costs more than the parse (bytes written one by one and read back wider stall).
     /// </summary>
     private static Severity FromShortName(ReadOnlySpan<byte> text)
     {
@@ -52,19 +52,12 @@ internal static class SeverityParser
             packed = (packed << 8) | (byte)(b | 0x20);
         }
 
-        foreach (var (name, severity) in ShortNames[text.Length])
-        {
-            if (name == packed)
-            {
-                return severity;
-            }
-        }
-
-        return default;
+        return ShortNames.TryFind(packed, text.Length, out var severity) ? severity : default;
     }
 
-    /// <summary>The names of up to 8 letters by length, most written first, as <see cref="FromShortName"/> packs them.</summary>
-    private static readonly (ulong Name, Severity Severity)[][] ShortNames = ByLength(
+    /// <summary>The names of up to 8 letters, lower case, as <see cref="FromShortName"/> packs them.</summary>
+    private static readonly ShortKeyTable<Severity> ShortNames = new([.. new (string Name, Severity Severity)[]
+    {
         ("i", Severity.Info), ("w", Severity.Warn), ("e", Severity.Error), ("d", Severity.Debug),
         ("t", Severity.Trace), ("v", Severity.Trace), ("f", Severity.Fatal),
         ("inf", Severity.Info), ("wrn", Severity.Warn), ("err", Severity.Error), ("dbg", Severity.Debug), ("trc", Severity.Trace),
@@ -74,19 +67,8 @@ internal static class SeverityParser
         ("fatal", Severity.Fatal), ("panic", Severity.Fatal), ("emerg", Severity.Fatal), ("alert", Severity.Fatal),
         ("notice", Severity.Info), ("severe", Severity.Error), ("config", Severity.Debug), ("finest", Severity.Trace),
         ("warning", Severity.Warn), ("verbose", Severity.Trace),
-        ("critical", Severity.Fatal));
-
-    private static (ulong, Severity)[][] ByLength(params (string Name, Severity Severity)[] names)
-    {
-        var byLength = new (ulong, Severity)[sizeof(ulong) + 1][];
-        for (var length = 0; length < byLength.Length; length++)
-        {
-            byLength[length] = [.. names.Where(name => name.Name.Length == length)
-                .Select(name => (name.Name.Reverse().Aggregate(0UL, (packed, c) => (packed << 8) | c), name.Severity))];
-        }
-
-        return byLength;
-    }
+        ("critical", Severity.Fatal),
+    }.Select(name => (Encoding.ASCII.GetBytes(name.Name), name.Severity))]);
 
     // pino and bunyan use 10..60 in steps of 10; any other number is taken as an OpenTelemetry number.
     private static Severity FromNumber(int number) => number switch

@@ -146,6 +146,42 @@ public class JsonObjectScannerTests
         Assert.Equal((2 * refused) / 3, accepted);
     }
 
+    /// <summary>
+    /// Long strings cross many 64-byte windows with no stop in them: from 8 KiB to 100 KB, with an
+    /// escape or a raw tab near either end or in the middle, each verdict is the reader's.
+    /// </summary>
+    [Fact]
+    public void LongLinesGetTheReadersVerdict()
+    {
+        int accepted = 0, refused = 0;
+        foreach (var length in new[] { 8_170, 8_190, 8_200, 8_250, 65_600, 100_000 })
+        {
+            foreach (var stop in new[] { "\\n", "\t" })
+            {
+                foreach (var at in new[] { 1, length / 2, length - 2 })
+                {
+                    var value = new string('x', at) + stop + new string('y', length - at);
+                    var bytes = Encoding.UTF8.GetBytes($$"""{"a":1,"k":"{{value}}","z":[true]}""");
+                    var scanned = new JsonProperties();
+                    var reference = ReaderProperties(bytes);
+                    Assert.True(JsonObjectScanner.TryScan(bytes, scanned) == reference is not null, $"{length} {at} {stop}");
+                    if (reference is not null)
+                    {
+                        Assert.Equal(reference, scanned.Span.ToArray());
+                        accepted++;
+                    }
+                    else
+                    {
+                        refused++;
+                    }
+                }
+            }
+        }
+
+        // The escape is valid and the raw tab is not, at every place.
+        Assert.Equal((18, 18), (accepted, refused));
+    }
+
     /// <summary>The properties as System.Text.Json's reader finds them, or null when it refuses the line as one object.</summary>
     private static JsonProperty[]? ReaderProperties(byte[] line)
     {
