@@ -33,14 +33,22 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
 
         var properties = _properties.Span;
         var (time, level, message) = Recognise(text, properties, readTime, record);
+        var fields = record.AddSourceFields(properties.Length - (time >= 0 ? 1 : 0) - (level >= 0 ? 1 : 0) - (message >= 0 ? 1 : 0));
+        var added = 0;
         for (var i = 0; i < properties.Length; i++)
         {
-            if (i != time && i != level && i != message)
+            if (i == time || i == level || i == message)
             {
-                ref readonly var property = ref properties[i];
-                // A key of a JSON record is valid JSON key text as it is, escaped or not; its closing quote and the colon take two bytes.
-                record.AddSourceField(property.Key, property.Value, property.Kind, compact: property.ValueStart == property.KeyEnd + 2);
+                continue;
             }
+
+            ref readonly var property = ref properties[i];
+            ref var field = ref fields[added++];
+            field.Key = property.Key;
+            field.KeyEscaped = true; // a JSON record's key is valid JSON key text as it is, escaped or not
+            field.Value = property.Value;
+            field.Kind = property.Kind;
+            field.Compact = property.ValueStart == property.KeyEnd + 2; // the closing quote and the colon
         }
 
         return true;

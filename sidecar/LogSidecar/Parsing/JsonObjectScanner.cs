@@ -120,15 +120,21 @@ internal ref struct JsonObjectScanner
 
             bool valueEscaped;
             FieldKind kind;
-            if (text[valueStart] == '"')
+            var first = text[valueStart];
+            if (first == '"')
             {
-                // Most values of a log record are strings: read them without the dispatch.
+                // Most values of a log record are strings, then numbers: read them without the dispatch.
                 kind = FieldKind.String;
                 i = ScanString(valueStart + 1, out valueEscaped);
             }
+            else if (char.IsAsciiDigit((char)first))
+            {
+                (kind, valueEscaped) = (FieldKind.Number, false);
+                i = ScanNumber(text, valueStart);
+            }
             else
             {
-                (kind, valueEscaped) = (KindOf(text[valueStart]), false);
+                (kind, valueEscaped) = (KindOf(first), false);
                 i = ScanValue(valueStart, depth);
             }
 
@@ -350,7 +356,7 @@ internal ref struct JsonObjectScanner
     }
 
     /// <summary>-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?: the index after it, or -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into ScanValue, its only caller
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into ScanValue and the member loop, its callers
     private static int ScanNumber(ReadOnlySpan<byte> text, int i)
     {
         if (i < text.Length && text[i] == '-')

@@ -96,19 +96,21 @@ internal sealed class ParsedRecord
         AddField(key, keyEscaped: false, value, kind);
 
     /// <summary>
-    /// A field of a JSON record: its key (between its quotes) and value are ranges of
-    /// <see cref="Source"/>, nothing is copied. <paramref name="compact"/>: the value follows the key's
-    /// closing quote and the colon directly.
+    /// Room for <paramref name="count"/> fields of a JSON record, which the parser writes in place:
+    /// keys (between their quotes, JSON-escaped as written) and values are ranges of
+    /// <see cref="Source"/>, nothing is copied. Written field by field rather than made whole and
+    /// copied: see <see cref="JsonProperties"/> for why.
     /// </summary>
-    public void AddSourceField(Range key, Range value, FieldKind kind, bool compact)
+    public Span<ParsedField> AddSourceFields(int count)
     {
-        // Field by field in place: see JsonProperties for why not made whole and copied.
-        ref var field = ref NextField();
-        field.Key = key;
-        field.KeyEscaped = true;
-        field.Value = value;
-        field.Kind = kind;
-        field.Compact = compact;
+        if (_fields.Length - _fieldCount < count)
+        {
+            Array.Resize(ref _fields, Math.Max(_fields.Length * 2, _fieldCount + count));
+        }
+
+        var added = _fields.AsSpan(_fieldCount, count);
+        _fieldCount += count;
+        return added;
     }
 
     /// <summary>
