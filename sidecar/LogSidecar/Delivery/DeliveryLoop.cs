@@ -26,6 +26,11 @@ internal sealed class DeliveryLoop
     // only moves forward, and a file waiting on a slow sink never holds back another file's.
     private readonly Dictionary<TrackedFile, Queue<BatchAck>> _unacknowledged = [];
 
+    // The wait for input outlives the waits for flushes and timers beside it: cancelled each time a
+    // flush completed first, as it was, the channel made an exception with its stack trace as text
+    // for every such flush.
+    private Task<bool>? _inputWait;
+
     /// <param name="input">Batches from the tailers.</param>
     /// <param name="routes">The sinks of each stream, by stream name.</param>
     /// <param name="preparer">Makes each record what the sinks read, once for all of them.</param>
@@ -95,27 +100,33 @@ internal sealed class DeliveryLoop
                 }
             }
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
-            var input = _input.WaitToReadAsync(stop.Token).AsTask();
+            var input = _inputWait ??= _input.WaitToReadAsync(abort).AsTask();
             if (wake.Count == 0 && due == long.MaxValue)
             {
+                _inputWait = null;
                 return await input;
             }
 
             wake.Add(input);
-            if (due != long.MaxValue)
+            using var timer = due == long.MaxValue ? null : CancellationTokenSource.CreateLinkedTokenSource(abort);
+            if (timer is not null)
             {
                 var wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
-                wake.Add(wait > TimeSpan.Zero ? Task.Delay(wait, _time, stop.Token) : Task.CompletedTask);
+                wake.Add(wait > TimeSpan.Zero ? Task.Delay(wait, _time, timer.Token) : Task.CompletedTask);
             }
 
             if (await Task.WhenAny(wake) == input)
             {
+                _inputWait = null;
                 return await input;
             }
 
-            // A flush completed or a sink fell due: stop waiting for input (it stays in the channel), act, wait again.
-            await stop.CancelAsync();
+            // A flush completed or a sink fell due: act, then wait again, for the same input as before.
+            if (timer is not null)
+            {
+                await timer.CancelAsync();
+            }
+
             abort.ThrowIfCancellationRequested();
             await FlushDueAsync(abort);
         }
