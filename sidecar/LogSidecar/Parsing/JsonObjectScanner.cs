@@ -105,14 +105,25 @@ internal ref struct JsonObjectScanner
                 return -1;
             }
 
+            // Compact JSON, as loggers write it, has the colon right after the key and the value right
+            // after the colon: one look each, and whitespace is skipped only where there is some.
             var keyEnd = i - 1;
-            i = SkipWhitespace(text, i);
+            if ((uint)i < (uint)text.Length && text[i] != ':')
+            {
+                i = SkipWhitespace(text, i);
+            }
+
             if ((uint)i >= (uint)text.Length || text[i] != ':')
             {
                 return -1;
             }
 
-            var valueStart = SkipWhitespace(text, i + 1);
+            var valueStart = i + 1;
+            if ((uint)valueStart < (uint)text.Length && text[valueStart] <= ' ')
+            {
+                valueStart = SkipWhitespace(text, valueStart);
+            }
+
             if ((uint)valueStart >= (uint)text.Length)
             {
                 return -1;
@@ -144,10 +155,25 @@ internal ref struct JsonObjectScanner
             }
 
             properties?.Add(keyStart, keyEnd, keyEscaped, valueStart, i, kind, valueEscaped);
-            i = NextMember(i, (byte)'}', out var closed);
-            if (closed)
+            if ((uint)i < (uint)text.Length && text[i] <= ' ')
             {
-                return i;
+                i = SkipWhitespace(text, i);
+            }
+
+            if ((uint)i >= (uint)text.Length)
+            {
+                return -1;
+            }
+
+            if (text[i] != ',')
+            {
+                return text[i] == '}' ? i + 1 : -1;
+            }
+
+            i++;
+            if ((uint)i < (uint)text.Length && text[i] <= ' ')
+            {
+                i = SkipWhitespace(text, i);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
@@ -81,8 +82,14 @@ internal sealed class TimestampParser
     private bool TryIsoRemembered(ReadOnlySpan<byte> s, out DateTimeOffset time)
     {
         time = default;
+        if (s.Length < IsoHeadLength)
+        {
+            return false;
+        }
+
+        var text = IsoHead.Read(s);
         var last = _lastHead;
-        if (s.Length >= IsoHeadLength && last is not null && s[..IsoHeadLength].SequenceEqual(last.Text))
+        if (last is not null && last.Text == text)
         {
             return TryIsoTail(s, last.Time, out time);
         }
@@ -93,7 +100,7 @@ internal sealed class TimestampParser
         }
 
         // Replaced whole, never changed: a reader on another thread sees an old head or a new one, both right.
-        _lastHead = new IsoHead(s[..IsoHeadLength].ToArray(), head);
+        _lastHead = new IsoHead(text, head);
         return TryIsoTail(s, head, out time);
     }
 
@@ -262,5 +269,14 @@ internal sealed class TimestampParser
     }
 
     /// <summary>The first bytes of an ISO time and the date and time of day they say.</summary>
-    private sealed record IsoHead(byte[] Text, DateTime Time);
+    private sealed record IsoHead(IsoHeadText Text, DateTime Time)
+    {
+        /// <summary>The first <see cref="IsoHeadLength"/> bytes as three numbers (the last two overlap): compared in three steps, not a call.</summary>
+        public static IsoHeadText Read(ReadOnlySpan<byte> s) => new(
+            BinaryPrimitives.ReadUInt64LittleEndian(s),
+            BinaryPrimitives.ReadUInt64LittleEndian(s[8..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(s[(IsoHeadLength - 8)..]));
+    }
+
+    private readonly record struct IsoHeadText(ulong First, ulong Middle, ulong Last);
 }

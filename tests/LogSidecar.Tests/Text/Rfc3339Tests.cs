@@ -33,4 +33,21 @@ public class Rfc3339Tests
             }
         }
     }
+
+    [Fact]
+    public void EverySevenDigitFractionIsWrittenAsItsDigits()
+    {
+        // The seven digits are computed in lanes of one 64-bit number: every digit at every place, and each boundary, reads right.
+        var writer = new Rfc3339();
+        var second = new DateTime(2026, 11, 23, 10, 0, 1, DateTimeKind.Utc);
+        var output = new byte[Rfc3339.MaxLength];
+        var fractions = Enumerable.Range(0, 100_000).Select(i => i * 99 + (i % 7))
+            .Concat([0, 1, 9, 10, 99, 100, 999, 1_000, 9_999, 10_000, 99_999, 100_000, 999_999, 1_000_000, 9_999_999]);
+        foreach (var fraction in fractions.Where(f => f < 10_000_000))
+        {
+            var time = second.AddTicks(fraction);
+            var expected = time.ToString("yyyy-MM-ddTHH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+            Assert.Equal(expected, Encoding.ASCII.GetString(output, 0, writer.Write(time, 7, output)));
+        }
+    }
 }
