@@ -35,6 +35,8 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
         var (time, level, message) = Recognise(text, properties, readTime, record);
         var fields = record.AddSourceFields(properties.Length - (time >= 0 ? 1 : 0) - (level >= 0 ? 1 : 0) - (message >= 0 ? 1 : 0));
         var added = 0;
+        var asWritten = true;
+        var previousEnd = -1;
         for (var i = 0; i < properties.Length; i++)
         {
             if (i == time || i == level || i == message)
@@ -49,6 +51,14 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
             field.Value = property.Value;
             field.Kind = property.Kind;
             field.Compact = property.ValueStart == property.KeyEnd + 2; // the closing quote and the colon
+            // Each after the one before with exactly `,"` between them: one comma and the key's opening quote.
+            asWritten &= field.Compact && (previousEnd < 0 || property.KeyStart == previousEnd + 2);
+            previousEnd = property.ValueEnd;
+        }
+
+        if (asWritten && added > 0)
+        {
+            record.FieldsAsWritten = new Range(fields[0].Key.Start.Value - 1, previousEnd);
         }
 
         return true;

@@ -34,6 +34,13 @@ internal sealed class ParsedRecord
 
     public ReadOnlySpan<ParsedField> Fields => new(_fields, 0, _fieldCount);
 
+    /// <summary>
+    /// Set when the fields read in the record's own bytes exactly as outputs write them, one after
+    /// the other (a compact JSON record's members but the time, level and message, in one run): the
+    /// range of those bytes, which outputs copy at once instead of field by field.
+    /// </summary>
+    public Range? FieldsAsWritten { get; set; }
+
     /// <summary>Why the record could not be parsed; it then passes through as plain text.</summary>
     public string? Error { get; set; }
 
@@ -165,6 +172,7 @@ internal sealed class ParsedRecord
         Message = null;
         MessageEscaped = false;
         _fieldCount = 0;
+        FieldsAsWritten = null;
         Error = null;
     }
 }

@@ -211,7 +211,13 @@ internal sealed class JsonRecordFormatter : IRecordFormatter
         }
 
         var fields = parsed.Fields;
-        if (fields.Length > 0)
+        if (parsed.FieldsAsWritten is { } allFields)
+        {
+            output.Write(",\"fields\":{"u8);
+            output.Write(parsed[allFields]);
+            output.Write("}"u8);
+        }
+        else if (fields.Length > 0)
         {
             output.Write(",\"fields\":{"u8);
             for (var i = 0; i < fields.Length; i++)
