@@ -25,22 +25,21 @@ internal sealed class WellKnownKeys
         IReadOnlyList<string> message = stream.MessageKeys.Count > 0 ? stream.MessageKeys : DefaultMessageKeys;
         var roles = time.Concat(level).Concat(message).Distinct(StringComparer.Ordinal)
             .Select(key => (Key: Encoding.UTF8.GetBytes(key), Roles: new KeyRoles(Rank(time, key), Rank(level, key), Rank(message, key))))
-            .Where(role => role.Key.Length > 0)
             .ToList();
 
-        _short = new ShortKeyTable<KeyRoles>([.. roles.Where(role => role.Key.Length <= ShortKeyTable<KeyRoles>.MaxKeyLength)]);
+        _short = new ShortKeyTable<KeyRoles>([.. roles.Where(role => IsShort(role.Key.Length))]);
         var longest = roles.Select(role => role.Key.Length).Append(ShortKeyTable<KeyRoles>.MaxKeyLength).Max();
         _longByLength = new (byte[], KeyRoles)[longest + 1][];
         for (var length = 0; length < _longByLength.Length; length++)
         {
-            _longByLength[length] = [.. roles.Where(role => role.Key.Length == length && length > ShortKeyTable<KeyRoles>.MaxKeyLength)];
+            _longByLength[length] = [.. roles.Where(role => role.Key.Length == length && !IsShort(length))];
         }
     }
 
     /// <summary>What <paramref name="key"/> may hold and how preferred it is for each (lower first); <see cref="KeyRoles.None"/> for any other key.</summary>
     public KeyRoles Find(ReadOnlySpan<byte> key)
     {
-        if (key.Length is > 0 and <= ShortKeyTable<KeyRoles>.MaxKeyLength)
+        if (IsShort(key.Length))
         {
             return _short.TryFind(ShortKeyTable<KeyRoles>.Pack(key), key.Length, out var roles) ? roles : KeyRoles.None;
         }
@@ -58,6 +57,9 @@ internal sealed class WellKnownKeys
 
         return KeyRoles.None;
     }
+
+    // An empty key (configurable, if odd) is compared as the long ones are.
+    private static bool IsShort(int length) => length is > 0 and <= ShortKeyTable<KeyRoles>.MaxKeyLength;
 
     private static int Rank(IReadOnlyList<string> keys, string key)
     {

@@ -49,5 +49,16 @@ public sealed class WellKnownKeysTests
 
         Assert.Equal(KeyRoles.None, keys.Find("time"u8));
         Assert.Equal(KeyRoles.None, keys.Find("t100"u8));
+        Assert.Equal(KeyRoles.None, keys.Find(""u8));
+    }
+
+    [Fact]
+    public void AnEmptyKeyIsFoundWhenAStreamNamesIt()
+    {
+        var stream = ParserHarness.Stream("json");
+        stream.MessageKeys = ["", "msg"];
+        var keys = new WellKnownKeys(stream);
+        Assert.Equal(new KeyRoles(-1, -1, 0), keys.Find(""u8));
+        Assert.Equal(new KeyRoles(-1, -1, 1), keys.Find("msg"u8));
     }
 }
