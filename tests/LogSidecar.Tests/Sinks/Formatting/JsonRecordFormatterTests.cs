@@ -67,9 +67,12 @@ public class JsonRecordFormatterTests
 
     /// <summary>
     /// Fields are written as <c>"key":value</c> joined by commas whatever the record's spacing: a compact
-    /// record's runs of fields are copied as they are, the others rebuilt, and both read the same.
+    /// record's fields are copied as one run when they read as written (the first two cases), else its
+    /// runs of fields are copied as they are and the others rebuilt, and all read the same.
     /// </summary>
     [Theory]
+    [InlineData("""{"msg":"m","level":"info","a":1,"b":{"c":[1,2]},"d":"x\"y","e":null}""")]
+    [InlineData("""{"a":1,"b":{"c":[1,2]},"d":"x\"y","e":null,"msg":"m"}""")]
     [InlineData("""{"msg":"m","a":1,"b":{"c":[1,2]},"level":"info","d":"x\"y","e":null}""")]
     [InlineData("""{ "msg" : "m" , "a" : 1, "b":{"c":[1,2]},"level":"info" ,"d": "x\"y","e":null }""")]
     [InlineData("""{"a":1,"b":{"c":[1,2]},"msg":"m","d":"x\"y",  "e":null,"level":"info"}""")]
