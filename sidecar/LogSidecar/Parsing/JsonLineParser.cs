@@ -33,7 +33,7 @@ internal sealed class JsonLineParser(WellKnownKeys keys, TimestampParser timesta
 
         var properties = _properties.Span;
         var (time, level, message) = Recognise(text, properties, readTime, record);
-        var fields = record.AddSourceFields(properties.Length - (time >= 0 ? 1 : 0) - (level >= 0 ? 1 : 0) - (message >= 0 ? 1 : 0));
+        var fields = record.AddFields(properties.Length - (time >= 0 ? 1 : 0) - (level >= 0 ? 1 : 0) - (message >= 0 ? 1 : 0));
         var added = 0;
         var asWritten = true;
         var previousEnd = -1;

@@ -155,6 +155,8 @@ internal ref struct JsonObjectScanner
             }
 
             properties?.Add(keyStart, keyEnd, keyEscaped, valueStart, i, kind, valueEscaped);
+
+            // NextMember's steps, written out: through its out flag they cost about 75 more instructions a record.
             if ((uint)i < (uint)text.Length && text[i] <= ' ')
             {
                 i = SkipWhitespace(text, i);

@@ -5,7 +5,7 @@ namespace LogSidecar.Parsing;
 /// is JSON-escaped already when <c>KeyEscaped</c> is set (it was copied from a JSON record).
 /// <c>Compact</c>: the record's own bytes read <c>"key":value</c> exactly, as outputs write a field
 /// (a JSON record's member without spaces), so a run of such fields can be copied at once.
-/// Settable so a record writes its fields in place (see <see cref="ParsedRecord.AddSourceFields"/>).
+/// Settable so a record writes its fields in place (see <see cref="ParsedRecord.AddFields"/>).
 /// </summary>
 internal record struct ParsedField(Range Key, bool KeyEscaped, Range Value, FieldKind Kind, bool Compact = false)
 {

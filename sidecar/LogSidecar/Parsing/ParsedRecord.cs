@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace LogSidecar.Parsing;
 
 /// <summary>
@@ -97,18 +95,17 @@ internal sealed class ParsedRecord
     }
 
     public void AddField(ReadOnlySpan<byte> key, bool keyEscaped, ReadOnlySpan<byte> value, FieldKind kind) =>
-        NextField() = new ParsedField(Append(key), keyEscaped, Append(value), kind);
+        AddFields(1)[0] = new ParsedField(Append(key), keyEscaped, Append(value), kind);
 
     public void AddField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, FieldKind kind) =>
         AddField(key, keyEscaped: false, value, kind);
 
     /// <summary>
-    /// Room for <paramref name="count"/> fields of a JSON record, which the parser writes in place:
-    /// keys (between their quotes, JSON-escaped as written) and values are ranges of
-    /// <see cref="Source"/>, nothing is copied. Written field by field rather than made whole and
-    /// copied: see <see cref="JsonProperties"/> for why.
+    /// Room for <paramref name="count"/> more fields, which the parser writes in place (a JSON
+    /// record's field by field, its keys and values ranges of <see cref="Source"/>: see
+    /// <see cref="JsonProperties"/> for why not made whole and copied).
     /// </summary>
-    public Span<ParsedField> AddSourceFields(int count)
+    public Span<ParsedField> AddFields(int count)
     {
         if (_fields.Length - _fieldCount < count)
         {
@@ -151,17 +148,6 @@ internal sealed class ParsedRecord
         }
 
         return last;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref ParsedField NextField()
-    {
-        if (_fieldCount == _fields.Length)
-        {
-            Array.Resize(ref _fields, _fields.Length * 2);
-        }
-
-        return ref _fields[_fieldCount++];
     }
 
     private void Clear()
