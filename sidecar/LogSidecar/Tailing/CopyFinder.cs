@@ -13,8 +13,9 @@ namespace LogSidecar.Tailing;
 /// read, by read marks with a truncated one (<see cref="CopyLedger"/>) or with a saved position
 /// (a restart). A copy is read only past what was read of its original, with the original's record
 /// ids; a file that merely starts with the same bytes (a common header) differs further on and is read
-/// whole. A copy of a file that has not been read up to the copy's end yet waits (standby) until it
-/// has, or until the original is truncated first. Owned by the discovery loop.
+/// whole. A copy of a file still being read waits (standby) while it stays a copy of it, what is
+/// written to it later included (a copy is written in pieces, and a scan may see any of them), until
+/// the original is truncated or closed, or the copy gets bytes of its own. Owned by the discovery loop.
 /// </summary>
 internal sealed partial class CopyFinder(CopyLedger ledger, CheckpointRegistry registry, int fingerprintBytes, SidecarMetrics metrics, ILogger log)
 {
@@ -28,10 +29,20 @@ internal sealed partial class CopyFinder(CopyLedger ledger, CheckpointRegistry r
     /// <summary>Where the contents it matches copies against are kept.</summary>
     public CopyLedger Ledger => ledger;
 
-    /// <summary>Copies waiting for their original to reach their end.</summary>
+    /// <summary>Copies of files still being read, waiting while they stay copies.</summary>
     public int StandbyCount => _standby.Count;
 
-    public bool IsStandby((ulong, ulong) key) => _standby.ContainsKey(key);
+    /// <summary>True when the file is a copy on standby; notes where and how long the scan found it now.</summary>
+    public bool Observe((ulong, ulong) key, WaitingFile now)
+    {
+        if (!_standby.TryGetValue(key, out var standby))
+        {
+            return false;
+        }
+
+        _standby[key] = standby with { File = now };
+        return true;
+    }
 
     /// <summary>Starts the index of first bytes over with the files tailed now and the saved positions.</summary>
     public void Index(IEnumerable<FileIdentity> live)
@@ -54,6 +65,17 @@ internal sealed partial class CopyFinder(CopyLedger ledger, CheckpointRegistry r
     /// <summary>Cheap first test: does any tailed, truncated or saved content start with the file's first bytes?</summary>
     public bool MightBeCopy(FirstBytes file, WatchedStream stream) =>
         file.Hash(fingerprintBytes) is { } hash && (_fingerprints.Contains(hash) || ledger.Has(stream, file.Hash));
+
+    /// <summary>
+    /// A file shorter than the fingerprint whose bytes are all the first bytes of a file of the stream
+    /// being read: what a copy looks like when a scan catches it just begun. Compared byte for byte
+    /// with the open tailers (a resting one has no descriptor to compare through).
+    /// </summary>
+    public bool BeginsLikeTailed(FirstBytes file, WatchedStream stream, Func<IEnumerable<FileTailer>> live) =>
+        file.Size < fingerprintBytes
+        && live().Any(tailer => tailer.File.Stream == stream.Name
+            && (tailer.Identity.Device, tailer.Identity.Inode) != (file.Device, file.Inode)
+            && tailer.SameBytes(file.Handle, 0, file.Size) == true);
 
     private void Add(int length, ulong hash)
     {
@@ -85,16 +107,9 @@ internal sealed partial class CopyFinder(CopyLedger ledger, CheckpointRegistry r
         // Files still being read: compared byte for byte up to the new file's size.
         foreach (var original in live.Where(tailer => IsCandidate(file, where.Stream, tailer)))
         {
-            var identity = original.Identity;
             var generation = original.Generation;
-            var same = original.SamePrefix(file.Handle, size);
+            var same = Compare(original, generation, file.Handle, 0, size, openResting);
             if (same is null)
-            {
-                using var handle = openResting(original);
-                same = handle is null ? null : ContentCompare.SamePrefix(handle, identity, file.Handle, size);
-            }
-
-            if (same is null || original.Generation != generation)
             {
                 // No descriptor to compare through, or truncated meanwhile: the answer would not hold.
                 return (CopyVerdict.Undecided, default);
@@ -105,16 +120,11 @@ internal sealed partial class CopyFinder(CopyLedger ledger, CheckpointRegistry r
                 continue;
             }
 
+            var identity = original.Identity;
             var origin = new CopyStart(size, size, identity.RecordDevice, identity.RecordInode);
-            if (original.ReadOffset >= size)
-            {
-                metrics.CopyRecognized();
-                Log.Backup(log, where.Path, original.Path);
-                return (CopyVerdict.Copy, origin);
-            }
-
             _standby[(where.Stat.Device, where.Stat.Inode)] = new Standby(where, size, original, generation, origin, original.ReadOffset);
-            Log.Standby(log, where.Path, original.Path, original.ReadOffset, size);
+            metrics.CopyRecognized();
+            Log.Standby(log, where.Path, original.Path, size);
             return (CopyVerdict.Standby, default);
         }
 
@@ -130,6 +140,7 @@ internal sealed partial class CopyFinder(CopyLedger ledger, CheckpointRegistry r
             var content = TruncatedContent.From(saved);
             if (ContentMarks.Matching(file.Handle, size, content.Marks) is not null && registry.Take(saved.Device, saved.Inode) is not null)
             {
+                metrics.CopyRecognized();
                 return (CopyVerdict.Copy, ledger.Resume(content, size, where.Path));
             }
         }
@@ -138,47 +149,102 @@ internal sealed partial class CopyFinder(CopyLedger ledger, CheckpointRegistry r
     }
 
     /// <summary>
-    /// After a complete scan: copies on standby whose original has now read past their end are
-    /// plain copies (nothing to read); those whose original was truncated or closed first continue it.
-    /// Returns the copies to start, with where. <paramref name="isTracked"/> tells whether a tailer still tracks its file.
+    /// After a complete scan: a copy on standby whose original was truncated continues it (read past
+    /// what was read of the original); one whose original is no longer tracked is read past what was
+    /// read of it; one that grew is compared again over what it gained, and stays on standby while it
+    /// holds the original's bytes, or is read from there on once it holds bytes of its own. Returns the
+    /// copies to start, with where. <paramref name="isTracked"/> tells whether a tailer still tracks its
+    /// file, <paramref name="openCopy"/> opens a copy to compare it.
     /// </summary>
-    public List<((ulong Device, ulong Inode) Key, WaitingFile File, CopyStart Start)> Resolve(IReadOnlySet<(ulong, ulong)> seen, Func<FileTailer, bool> isTracked)
+    public List<((ulong Device, ulong Inode) Key, WaitingFile File, CopyStart Start)> Resolve(
+        IReadOnlySet<(ulong, ulong)> seen,
+        Func<FileTailer, bool> isTracked,
+        Func<WaitingFile, SafeFileHandle?> openCopy,
+        Func<FileTailer, SafeFileHandle?> openResting)
     {
         var ready = new List<((ulong, ulong), WaitingFile, CopyStart)>();
         foreach (var (key, standby) in _standby.ToList())
         {
-            var original = standby.Original;
-            CopyStart? start = null;
             if (!seen.Contains(key))
             {
                 _standby.Remove(key);
                 continue;
             }
 
-            if (original.Generation != standby.Generation)
-            {
-                // Truncated before it reached the copy's end: the copy continues where reading stopped.
-                // Without its record (forgotten), from what it had certainly read when the copy was compared.
-                var content = ledger.Take(original.File, standby.Generation);
-                start = content is null
-                    ? standby.Origin with { Offset = standby.ReadAtJudge, Acknowledged = 0 }
-                    : ledger.Resume(content, standby.Size, standby.File.Path);
-            }
-            else if (!isTracked(original) || original.ReadOffset >= standby.Size)
-            {
-                var offset = Math.Min(standby.Size, original.ReadOffset);
-                start = standby.Origin with { Offset = offset, Acknowledged = offset };
-                metrics.CopyRecognized();
-            }
-
-            if (start is { } ready1)
+            if (Decide(standby, isTracked, openCopy, openResting) is { } start)
             {
                 _standby.Remove(key);
-                ready.Add((key, standby.File, ready1));
+                ready.Add((key, standby.File, start));
             }
         }
 
         return ready;
+    }
+
+    private CopyStart? Decide(Standby standby, Func<FileTailer, bool> isTracked, Func<WaitingFile, SafeFileHandle?> openCopy, Func<FileTailer, SafeFileHandle?> openResting)
+    {
+        var original = standby.Original;
+        var size = standby.File.Stat.Size;
+        if (original.Generation != standby.Generation)
+        {
+            // Truncated (copytruncate): the copy continues where reading stopped. Without its record
+            // (forgotten), from what it had certainly read when the copy was first compared.
+            var content = ledger.Take(original.File, standby.Generation);
+            return content is null
+                ? standby.Origin with { Offset = standby.ReadAtJudge, Acknowledged = 0 }
+                : ledger.Resume(content, size, standby.File.Path);
+        }
+
+        if (!isTracked(original))
+        {
+            // Closed (drained and gone): what it had not read is the copy's to read.
+            var offset = Math.Min(size, original.ReadOffset);
+            return standby.Origin with { Offset = offset, Acknowledged = offset };
+        }
+
+        if (size == standby.Size)
+        {
+            return null;
+        }
+
+        bool? same;
+        using (var copy = size > standby.Size ? openCopy(standby.File) : null)
+        {
+            same = size < standby.Size ? false : copy is null ? null : Compare(original, standby.Generation, copy, standby.Size, size, openResting);
+        }
+
+        if (same == true)
+        {
+            _standby[(standby.File.Stat.Device, standby.File.Stat.Inode)] = standby with { Size = size };
+            return null;
+        }
+
+        if (same is null)
+        {
+            // No descriptor to compare through, or the original is not that far yet: again at the next scan.
+            return null;
+        }
+
+        // Bytes of its own (or cut short): read from where it stopped being a copy.
+        Log.Diverged(log, standby.File.Path, original.Path, standby.Size);
+        return standby.Origin with { Offset = standby.Size, Acknowledged = standby.Size };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="candidate"/> holds the original's bytes from <paramref name="from"/> up to
+    /// <paramref name="end"/>, through the tailer's descriptor or, resting, one opened for it; null when
+    /// there is no answer that holds (no descriptor, the original is not that long yet, or truncated meanwhile).
+    /// </summary>
+    private static bool? Compare(FileTailer original, int generation, SafeFileHandle candidate, long from, long end, Func<FileTailer, SafeFileHandle?> openResting)
+    {
+        var same = original.SameBytes(candidate, from, end);
+        if (same is null)
+        {
+            using var handle = openResting(original);
+            same = handle is null ? null : ContentCompare.SameBytes(handle, original.Identity, candidate, from, end);
+        }
+
+        return original.Generation == generation ? same : null;
     }
 
     // The same first bytes in another file of the same stream: a copy under another stream's globs is that stream's to read.
@@ -191,15 +257,18 @@ internal sealed partial class CopyFinder(CopyLedger ledger, CheckpointRegistry r
     private static bool IsCandidate(FirstBytes file, ulong device, ulong inode, int fingerprintLength, ulong fingerprintHash) =>
         fingerprintLength > 0 && (device, inode) != (file.Device, file.Inode) && file.Hash(fingerprintLength) == fingerprintHash;
 
-    /// <summary>A verified copy of a file being read, waiting until the original has read past <see cref="Size"/>.</summary>
+    /// <summary>
+    /// A copy of a file being read, verified up to <see cref="Size"/>; <see cref="File"/> is where and
+    /// how long the last scan found it.
+    /// </summary>
     private sealed record Standby(WaitingFile File, long Size, FileTailer Original, int Generation, CopyStart Origin, long ReadAtJudge);
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "{Copy} is a copy of {Original}, which is read past its end already: it is not read again (only what is appended to it later)")]
-        public static partial void Backup(ILogger logger, string copy, string original);
+        [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "{Copy} is a copy of {Original} ({Size} bytes so far): it is not read while it stays one (what is copied to it later included); if the original is truncated first (copytruncate), the copy is read past what was read of the original")]
+        public static partial void Standby(ILogger logger, string copy, string original, long size);
 
-        [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "{Copy} is a copy of {Original}, read up to {Offset} of the copy's {Size} bytes so far: the copy waits, and is read only if the original is truncated before reaching its end")]
-        public static partial void Standby(ILogger logger, string copy, string original, long offset, long size);
+        [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "{Copy}, a copy of {Original}, now holds bytes of its own past offset {Offset}: it is read from there")]
+        public static partial void Diverged(ILogger logger, string copy, string original, long offset);
     }
 }

@@ -18,8 +18,11 @@ internal sealed partial class CopyLedger(SidecarMetrics metrics, ILogger log)
     /// <summary>Truncated contents remembered at most; the oldest is forgotten first.</summary>
     public const int Capacity = 256;
 
-    /// <summary>Complete scans a truncated content waits for its copy.</summary>
-    public const int ScansToWait = 2;
+    /// <summary>
+    /// Complete scans a truncated content waits for its copy: a copy last written just before the
+    /// truncation is judged up to two scans later (see <c>FileWatcher.IsBeingWritten</c>), and one more spares a slow scan.
+    /// </summary>
+    public const int ScansToWait = 3;
 
     // Guards _contents: tailers add when they find their file truncated, discovery matches, ages and saves.
     private readonly Lock _lock = new();
@@ -82,6 +85,7 @@ internal sealed partial class CopyLedger(SidecarMetrics metrics, ILogger log)
                 }
             }
 
+            metrics.CopyRecognized();
             return Resume(content, size, path);
         }
 
@@ -105,11 +109,10 @@ internal sealed partial class CopyLedger(SidecarMetrics metrics, ILogger log)
         }
     }
 
-    /// <summary>Where a copy of <paramref name="content"/> with <paramref name="size"/> bytes starts; counts what neither file kept.</summary>
+    /// <summary>Where a copy of <paramref name="content"/> with <paramref name="size"/> bytes starts; counts what neither file kept (the copy itself is counted by the caller that recognised it).</summary>
     public CopyStart Resume(TruncatedContent content, long size, string copyPath)
     {
         var offset = Math.Min(size, content.ReadEnd);
-        metrics.CopyRecognized();
         Log.Copy(log, copyPath, content.Path, offset, size);
         if (content.ReadEnd > size)
         {

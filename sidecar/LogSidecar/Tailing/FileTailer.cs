@@ -38,7 +38,7 @@ internal sealed partial class FileTailer : IDisposable
     private long _readOffset;
 
     // The largest size the current content was seen to have: by this reader, and by discovery (which
-    // cannot tell the content a size belongs to; see RestartFromZero).
+    // cannot tell the content a size belongs to; see RestartFromZeroAsync).
     private long _seenSize;
     private long _seenByDiscovery;
     private volatile int _generation;
@@ -106,11 +106,11 @@ internal sealed partial class FileTailer : IDisposable
     public void Seen(long size) => Raise(ref _seenByDiscovery, size);
 
     /// <summary>
-    /// Whether <paramref name="candidate"/> starts with this file's first <paramref name="length"/> bytes,
-    /// read through this tailer's own descriptor; null when it has none now (resting or closing) or the
-    /// file no longer holds the content it is reading (truncated, not noticed yet).
+    /// Whether <paramref name="candidate"/> holds this file's bytes from <paramref name="from"/> up to
+    /// <paramref name="end"/>, read through this tailer's own descriptor; null when it has none now
+    /// (resting or closing) or the file no longer holds the content it is reading (truncated, not noticed yet).
     /// </summary>
-    public bool? SamePrefix(SafeFileHandle candidate, long length)
+    public bool? SameBytes(SafeFileHandle candidate, long from, long end)
     {
         var handle = _handle;
         if (handle is null)
@@ -123,7 +123,7 @@ internal sealed partial class FileTailer : IDisposable
         {
             // Keeps the descriptor open while it is read from this thread, even if the tailer closes it meanwhile.
             handle.DangerousAddRef(ref added);
-            return ContentCompare.SamePrefix(handle, _identity, candidate, length);
+            return ContentCompare.SameBytes(handle, _identity, candidate, from, end);
         }
         catch (ObjectDisposedException)
         {
@@ -169,9 +169,7 @@ internal sealed partial class FileTailer : IDisposable
             // the new content and must not be emitted out of order.
             if (IsTruncated(out var size))
             {
-                // Bytes carried from before the truncation were real data: emit them first.
-                await FlushPendingAsync(abort);
-                RestartFromZero(size);
+                await RestartFromZeroAsync(size, abort);
             }
 
             if (await ReadToEndAsync(abort))
@@ -245,6 +243,16 @@ internal sealed partial class FileTailer : IDisposable
             }
 
             progressed = true;
+            if (IsTruncated(out var size))
+            {
+                // The check before reading cannot see a truncation that lands between it and the read
+                // (copytruncate under a fast writer): these bytes are the new content's, at the old
+                // position. They are dropped and the new content is read from 0.
+                batch.Release();
+                await RestartFromZeroAsync(size, abort);
+                continue;
+            }
+
             Volatile.Write(ref _readOffset, _readOffset + read);
             _marks.Add(_readOffset, batch.Buffer.AsSpan(carried, read));
             Raise(ref _seenSize, _readOffset);
@@ -315,8 +323,23 @@ internal sealed partial class FileTailer : IDisposable
         return truncated;
     }
 
-    private void RestartFromZero(long size)
+    /// <summary>
+    /// The file was truncated (or rewritten): what was read of the old content is emitted up to its
+    /// last whole line, then reading starts over at 0. An unterminated last line is not emitted as a
+    /// fragment: a copy (copytruncate) holds it whole and is read from its start; with no copy, its
+    /// bytes count as lost with the rest of what was not read.
+    /// </summary>
+    private async Task RestartFromZeroAsync(long size, CancellationToken abort)
     {
+        var readEnd = _readOffset;
+        if (_framer.HasPending)
+        {
+            var batch = new LineBatch(_file, await _buffers.RentAsync(_framer.CarryLength, abort), _buffers, _time.GetUtcNow());
+            readEnd = _framer.FlushTerminated(batch);
+            _metrics.Read(_file.Stream, batch.Count, 0);
+            await PublishAsync(batch, abort);
+        }
+
         _metrics.Truncated();
         Log.Truncated(_log, _file.Path, _readOffset, size);
         if (_readOffset > 0)
@@ -325,7 +348,7 @@ internal sealed partial class FileTailer : IDisposable
             // discovery saw counts only if the new content is smaller: otherwise it may have been the new one's.
             var byDiscovery = Volatile.Read(ref _seenByDiscovery);
             var seen = Math.Max(Math.Max(Volatile.Read(ref _seenSize), _readOffset), byDiscovery > size ? byDiscovery : 0);
-            _copies?.Add(new TruncatedContent(_identity, _readOffset, seen, _marks.Snapshot(), _path, _file) { Generation = _generation });
+            _copies?.Add(new TruncatedContent(_identity, readEnd, seen, _marks.Snapshot(), _path, _file) { Generation = _generation });
         }
 
         _generation++;

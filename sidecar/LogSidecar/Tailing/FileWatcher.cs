@@ -66,6 +66,14 @@ internal sealed partial class FileWatcher(
     private readonly ReportedOnce _reported = new();
     private readonly HashSet<(ulong Device, ulong Inode)> _seen = [];
     private bool _isFirstScan = true;
+    private bool _once;
+
+    /// <summary>
+    /// How long a new file that is only the first bytes of a tailed one, shorter than the fingerprint,
+    /// waits for more before it is read whole: a copy being written grows within it, a pause longer
+    /// than a copy's normally takes.
+    /// </summary>
+    private static readonly TimeSpan ShortCopyQuiet = TimeSpan.FromSeconds(2);
     private WatchedStream? _stream;
     private PathGlob? _glob;
     private int _matched;
@@ -105,6 +113,7 @@ internal sealed partial class FileWatcher(
     /// </summary>
     public async Task RunAsync(bool once, CancellationToken drain, CancellationToken abort)
     {
+        _once = once;
         using var tailersDrain = CancellationTokenSource.CreateLinkedTokenSource(drain);
         foreach (var saved in registry.TakeTruncated())
         {
@@ -231,17 +240,23 @@ internal sealed partial class FileWatcher(
         {
             ForgetGone();
             _finder.Ledger.EndScan();
-            foreach (var (key, file, start) in _finder.Resolve(_seen, IsTracked))
-            {
-                _starts[key] = start;
-                Wait(key, file);
-            }
         }
 
         if (_waiting.Count > 0 && _reported.FirstTime("waiting"))
         {
             // Once while files keep waiting, again if they wait again after a while without.
             Log.FilesWait(_log, _waiting.Count, options.MaxOpenFiles);
+        }
+
+        if (sawEverything)
+        {
+            // Copies that start now get in line like any file, opened right after the scan when
+            // descriptors are free (so not counted above as files kept waiting).
+            foreach (var (key, file, start) in _finder.Resolve(_seen, IsTracked, OpenCopy, OpenResting))
+            {
+                _starts[key] = start;
+                Wait(key, file);
+            }
         }
 
         _reported.EndScan(sawEverything);
@@ -411,7 +426,7 @@ internal sealed partial class FileWatcher(
             return true;
         }
 
-        return _parked.ContainsKey(key) || _finder.IsStandby(key) || (_compressed.TryGetValue(key, out var compressedSize) && size >= compressedSize);
+        return _parked.ContainsKey(key) || _finder.Observe(key, file) || (_compressed.TryGetValue(key, out var compressedSize) && size >= compressedSize);
     }
 
     /// <summary>Gets <paramref name="file"/> in line for a descriptor (or notes where it is now, keeping its place).</summary>
@@ -654,8 +669,27 @@ internal sealed partial class FileWatcher(
         }
 
         var first = new FirstBytes(file.Handle, stat);
-        if (stat.Size == 0 || registry.Has(stat.Device, stat.Inode) || !_finder.MightBeCopy(first, file.Stream))
+        if (stat.Size == 0 || registry.Has(stat.Device, stat.Inode))
         {
+            StartTailer(file.Stream, file.Path, file.Handle);
+            return;
+        }
+
+        if (!_finder.MightBeCopy(first, file.Stream))
+        {
+            if (_finder.BeginsLikeTailed(first, file.Stream, Live) && IsBeingWritten(stat))
+            {
+                // Too short to be told apart (a copy caught as it starts, or a new file's first line
+                // that another file has too): opened again at the next poll, until it is longer or quiet.
+                file.Handle.Dispose();
+                if (_reported.FirstTime("short copy:" + file.Path))
+                {
+                    Log.MaybeCopyStarting(_log, file.Path, ShortCopyQuiet.TotalMilliseconds);
+                }
+
+                return;
+            }
+
             StartTailer(file.Stream, file.Path, file.Handle);
             return;
         }
@@ -682,6 +716,16 @@ internal sealed partial class FileWatcher(
                 file.Handle.Dispose();
                 break;
         }
+    }
+
+    /// <summary>
+    /// Written to within <see cref="ShortCopyQuiet"/>, so possibly still growing. Never in a <c>--once</c>
+    /// run (it reads what is there now), nor for a time ahead of the clock (set by hand), which would hold a file for good.
+    /// </summary>
+    private bool IsBeingWritten(PosixStat stat)
+    {
+        var sinceWrite = time.GetUtcNow().ToUnixTimeMilliseconds() - stat.ModifiedUnixMs;
+        return !_once && sinceWrite >= 0 && sinceWrite < ShortCopyQuiet.TotalMilliseconds;
     }
 
     /// <summary>Possible copies set aside during the walk are judged now that every file was seen.</summary>
@@ -729,6 +773,18 @@ internal sealed partial class FileWatcher(
         }
 
         var attempt = FileGate.Open(GlobOf(tailer), tailer.Path, stat);
+        return attempt.Outcome == OpenOutcome.Opened ? attempt.Handle : null;
+    }
+
+    /// <summary>A copy on standby opened to compare what it gained since, when a descriptor is free.</summary>
+    private SafeFileHandle? OpenCopy(WaitingFile copy)
+    {
+        if (FreeDescriptors() <= 0)
+        {
+            return null;
+        }
+
+        var attempt = FileGate.Open(copy.Glob, copy.Path, copy.Stat);
         return attempt.Outcome == OpenOutcome.Opened ? attempt.Handle : null;
     }
 
@@ -979,5 +1035,8 @@ internal sealed partial class FileWatcher(
 
         [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "{Count} file(s) wait for a descriptor: tailing.maxOpenFiles ({MaxOpenFiles}) are open. Open files give theirs up in turn (tailing.fileTurnMs) once read to their end, so every file is read, later; raise maxOpenFiles if files should not wait")]
         public static partial void FilesWait(ILogger logger, int count, int maxOpenFiles);
+
+        [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "{Path} is so far only the first bytes of a file being read, too few to tell a copy being written (copytruncate) from a new file: it is read once it differs, grows past the fingerprint (tailing.fingerprintBytes), or has not been written to for {QuietMs} ms")]
+        public static partial void MaybeCopyStarting(ILogger logger, string path, double quietMs);
     }
 }

@@ -31,6 +31,91 @@ public class CopyTruncateTests
         Assert.Equal(0, await sidecar.Process.TerminateAsync());
     }
 
+    [Theory]
+    [InlineData("short")]
+    [InlineData("half")]
+    public async Task ACopySeenWhileItIsStillBeingWrittenIsNotReadAgain(string firstPiece)
+    {
+        using var dir = new TempDirectory();
+        var log = dir.File("app.log");
+        await using var writer = LogWriterProcess.Start(log);
+        await writer.WriteAsync(5000);
+        await using var sidecar = SidecarProcess.Start(["--path", dir.File("app.log*")]);
+        await sidecar.WaitForNumbersAsync(writer.Last);
+
+        // copytruncate as logrotate does it, the copy written piece by piece: scans see the copy shorter
+        // than the 1 KiB fingerprint, or part-written, before it is whole; then the truncation.
+        var content = await File.ReadAllBytesAsync(log, Cancel);
+        int[] ends = firstPiece == "short" ? [100, content.Length / 2, content.Length] : [content.Length / 2, content.Length];
+        await using (var copy = new FileStream($"{log}.1", FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite))
+        {
+            var written = 0;
+            foreach (var end in ends)
+            {
+                await copy.WriteAsync(content.AsMemory(written, end - written), Cancel);
+                await copy.FlushAsync(Cancel);
+                written = end;
+
+                // Pacing, not a timing assertion: a poll or two (250 ms each) see this piece.
+                await Task.Delay(TimeSpan.FromMilliseconds(500), Cancel);
+            }
+        }
+
+        await sidecar.Process.WaitForErrorOutputAsync($"{log}.1 is a copy of {log}");
+        using (var truncate = new FileStream(log, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            truncate.SetLength(0);
+        }
+
+        await writer.WriteAsync(100);
+        await sidecar.WaitForNumbersAsync(writer.Last);
+        Assert.Equal(0, await sidecar.Process.TerminateAsync());
+        sidecar.AssertEachNumberOnce(writer.Last);
+    }
+
+    [Fact]
+    public async Task ALineReadInPartWhenTheFileIsCopiedAndTruncatedIsDeliveredWholeFromTheCopy()
+    {
+        using var dir = new TempDirectory();
+        var log = dir.File("app.log");
+        await using var writer = LogWriterProcess.Start(log);
+        await writer.WriteAsync(100_000);
+
+        // Nobody reads stdout yet: the pipe fills and reading stops mid-file, the last line read only in
+        // part (reads end at buffer boundaries, not at newlines). Then copytruncate, then the reader.
+        await using var sidecar = SidecarProcess.Start(["--path", dir.File("app.log*")], readOutput: false);
+        await sidecar.Process.WaitForErrorOutputAsync("First scan");
+        await Task.Delay(TimeSpan.FromMilliseconds(500), Cancel);
+        await writer.CopyTruncateAsync(keep: 1);
+        await writer.WriteAsync(100);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        timeout.CancelAfter(ChildProcess.DefaultTimeout);
+        var records = new List<string>();
+        var numbers = new HashSet<long>();
+        try
+        {
+            while (numbers.Count < writer.Last && await sidecar.Process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                records.Add(line);
+                numbers.UnionWith(SidecarProcess.Numbers([line]));
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !Cancel.IsCancellationRequested)
+        {
+            // Some line never came whole: the assertions below say which.
+        }
+
+        await sidecar.Process.WaitForErrorOutputAsync($"{log}.1 is a copy of {log}");
+        Assert.Equal(0, await sidecar.Process.TerminateAsync());
+        records.AddRange((await sidecar.Process.StandardOutput.ReadToEndAsync(Cancel)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // Every record is one whole line, none a piece of one; every line once.
+        var pieces = records.Select(SidecarProcess.Message).Where(message => message.Length != 68).Take(3).ToList();
+        Assert.True(pieces.Count == 0, $"lines delivered in pieces: {string.Join(" | ", pieces)}");
+        Assert.Equal(Enumerable.Range(1, (int)writer.Last).Select(n => (long)n), SidecarProcess.Numbers(records).Order());
+    }
+
     [Fact]
     public async Task PlainBackupCopyOfATailedFileIsNotReadAgain()
     {
@@ -49,8 +134,13 @@ public class CopyTruncateTests
         await writer.WriteAsync(10);
         await sidecar.WaitForNumbersAsync(writer.Last);
 
+        // Lines of its own appended to the backup are read, once.
+        await File.AppendAllTextAsync($"{log}.bak", "a note added to the backup\n", Cancel);
+        await sidecar.Process.WaitUntilAsync(lines => lines.Any(line => SidecarProcess.Message(line) == "a note added to the backup"), "the backup's own line");
+
         Assert.Equal(0, await sidecar.Process.TerminateAsync());
         sidecar.AssertEachNumberOnce(writer.Last);
+        Assert.Single(sidecar.Process.Lines, line => SidecarProcess.Message(line) == "a note added to the backup");
     }
 
     [Fact]

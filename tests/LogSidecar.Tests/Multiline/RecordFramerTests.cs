@@ -46,6 +46,23 @@ public class RecordFramerTests
     }
 
     [Fact]
+    public void AfterATruncationTheOpenRecordIsEmittedAndTheUnterminatedLineLeftToTheCopy()
+    {
+        var framer = new RecordFramer(1024, 100, new JavaRule());
+        var records = FramingHarness.Feed(framer, _metrics, "first\nfailed\n  at one\n  at tw");
+        Assert.Equal(["first"], records.Select(r => r.Text));
+
+        var batch = new LineBatch(FramingHarness.File, framer.CarryLength, DateTimeOffset.UnixEpoch);
+        var lineStart = framer.FlushTerminated(batch);
+
+        // The stack trace so far is one record; "  at tw" is not emitted, and a copy is read from where it starts.
+        var flushed = Assert.Single(FramingHarness.Collect(batch));
+        Assert.Equal(("failed\n  at one", 106L), (flushed.Text, flushed.Offset));
+        Assert.Equal(100 + "first\nfailed\n  at one\n".Length, lineStart);
+        Assert.False(framer.HasPending);
+    }
+
+    [Fact]
     public void UnterminatedLineIsEmittedOnlyWhenFlushed()
     {
         var framer = new RecordFramer(1024, 100);
