@@ -144,10 +144,10 @@ internal sealed class RecordFramer
 
     /// <summary>
     /// Emits the open multiline record, if any, and forgets an unterminated last line (the file was
-    /// truncated: a copy of it holds that line whole, and is read from its start). Returns the offset
-    /// where the unterminated line starts, or where the next read would have started.
+    /// truncated: a copy of it holds that line whole, and is read from its start). The batch ends
+    /// (<see cref="LineBatch.EndOffset"/>) where the unterminated line starts, or where the next read would have started.
     /// </summary>
-    public long FlushTerminated(LineBatch batch)
+    public void FlushTerminated(LineBatch batch)
     {
         _carry.AsSpan(0, _groupLength).CopyTo(batch.Buffer);
         var cursor = new Cursor(batch, _carryStart, _groupContentEnd, _groupLines, _groupFlags);
@@ -159,7 +159,6 @@ internal sealed class RecordFramer
         var end = _carryStart + _groupLength;
         batch.EndOffset = end;
         Restart(end);
-        return end;
     }
 
     /// <summary>Forgets everything carried and continues at <paramref name="offset"/>.</summary>

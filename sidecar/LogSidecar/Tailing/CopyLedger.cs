@@ -19,8 +19,9 @@ internal sealed partial class CopyLedger(SidecarMetrics metrics, ILogger log)
     public const int Capacity = 256;
 
     /// <summary>
-    /// Complete scans a truncated content waits for its copy: a copy last written just before the
-    /// truncation is judged up to two scans later (see <c>FileWatcher.IsBeingWritten</c>), and one more spares a slow scan.
+    /// Complete scans a truncated content waits for its copy: the copy exists before the truncation,
+    /// so it is judged at the next scan, or the one after when that scan found it undecided (the
+    /// truncation not noticed yet); one more spares a slow scan.
     /// </summary>
     public const int ScansToWait = 3;
 

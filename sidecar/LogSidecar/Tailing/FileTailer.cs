@@ -181,7 +181,7 @@ internal sealed partial class FileTailer : IDisposable
             var pendingTimeout = _framer.HasOpenRecord ? _options.MultilineTimeout : _options.PartialLineTimeout;
             if (_framer.HasPending && (draining || idle >= pendingTimeout))
             {
-                await FlushPendingAsync(abort);
+                await FlushCarriedAsync(static (framer, batch) => framer.FlushPending(batch), abort);
             }
 
             if (draining)
@@ -264,17 +264,23 @@ internal sealed partial class FileTailer : IDisposable
         }
     }
 
-    private async Task FlushPendingAsync(CancellationToken abort)
+    /// <summary>
+    /// Emits what the framer carries, as <paramref name="flush"/> says (everything, or whole lines only);
+    /// returns where the emitted records end in the file (the read position when nothing was carried).
+    /// </summary>
+    private async Task<long> FlushCarriedAsync(Action<RecordFramer, LineBatch> flush, CancellationToken abort)
     {
         if (!_framer.HasPending)
         {
-            return;
+            return _readOffset;
         }
 
         var batch = new LineBatch(_file, await _buffers.RentAsync(_framer.CarryLength, abort), _buffers, _time.GetUtcNow());
-        _framer.FlushPending(batch);
+        flush(_framer, batch);
+        var end = batch.EndOffset;
         _metrics.Read(_file.Stream, batch.Count, 0);
         await PublishAsync(batch, abort);
+        return end;
     }
 
     private async Task PublishAsync(LineBatch batch, CancellationToken abort)
@@ -331,14 +337,7 @@ internal sealed partial class FileTailer : IDisposable
     /// </summary>
     private async Task RestartFromZeroAsync(long size, CancellationToken abort)
     {
-        var readEnd = _readOffset;
-        if (_framer.HasPending)
-        {
-            var batch = new LineBatch(_file, await _buffers.RentAsync(_framer.CarryLength, abort), _buffers, _time.GetUtcNow());
-            readEnd = _framer.FlushTerminated(batch);
-            _metrics.Read(_file.Stream, batch.Count, 0);
-            await PublishAsync(batch, abort);
-        }
+        var readEnd = await FlushCarriedAsync(static (framer, batch) => framer.FlushTerminated(batch), abort);
 
         _metrics.Truncated();
         Log.Truncated(_log, _file.Path, _readOffset, size);

@@ -53,7 +53,8 @@ public class RecordFramerTests
         Assert.Equal(["first"], records.Select(r => r.Text));
 
         var batch = new LineBatch(FramingHarness.File, framer.CarryLength, DateTimeOffset.UnixEpoch);
-        var lineStart = framer.FlushTerminated(batch);
+        framer.FlushTerminated(batch);
+        var lineStart = batch.EndOffset;
 
         // The stack trace so far is one record; "  at tw" is not emitted, and a copy is read from where it starts.
         var flushed = Assert.Single(FramingHarness.Collect(batch));
